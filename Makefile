@@ -1,0 +1,118 @@
+# Cordon: plain Makefile with pkg-config (see README.md).
+#   make            build build/cordon
+#   make run        install what is missing, build, create the demo district, serve it
+#   make check      unit, API and browser tests (sanitizers on unit tests and the API server)
+#   make SAN=1      build build/cordon with AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench      benchmarks (bench/)
+#   make clean
+
+CC      ?= cc
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libqrencode xlsxwriter
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CFLAGS_BASE := -std=c17 -D_GNU_SOURCE $(WARN) -Isrc -Ibuild/gen $(PKG_CFLAGS) -DCORDON_VERSION='"$(VERSION)"'
+OPT     ?= -O2 -g
+SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+ifeq ($(SAN),1)
+  BUILD := build/san
+  CFLAGS_MODE := $(SANFLAGS)
+else
+  BUILD := build/rel
+  CFLAGS_MODE := $(OPT)
+endif
+
+SRC_LIB  := $(wildcard src/base/*.c src/db/*.c src/http/*.c src/feature/*.c)
+SRC_MAIN := src/main.c
+SCHEMA   := $(sort $(wildcard src/db/schema/*.sql))
+WEB      := $(shell find web -type f 2>/dev/null | sort)
+VENDOR   := node_modules/echarts/dist/echarts.min.js node_modules/jsqr/dist/jsQR.js
+
+OBJ_LIB  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC_LIB)) $(BUILD)/obj/gen/assets.o $(BUILD)/obj/gen/schema.o
+OBJ_MAIN := $(BUILD)/obj/main.o
+
+.PHONY: all run check deps clean bench unit api browser san
+all: build/cordon
+
+deps:
+	@scripts/deps.sh
+
+build/cordon: $(BUILD)/cordon
+	@if [ "$(BUILD)" = build/rel ]; then cp $< $@; fi
+
+$(BUILD)/cordon: $(OBJ_LIB) $(OBJ_MAIN)
+	$(CC) $(CFLAGS_MODE) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*/*.h src/*.h) | build/gen/schema.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS_MODE) -MMD -c -o $@ $<
+
+$(BUILD)/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -O0 -c -o $@ $<
+
+build/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -o $@ $<
+
+node_modules/echarts/dist/echarts.min.js node_modules/jsqr/dist/jsQR.js:
+	@scripts/deps.sh
+
+# web/x is served as /x; echarts and jsQR are served from /vendor/.
+build/gen/assets.c: build/tools/embed $(WEB) $(VENDOR)
+	@mkdir -p build/gen
+	build/tools/embed embedded_assets $@ $(foreach f,$(WEB),$(f)=$(f:web/%=%)) \
+	  node_modules/echarts/dist/echarts.min.js=vendor/echarts.min.js \
+	  node_modules/jsqr/dist/jsQR.js=vendor/jsQR.js
+
+build/gen/schema.c: build/tools/embed $(SCHEMA)
+	@mkdir -p build/gen
+	build/tools/embed embedded_schema $@ $(foreach f,$(SCHEMA),$(f)=$(notdir $(f)))
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---- tests ----
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
+
+build/san/tests/%: tests/unit/%.c
+	@$(MAKE) --no-print-directory SAN=1 san-lib
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(SANFLAGS) -o $@ $< build/san/libcordon.a $(PKG_LIBS) -lcmocka
+
+san-lib: build/san/libcordon.a
+build/san/libcordon.a: $(OBJ_LIB)
+	ar rcs $@ $^
+
+san:
+	@$(MAKE) --no-print-directory SAN=1 build/san/cordon
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+api: san
+	CORDON_BIN=build/san/cordon node --test --test-concurrency=2 tests/api/
+
+browser: build/cordon
+	CORDON_BIN=build/cordon node --test --test-concurrency=1 tests/browser/
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory api
+	@$(MAKE) --no-print-directory browser
+	@echo "make check: all suites passed"
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p var
+	build/cordon demo --db var/demo.db --listen $${CORDON_LISTEN:-127.0.0.1:8080}
+
+bench: build/cordon
+	bench/http.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,32 @@
+/* Time: instants are Unix seconds (UTC); calendar days are local to the
+ * district's time zone as "YYYY-MM-DD". All day arithmetic goes through here
+ * so no feature computes dates by hand. */
+#ifndef CORDON_CLOCK_H
+#define CORDON_CLOCK_H
+
+#include <stdint.h>
+
+#define DAY_LEN 11 /* "YYYY-MM-DD" plus NUL */
+
+/* Sets the process time zone (e.g. "Asia/Shanghai"); returns 0, or -1 when
+ * no such zone is installed. */
+int clock_set_tz(const char *tz);
+const char *clock_tz(void);
+/* Current Unix time in seconds. */
+int64_t clock_now(void);
+/* Monotonic milliseconds, for durations. */
+double clock_ms(void);
+/* Local calendar day of an instant, written into out[DAY_LEN]. */
+void clock_day(int64_t t, char out[DAY_LEN]);
+/* 0 when s is a real date "YYYY-MM-DD"; -1 otherwise. */
+int day_valid(const char *s);
+/* Days since 1970-01-01 for a valid day string, or INT32_MIN. */
+int32_t day_number(const char *s);
+/* Writes the day n days after s (n may be negative); -1 if s is invalid. */
+int day_add(const char *s, int n, char out[DAY_LEN]);
+/* Whole days from a to b (b - a); INT32_MIN if either is invalid. */
+int32_t day_diff(const char *a, const char *b);
+/* Unix time of local midnight starting day s, or INT64_MIN if invalid. */
+int64_t day_start(const char *s);
+
+#endif

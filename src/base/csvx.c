@@ -1,0 +1,162 @@
+/* CSV reading on libcsv; see csvx.h. Data is fed one physical line at a
+ * time so each row knows the line it started on. */
+#include "csvx.h"
+
+#include <csv.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FIELDS 128
+
+struct state {
+	csvx_row_fn fn;
+	void *ctx;
+	int line;       /* physical line being fed */
+	int row_line;   /* line the current row started on */
+	char *fields[MAX_FIELDS];
+	size_t n;
+	int stop;
+	int too_many;
+};
+
+int csvx_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	while (p < e) {
+		unsigned c = *p;
+		size_t k;
+		if (c < 0x80) {
+			p++;
+			continue;
+		} else if ((c & 0xE0) == 0xC0 && c >= 0xC2)
+			k = 1;
+		else if ((c & 0xF0) == 0xE0)
+			k = 2;
+		else if ((c & 0xF8) == 0xF0 && c <= 0xF4)
+			k = 3;
+		else
+			return 0;
+		if ((size_t)(e - p) <= k)
+			return 0;
+		for (size_t i = 1; i <= k; i++)
+			if ((p[i] & 0xC0) != 0x80)
+				return 0;
+		p += k + 1;
+	}
+	return 1;
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+	struct state *st = data;
+	if (st->n == 0)
+		st->row_line = st->line;
+	if (st->n >= MAX_FIELDS) {
+		st->too_many = 1;
+		return;
+	}
+	char *f = malloc(len + 1);
+	if (!f) {
+		st->stop = -1;
+		return;
+	}
+	memcpy(f, s ? s : "", len);
+	f[len] = 0;
+	st->fields[st->n++] = f;
+}
+
+static void free_fields(struct state *st)
+{
+	for (size_t i = 0; i < st->n; i++)
+		free(st->fields[i]);
+	st->n = 0;
+}
+
+static void on_row(int term, void *data)
+{
+	(void)term;
+	struct state *st = data;
+	int blank = st->n == 1 && st->fields[0][0] == 0;
+	if (!st->stop && st->n && !blank)
+		st->stop = st->fn(st->ctx, st->row_line, st->fields, st->n);
+	free_fields(st);
+}
+
+static char *to_utf8(const char *data, size_t len, size_t *outlen)
+{
+	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	if (cd == (iconv_t)-1)
+		return NULL;
+	size_t cap = len * 2 + 16;
+	char *out = malloc(cap);
+	if (!out) {
+		iconv_close(cd);
+		return NULL;
+	}
+	char *in = (char *)data, *o = out;
+	size_t inleft = len, oleft = cap;
+	size_t rc = iconv(cd, &in, &inleft, &o, &oleft);
+	iconv_close(cd);
+	if (rc == (size_t)-1 || inleft) {
+		free(out);
+		return NULL;
+	}
+	*outlen = cap - oleft;
+	return out;
+}
+
+int csvx_parse(const char *data, size_t len, csvx_row_fn fn, void *ctx, const char **encoding,
+	       char *err, size_t errlen)
+{
+	char *conv = NULL;
+	*encoding = "utf-8";
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+		data += 3;
+		len -= 3;
+	}
+	if (!csvx_utf8_valid(data, len)) {
+		size_t n = 0;
+		conv = to_utf8(data, len, &n);
+		if (!conv) {
+			snprintf(err, errlen, "the file is neither UTF-8 nor GB18030 text");
+			return -1;
+		}
+		data = conv;
+		len = n;
+		*encoding = "gb18030";
+	}
+	struct csv_parser p;
+	if (csv_init(&p, CSV_APPEND_NULL) != 0) {
+		free(conv);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	struct state st = {.fn = fn, .ctx = ctx};
+	size_t off = 0;
+	int rc = 0;
+	while (off < len && !st.stop) {
+		const char *nl = memchr(data + off, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - (data + off)) + 1 : len - off;
+		st.line++;
+		if (csv_parse(&p, data + off, n, on_field, on_row, &st) != n) {
+			snprintf(err, errlen, "line %d: %s", st.line, csv_strerror(csv_error(&p)));
+			rc = -1;
+			break;
+		}
+		off += n;
+	}
+	if (!rc && !st.stop)
+		csv_fini(&p, on_field, on_row, &st);
+	if (!rc && st.too_many) {
+		snprintf(err, errlen, "a row has more than %d columns", MAX_FIELDS);
+		rc = -1;
+	}
+	free_fields(&st);
+	csv_free(&p);
+	free(conv);
+	if (!rc && st.stop)
+		rc = st.stop;
+	return rc;
+}

@@ -1,0 +1,92 @@
+/* The storage interface every feature uses: an opaque database handle with a
+ * connection per use (read or write), cached prepared statements, typed binds
+ * by $n, row readers and transactions. SQL written against it uses $1..$n,
+ * integer times and no backend-only functions, so a PostgreSQL backend can sit
+ * behind the same calls (see docs/architecture.md). */
+#ifndef CORDON_DB_H
+#define CORDON_DB_H
+
+#include <stdint.h>
+
+#include "../base/err.h"
+
+struct db;  /* the database: connections and their statement caches */
+struct dbc; /* one connection, used by one thread at a time */
+struct dbq; /* a prepared statement in use on a connection */
+
+enum db_mode { DB_READ, DB_WRITE };
+
+struct db_stats {
+	uint64_t write_acquires;   /* times the writer was taken */
+	double write_wait_ms;      /* total time spent waiting for it */
+	int writer_busy;           /* 1 while a request holds the writer */
+	int writers_waiting;       /* threads waiting for the writer now */
+	int readers_open;          /* read connections open */
+	uint64_t stmt_prepares;    /* statements compiled (cache misses) */
+};
+
+/* Opens (creating if needed) the database at path, migrates it to the newest
+ * schema when migrate != 0, and returns 0 with *out set; the caller closes it
+ * with db_close. On failure returns an error with ei filled. */
+int db_open(const char *path, int migrate, struct db **out, struct err_info *ei);
+/* Closes every connection. No connection may be in use. */
+void db_close(struct db *db);
+/* DB_READ: this thread's read connection (opened on first use).
+ * DB_WRITE: the single write connection, waiting for it if another thread
+ * holds it. Give it back with db_release. Returns NULL on failure. */
+struct dbc *db_acquire(struct db *db, enum db_mode mode);
+void db_release(struct db *db, struct dbc *c);
+void db_stats(struct db *db, struct db_stats *out);
+const char *db_path(struct db *db);
+
+/* Transactions. begin on the write connection takes the write lock at once
+ * (BEGIN IMMEDIATE) so a request never fails half-way on a busy database. */
+int db_begin(struct dbc *c);
+int db_commit(struct dbc *c);
+int db_rollback(struct dbc *c);
+int db_in_tx(struct dbc *c);
+
+/* Runs SQL with no parameters and no rows (may hold several statements). */
+int db_exec(struct dbc *c, const char *sql);
+
+/* Prepares sql (cached on the connection) and binds parameters described by
+ * types, one char each: 'i' int64_t, 'I' int64_t id where 0 binds NULL,
+ * 't' const char * (NULL binds NULL),
+ * 'n' NULL (no argument). Returns NULL on error, logged. The statement is
+ * the connection's until db_done. */
+struct dbq *db_query(struct dbc *c, const char *sql, const char *types, ...);
+/* Steps: 1 row ready, 0 done, or a negative enum err (ERR_CONFLICT for a
+ * unique or primary key violation, ERR_DB otherwise). */
+int db_step(struct dbq *q);
+int64_t db_int(struct dbq *q, int col);
+/* Text of a column, valid until the next step or db_done; NULL for NULL. */
+const char *db_text(struct dbq *q, int col);
+int db_null(struct dbq *q, int col);
+int db_cols(struct dbq *q);
+const char *db_colname(struct dbq *q, int col);
+/* Resets the statement and returns it to the cache. NULL is ignored. */
+void db_done(struct dbq *q);
+
+/* Runs a statement that returns no rows (or ignores them). Returns the
+ * number of rows changed, or a negative enum err. */
+int64_t db_run(struct dbc *c, const char *sql, const char *types, ...);
+/* Runs a statement and returns the first column of its first row as an
+ * integer in *out; returns 1 when a row existed, 0 when none, <0 on error. */
+int db_one_int(struct dbc *c, int64_t *out, const char *sql, const char *types, ...);
+
+const char *db_errmsg(struct dbc *c);
+
+/* Online backup of the whole database to dest (consistent while serving). */
+int db_backup(struct db *db, const char *dest, struct err_info *ei);
+
+/* "sqlite" (later "postgresql"): for migrations' per-backend types. */
+const char *db_backend(struct dbc *c);
+int db_is_unique_violation(struct dbc *c);
+
+/* The SQLite library version, for `cordon version`. */
+const char *sqlite_version_text(void);
+
+/* Applied migrations, for `cordon version` and /healthz. */
+int db_schema_version(struct dbc *c);
+
+#endif

@@ -1,0 +1,186 @@
+/* Lists: paging parameters, and one answer for every list — JSON with a
+ * cursor, or the whole filtered list as CSV (UTF-8 with BOM, so Excel on
+ * Chinese Windows opens it right) or as an .xlsx workbook, as officials
+ * expect. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "../base/buf.h"
+#include "../base/log.h"
+#include "http.h"
+
+#define EXPORT_MAX 200000
+
+int req_page(struct req *r, struct page *p)
+{
+	memset(p, 0, sizeof *p);
+	const char *f = req_query(r, "format");
+	if (f && strcmp(f, "csv") == 0)
+		p->export = 1;
+	else if (f && strcmp(f, "xlsx") == 0)
+		p->export = 2;
+	else if (f && *f && strcmp(f, "json") != 0)
+		return err_set(&r->err, ERR_INVALID, "format", "must be json, csv or xlsx");
+	int rc = req_query_int(r, "limit", 1, 500, 50, &p->limit);
+	if (!rc)
+		rc = req_query_int(r, "after", 0, INT64_MAX, 0, &p->after);
+	if (p->export) {
+		p->limit = EXPORT_MAX;
+		p->after = 0;
+	}
+	return rc;
+}
+
+static void cell_text(json_t *v, struct buf *b)
+{
+	if (json_is_string(v))
+		buf_puts(b, json_string_value(v));
+	else if (json_is_integer(v))
+		buf_printf(b, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		buf_printf(b, "%g", json_real_value(v));
+	else if (json_is_true(v))
+		buf_puts(b, "1");
+	else if (json_is_false(v))
+		buf_puts(b, "0");
+}
+
+static void csv_field(struct buf *out, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		buf_puts(out, s);
+		return;
+	}
+	buf_puts(out, "\"");
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_puts(out, "\"\"");
+		else
+			buf_append(out, s, 1);
+	}
+	buf_puts(out, "\"");
+}
+
+static int export_csv(struct req *r, json_t *items, const struct list_col *cols,
+		      const char *filename)
+{
+	struct buf out = {0}, cell = {0};
+	buf_puts(&out, "\xEF\xBB\xBF");
+	for (const struct list_col *c = cols; c->key; c++) {
+		if (c != cols)
+			buf_puts(&out, ",");
+		csv_field(&out, c->label);
+	}
+	buf_puts(&out, "\r\n");
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		for (const struct list_col *c = cols; c->key; c++) {
+			if (c != cols)
+				buf_puts(&out, ",");
+			cell.len = 0;
+			buf_puts(&cell, "");
+			cell_text(json_object_get(it, c->key), &cell);
+			csv_field(&out, buf_str(&cell));
+		}
+		buf_puts(&out, "\r\n");
+	}
+	buf_free(&cell);
+	size_t len;
+	char *data = buf_take(&out, &len);
+	if (!data)
+		return err_set(&r->err, ERR_NOMEM, "", "out of memory");
+	r->filename = arena_printf(&r->arena, "%s.csv", filename);
+	return resp_raw(r, 200, "text/csv; charset=utf-8", data, len);
+}
+
+static int export_xlsx(struct req *r, json_t *items, const struct list_col *cols,
+		       const char *filename)
+{
+	/* libxlsxwriter 1.1.4 (Debian 12) writes only to files. */
+	char path[] = "/tmp/cordon-export-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return err_set(&r->err, ERR_INTERNAL, "", "cannot create a temporary file");
+	close(fd);
+	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = "/tmp"};
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	if (!wb) {
+		unlink(path);
+		return err_set(&r->err, ERR_INTERNAL, "", "cannot create the workbook");
+	}
+	lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+	lxw_format *head = workbook_add_format(wb);
+	format_set_bold(head);
+	int col = 0;
+	for (const struct list_col *c = cols; c->key; c++, col++) {
+		worksheet_set_column(ws, (lxw_col_t)col, (lxw_col_t)col, 16, NULL);
+		worksheet_write_string(ws, 0, (lxw_col_t)col, c->label, head);
+	}
+	size_t i;
+	json_t *it;
+	struct buf cell = {0};
+	json_array_foreach(items, i, it)
+	{
+		col = 0;
+		for (const struct list_col *c = cols; c->key; c++, col++) {
+			json_t *v = json_object_get(it, c->key);
+			lxw_row_t row = (lxw_row_t)(i + 1);
+			if (json_is_integer(v))
+				worksheet_write_number(ws, row, (lxw_col_t)col,
+						       (double)json_integer_value(v), NULL);
+			else if (v && !json_is_null(v)) {
+				cell.len = 0;
+				buf_puts(&cell, "");
+				cell_text(v, &cell);
+				worksheet_write_string(ws, row, (lxw_col_t)col, buf_str(&cell), NULL);
+			}
+		}
+	}
+	buf_free(&cell);
+	lxw_error e = workbook_close(wb);
+	if (e != LXW_NO_ERROR) {
+		unlink(path);
+		return err_set(&r->err, ERR_INTERNAL, "", "cannot write the workbook: %s",
+			       lxw_strerror(e));
+	}
+	FILE *f = fopen(path, "rb");
+	unlink(path);
+	if (!f)
+		return err_set(&r->err, ERR_INTERNAL, "", "cannot read the workbook");
+	struct buf out = {0};
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_append(&out, chunk, n);
+	fclose(f);
+	size_t len;
+	char *data = buf_take(&out, &len);
+	if (!data)
+		return err_set(&r->err, ERR_NOMEM, "", "out of memory");
+	r->filename = arena_printf(&r->arena, "%s.xlsx", filename);
+	return resp_raw(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+			data, len);
+}
+
+int resp_list(struct req *r, const struct page *p, json_t *items, int64_t next,
+	      const struct list_col *cols, const char *filename)
+{
+	if (!items)
+		return err_set(&r->err, ERR_NOMEM, "", "out of memory");
+	int rc;
+	if (p->export == 1)
+		rc = export_csv(r, items, cols, filename);
+	else if (p->export == 2)
+		rc = export_xlsx(r, items, cols, filename);
+	else {
+		json_t *nx = next ? json_sprintf("%lld", (long long)next) : json_null();
+		return resp_json(r, 200, json_pack("{s:o,s:o}", "items", items, "next", nx));
+	}
+	json_decref(items);
+	return rc;
+}

@@ -1,0 +1,166 @@
+/* The HTTP layer's interface for features: route tables, the request a
+ * handler receives, the principal (who is asking), response and list
+ * helpers. The router owns method checks, authentication, permission, CSRF,
+ * body limits, the transaction and the audit row; handlers only validate
+ * their input, check scope (scope.h), do the work and set the response. */
+#ifndef CORDON_HTTP_H
+#define CORDON_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/arena.h"
+#include "../base/err.h"
+#include "../db/db.h"
+#include "perm.h"
+
+struct req;
+typedef int (*handler_fn)(struct req *r);
+
+/* Route flags. */
+#define ROUTE_IDEMPOTENT 1u /* a retry with the same client id returns the first answer */
+
+struct route {
+	const char *method;  /* "GET", "POST", "PATCH", "DELETE" */
+	const char *pattern; /* "/api/v1/units/{id}" */
+	handler_fn fn;
+	int perm;            /* an enum perm, PERM_PUBLIC or PERM_SIGNED_IN */
+	size_t max_body;     /* 0: the default 1 MiB */
+	unsigned flags;
+	const char *purpose; /* one line, for docs and /metrics labels */
+};
+
+struct route_table {
+	const struct route *routes;
+	size_t count;
+};
+#define ROUTE_TABLE(name, arr) \
+	const struct route_table name = {arr, sizeof(arr) / sizeof((arr)[0])}
+
+/* Who is asking: a signed-in user (cookie session) or a device token. */
+struct principal {
+	int64_t user_id;   /* 0 for a device */
+	int64_t device_id; /* 0 for a user */
+	int64_t session_id;
+	char username[64]; /* a device's name for a device */
+	char name[128];
+	char role[32];
+	char lang[8];
+	int64_t scope_unit_id;
+	uint64_t perms;
+	int via_cookie;
+	char csrf[64];
+};
+
+#define REQ_MAX_PARAMS 4
+
+struct req {
+	struct arena arena; /* freed when the request ends */
+	struct server *srv;
+	const struct route *route;
+	const char *method;
+	const char *path;
+	const char *param_names[REQ_MAX_PARAMS];
+	const char *param_values[REQ_MAX_PARAMS];
+	int nparams;
+	void *conn; /* struct MHD_Connection */
+	char *body;
+	size_t body_len;
+	json_t *json;
+	struct principal who;
+	int authed;
+	const char *ip;
+	const char *client_id; /* Idempotency-Key or body client_id */
+
+	struct db *db;
+	struct dbc *reader;
+	struct dbc *writer; /* taken lazily by req_db for writes, in a transaction */
+
+	/* response */
+	int status;
+	json_t *out;
+	char *raw;           /* malloc'd raw body, freed by the server */
+	size_t raw_len;
+	const char *ctype;
+	const char *filename; /* Content-Disposition attachment name */
+	const char *retry_after;
+	char *set_cookie;
+	struct err_info err;
+
+	/* audit: the record a write touched, and reads to record */
+	const char *rec_type;
+	int64_t rec_id;
+	const char *audit_detail;
+	const char *audit_action; /* "write" unless a handler says otherwise */
+	json_t *audit_reads; /* [{type,id,detail}] written after a GET */
+	int no_audit;
+	int replayed; /* the answer is a stored first answer to this client id */
+};
+
+/* Connections. req_db returns the connection a handler should use: for GET
+ * this thread's read connection; for other methods the write connection,
+ * taken on first call, inside the request's transaction (committed when the
+ * handler succeeds, rolled back otherwise). req_reader always returns a
+ * read connection, for reads before any write. NULL on failure. */
+struct dbc *req_db(struct req *r);
+struct dbc *req_reader(struct req *r);
+
+/* Path parameter {name} as text (never NULL for a matched name). */
+const char *req_param(struct req *r, const char *name);
+/* Path parameter as a positive id; ERR_NOT_FOUND if it is not one. */
+int req_param_id(struct req *r, const char *name, int64_t *out);
+/* Query-string value or NULL. */
+const char *req_query(struct req *r, const char *key);
+/* Query value as an integer in [min,max]; def when absent; ERR_INVALID
+ * naming the key when malformed. */
+int req_query_int(struct req *r, const char *key, int64_t min, int64_t max, int64_t def,
+		  int64_t *out);
+const char *req_header(struct req *r, const char *name);
+const char *req_cookie(struct req *r, const char *name);
+/* Parses the body as a JSON object into r->json; ERR_INVALID with the
+ * position when it is not one. */
+int req_json(struct req *r);
+/* True when the principal may use perm. */
+int req_can(struct req *r, int perm);
+
+/* Responses. resp_json steals `body`. */
+int resp_json(struct req *r, int status, json_t *body);
+int resp_raw(struct req *r, int status, const char *ctype, char *malloced, size_t len);
+/* Records the record a write created or changed, for the audit row. */
+void req_audit_record(struct req *r, const char *type, int64_t id);
+/* Records a read that must be audited (a whole ID number shown). */
+void req_audit_read(struct req *r, const char *type, int64_t id, const char *detail);
+
+/* Lists: paging and export. */
+struct list_col {
+	const char *key;   /* field of each item */
+	const char *label; /* column heading in exports (Chinese) */
+};
+struct page {
+	int64_t limit;
+	int64_t after; /* cursor: the last id of the previous page, 0 for the first */
+	int export;    /* 1 csv, 2 xlsx: the whole list, no paging */
+};
+/* Reads ?limit= (1..500, default 50) and ?after=, and ?format=json|csv|xlsx. */
+int req_page(struct req *r, struct page *p);
+/* Answers {"items":[...],"next":"<cursor>"|null} for JSON, or the file for
+ * csv/xlsx. Steals items. next is the cursor of the following page (0: none). */
+int resp_list(struct req *r, const struct page *p, json_t *items, int64_t next,
+	      const struct list_col *cols, const char *filename);
+
+/* JSON input helpers: each returns 0 or ERR_INVALID naming the field.
+ * A missing optional field leaves *out unchanged and returns 0; `present`
+ * (may be NULL) says whether it was given. */
+int jx_str(struct req *r, json_t *o, const char *key, int required, size_t maxlen,
+	   const char **out, int *present);
+int jx_int(struct req *r, json_t *o, const char *key, int required, int64_t min, int64_t max,
+	   int64_t *out, int *present);
+int jx_bool(struct req *r, json_t *o, const char *key, int required, int *out, int *present);
+/* An id field: null allowed when nullable (out 0). */
+int jx_id(struct req *r, json_t *o, const char *key, int required, int nullable, int64_t *out,
+	  int *present);
+/* Builds a JSON value from a column: NULL -> null. */
+json_t *jx_text_or_null(const char *s);
+
+#endif

@@ -1,0 +1,61 @@
+/* The permission table; see perm.h. Roles follow the command's work:
+ * commanders and group leads see everything in scope; officers and grid
+ * workers do the field work; checkpoint staff, medics, warehouse keepers,
+ * inspectors and enterprises see their own corner. Later features add
+ * permissions here and grant them to roles. */
+#include "perm.h"
+
+#include <string.h>
+
+#define B(p) (UINT64_C(1) << (p))
+
+const struct role_def perm_roles[] = {
+	{"admin", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_COMMAND_WRITE) | B(P_USERS_ADMIN) |
+		       B(P_AUDIT_READ) | B(P_SETTINGS_ADMIN) | B(P_ID_REVEAL), 0},
+	{"commander", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_COMMAND_WRITE) | B(P_ID_REVEAL), 0},
+	{"group_lead", B(P_UNITS_READ) | B(P_COMMAND_WRITE) | B(P_ID_REVEAL), 0},
+	{"officer", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_ID_REVEAL), 1},
+	{"grid_worker", B(P_UNITS_READ), 1},
+	{"checkpoint_staff", B(P_UNITS_READ), 1},
+	{"medic", B(P_UNITS_READ) | B(P_ID_REVEAL), 1},
+	{"warehouse", B(P_UNITS_READ), 1},
+	{"inspector", B(P_UNITS_READ), 0},
+	{"enterprise", 0, 0},
+	{0, 0, 0},
+};
+
+const struct role_def *perm_role(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (const struct role_def *r = perm_roles; r->name; r++)
+		if (strcmp(r->name, name) == 0)
+			return r;
+	return NULL;
+}
+
+uint64_t perm_of_role(const char *name)
+{
+	const struct role_def *r = perm_role(name);
+	return r ? r->perms : 0;
+}
+
+int perm_has(uint64_t perms, int p)
+{
+	if (p == PERM_PUBLIC || p == PERM_SIGNED_IN)
+		return 1;
+	if (p < 0 || p >= P_COUNT)
+		return 0;
+	return (perms & B(p)) != 0;
+}
+
+const char *perm_name(int p)
+{
+	static const char *const names[P_COUNT] = {
+		[P_UNITS_READ] = "units.read",       [P_UNITS_WRITE] = "units.write",
+		[P_COMMAND_WRITE] = "command.write", [P_USERS_ADMIN] = "users.admin",
+		[P_AUDIT_READ] = "audit.read",       [P_SETTINGS_ADMIN] = "settings.admin",
+		[P_ID_REVEAL] = "id.reveal",
+	};
+	return p >= 0 && p < P_COUNT ? names[p] : "?";
+}

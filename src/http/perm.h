@@ -1,0 +1,39 @@
+/* Roles and permissions: one table says what each role may do. Features
+ * name the permission a route needs; the router checks it. */
+#ifndef CORDON_PERM_H
+#define CORDON_PERM_H
+
+#include <stdint.h>
+
+enum perm {
+	P_UNITS_READ,      /* see units, the command structure, dashboards */
+	P_UNITS_WRITE,     /* create and edit units, import them */
+	P_COMMAND_WRITE,   /* working groups, leaders, responsible units, assignments */
+	P_USERS_ADMIN,     /* users and device tokens */
+	P_AUDIT_READ,      /* the audit log */
+	P_SETTINGS_ADMIN,  /* rule settings */
+	P_ID_REVEAL,       /* whole ID numbers and phones (audited) */
+	P_COUNT
+};
+
+#define PERM_PUBLIC (-1)    /* no sign-in needed */
+#define PERM_SIGNED_IN (-2) /* any signed-in user or device */
+
+struct role_def {
+	const char *name;
+	uint64_t perms;
+	int device_ok; /* may a device token carry this role */
+};
+
+/* The role table, terminated by a NULL name. */
+extern const struct role_def perm_roles[];
+/* The role named, or NULL. */
+const struct role_def *perm_role(const char *name);
+/* The permission bits of a role (0 for an unknown role). */
+uint64_t perm_of_role(const char *name);
+/* 1 if perms grants p (PERM_SIGNED_IN and PERM_PUBLIC always granted). */
+int perm_has(uint64_t perms, int p);
+/* Stable name of a permission ("units.read") for the browser's menu. */
+const char *perm_name(int p);
+
+#endif

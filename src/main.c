@@ -1,0 +1,671 @@
+/* cordon: the one binary. This file is the subcommand table — serve, init,
+ * demo, import, user, backup, version — with option parsing (flags, and
+ * environment variables that mirror them) and usage texts. */
+#include <errno.h>
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "db/db.h"
+#include "db/migrate.h"
+#include "feature/demo.h"
+#include "feature/features.h"
+#include "feature/units.h"
+#include "http/auth.h"
+#include "http/perm.h"
+#include "http/server.h"
+
+#ifndef CORDON_VERSION
+#define CORDON_VERSION "dev"
+#endif
+
+struct opts {
+	const char *db, *listen, *tz;
+	int threads, secure_cookie, trust_proxy, quiet, no_serve;
+	const char *admin_pw_file, *district_code, *district_name;
+	const char *username, *name, *role, *password_file;
+	int64_t scope;
+	const char *source;
+	uint32_t seed;
+};
+
+static const char *prog = "cordon";
+
+static void usage_main(FILE *f)
+{
+	fprintf(f,
+		"usage: cordon COMMAND [options]   (cordon COMMAND --help for each)\n"
+		"\n"
+		"Cordon: a district epidemic prevention and control command system.\n"
+		"\n"
+		"commands:\n"
+		"  serve     serve the API and the browser app on a database\n"
+		"  init      create a database, run migrations and create the admin account\n"
+		"  demo      build the demo district (Jinfeng District) and serve it\n"
+		"  import    import records from CSV (import units FILE)\n"
+		"  user      manage users: add, list, passwd, disable\n"
+		"  backup    copy the database to DEST, consistent while serving\n"
+		"  version   print the version and the schema version\n"
+		"\n"
+		"environment: CORDON_DB, CORDON_LISTEN, CORDON_TZ, CORDON_THREADS mirror\n"
+		"--db, --listen, --tz and --threads.\n");
+}
+
+static const char *const usage_text[][2] = {
+	{"serve", "usage: cordon serve [--db PATH] [--listen HOST:PORT] [--tz ZONE] [--threads N]\n"
+		  "                    [--secure-cookie] [--trust-proxy] [--quiet]\n"
+		  "  --db PATH          SQLite database (default var/cordon.db; CORDON_DB)\n"
+		  "  --listen HOST:PORT address to listen on (default 127.0.0.1:8080; CORDON_LISTEN)\n"
+		  "  --tz ZONE          the district's time zone (default Asia/Shanghai; CORDON_TZ)\n"
+		  "  --threads N        worker threads (default 8; CORDON_THREADS)\n"
+		  "  --secure-cookie    mark the session cookie Secure (serving behind TLS)\n"
+		  "  --trust-proxy      take client addresses from X-Forwarded-For (behind nginx)\n"
+		  "  --quiet            do not log one line per request\n"},
+	{"init", "usage: cordon init [--db PATH] [--admin-password-file FILE]\n"
+		 "                   [--district-code CODE] [--district-name NAME]\n"
+		 "  creates the database, runs migrations, creates the district unit\n"
+		 "  (default 640106 金凤区) and the admin account 'admin'. Without\n"
+		 "  --admin-password-file a generated password is printed once.\n"},
+	{"demo", "usage: cordon demo [--db PATH] [--no-serve] [--rebuild] [--seed N] [serve options]\n"
+		 "  builds the demo district into PATH (default var/demo.db) unless it already\n"
+		 "  holds the current demo, prints the demo accounts, then serves it.\n"},
+	{"import", "usage: cordon import units FILE [--db PATH] [--scope UNIT_ID]\n"
+		   "  imports units from CSV (parent_code,kind,code,name[,property_company]);\n"
+		   "  ends with 'created N, updated N, rejected N' and the rejected lines.\n"},
+	{"user", "usage: cordon user add --username U --name N --role R --scope UNIT_ID\n"
+		 "                          --password-file FILE [--db PATH]\n"
+		 "       cordon user list [--db PATH]\n"
+		 "       cordon user passwd --username U --password-file FILE [--db PATH]\n"
+		 "       cordon user disable --username U [--db PATH]\n"},
+	{"backup", "usage: cordon backup DEST [--db PATH]\n"
+		   "  copies the database to DEST with SQLite's online backup, consistent\n"
+		   "  even while `cordon serve` is writing.\n"},
+	{"version", "usage: cordon version [--db PATH]\n"},
+};
+
+static void usage_cmd(const char *cmd, FILE *f)
+{
+	for (size_t i = 0; i < sizeof usage_text / sizeof usage_text[0]; i++)
+		if (strcmp(usage_text[i][0], cmd) == 0) {
+			fputs(usage_text[i][1], f);
+			return;
+		}
+	usage_main(f);
+}
+
+static int bad_usage(const char *cmd, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", prog);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	usage_cmd(cmd, stderr);
+	return 2;
+}
+
+enum {
+	O_DB = 1000, O_LISTEN, O_TZ, O_THREADS, O_SECURE, O_PROXY, O_QUIET, O_NOSERVE, O_ADMINPW,
+	O_DCODE, O_DNAME, O_USERNAME, O_NAME, O_ROLE, O_SCOPE, O_PWFILE, O_SOURCE, O_SEED,
+	O_REBUILD, O_HELP
+};
+
+static const struct option longopts[] = {
+	{"db", required_argument, 0, O_DB},
+	{"listen", required_argument, 0, O_LISTEN},
+	{"tz", required_argument, 0, O_TZ},
+	{"threads", required_argument, 0, O_THREADS},
+	{"secure-cookie", no_argument, 0, O_SECURE},
+	{"trust-proxy", no_argument, 0, O_PROXY},
+	{"quiet", no_argument, 0, O_QUIET},
+	{"no-serve", no_argument, 0, O_NOSERVE},
+	{"rebuild", no_argument, 0, O_REBUILD},
+	{"admin-password-file", required_argument, 0, O_ADMINPW},
+	{"district-code", required_argument, 0, O_DCODE},
+	{"district-name", required_argument, 0, O_DNAME},
+	{"username", required_argument, 0, O_USERNAME},
+	{"name", required_argument, 0, O_NAME},
+	{"role", required_argument, 0, O_ROLE},
+	{"scope", required_argument, 0, O_SCOPE},
+	{"password-file", required_argument, 0, O_PWFILE},
+	{"source", required_argument, 0, O_SOURCE},
+	{"seed", required_argument, 0, O_SEED},
+	{"help", no_argument, 0, O_HELP},
+	{0, 0, 0, 0},
+};
+
+static int rebuild_flag;
+
+/* Parses options after the command; positional arguments are left in
+ * argv[optind..]. Returns 0, 1 for --help (printed), or 2 on a bad flag. */
+static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
+{
+	o->db = getenv("CORDON_DB");
+	o->listen = getenv("CORDON_LISTEN");
+	o->tz = getenv("CORDON_TZ");
+	const char *th = getenv("CORDON_THREADS");
+	o->threads = th ? atoi(th) : 8;
+	o->district_code = "640106";
+	o->district_name = "金凤区";
+	o->seed = 20200215;
+	opterr = 0;
+	optind = 1;
+	int c;
+	char *end;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_DB: o->db = optarg; break;
+		case O_LISTEN: o->listen = optarg; break;
+		case O_TZ: o->tz = optarg; break;
+		case O_THREADS:
+			o->threads = (int)strtol(optarg, &end, 10);
+			if (*end || o->threads < 1 || o->threads > 256)
+				return bad_usage(cmd, "--threads must be 1..256, not '%s'", optarg);
+			break;
+		case O_SECURE: o->secure_cookie = 1; break;
+		case O_PROXY: o->trust_proxy = 1; break;
+		case O_QUIET: o->quiet = 1; break;
+		case O_NOSERVE: o->no_serve = 1; break;
+		case O_REBUILD: rebuild_flag = 1; break;
+		case O_ADMINPW: o->admin_pw_file = optarg; break;
+		case O_DCODE: o->district_code = optarg; break;
+		case O_DNAME: o->district_name = optarg; break;
+		case O_USERNAME: o->username = optarg; break;
+		case O_NAME: o->name = optarg; break;
+		case O_ROLE: o->role = optarg; break;
+		case O_PWFILE: o->password_file = optarg; break;
+		case O_SOURCE: o->source = optarg; break;
+		case O_SCOPE:
+			o->scope = strtoll(optarg, &end, 10);
+			if (*end || o->scope < 1)
+				return bad_usage(cmd, "--scope must be a unit id, not '%s'", optarg);
+			break;
+		case O_SEED:
+			o->seed = (uint32_t)strtoul(optarg, &end, 10);
+			if (*end)
+				return bad_usage(cmd, "--seed must be a number, not '%s'", optarg);
+			break;
+		case 'h':
+		case O_HELP: usage_cmd(cmd, stdout); return 1;
+		case ':': return bad_usage(cmd, "option %s needs a value", argv[optind - 1]);
+		default: return bad_usage(cmd, "unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (o->tz && clock_set_tz(o->tz))
+		return bad_usage(cmd, "--tz: no such time zone '%s'", o->tz);
+	if (!o->tz)
+		clock_set_tz("Asia/Shanghai");
+	if (!o->listen)
+		o->listen = "127.0.0.1:8080";
+	return 0;
+}
+
+static int open_db(const char *path, int create, struct db **db)
+{
+	if (!create && access(path, F_OK) != 0) {
+		fprintf(stderr, "%s: no database at %s (create one with `cordon init --db %s`)\n",
+			prog, path, path);
+		return 1;
+	}
+	struct err_info ei = {0};
+	if (db_open(path, 1, db, &ei)) {
+		fprintf(stderr, "%s: %s\n", prog, ei.message);
+		return 1;
+	}
+	return 0;
+}
+
+/* Reads a password from a file: the first line, without its newline. */
+static int read_password(const char *file, char *out, size_t cap)
+{
+	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+	if (!f) {
+		fprintf(stderr, "%s: cannot read %s: %s\n", prog, file, strerror(errno));
+		return 1;
+	}
+	if (!fgets(out, (int)cap, f))
+		out[0] = 0;
+	if (f != stdin)
+		fclose(f);
+	out[strcspn(out, "\r\n")] = 0;
+	struct err_info ei = {0};
+	if (auth_password_ok(out, "password", &ei)) {
+		fprintf(stderr, "%s: the password in %s %s\n", prog, file, ei.message);
+		return 1;
+	}
+	return 0;
+}
+
+static int serve_db(struct db *db, const struct opts *o)
+{
+	log_set_quiet(0);
+	struct server_config cfg = {
+		.listen = o->listen,
+		.threads = o->threads,
+		.db = db,
+		.tables = feature_tables,
+		.secure_cookie = o->secure_cookie,
+		.trust_proxy = o->trust_proxy,
+		.log_requests = !o->quiet,
+		.version = CORDON_VERSION,
+	};
+	log_info("cordon %s serving %s (time zone %s, %d threads)", CORDON_VERSION, db_path(db),
+		 clock_tz(), o->threads);
+	return server_run(&cfg);
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	struct opts o = {0};
+	int rc = parse_opts("serve", argc, argv, &o);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (optind < argc)
+		return bad_usage("serve", "unexpected argument '%s'", argv[optind]);
+	struct db *db;
+	if (open_db(o.db ? o.db : "var/cordon.db", 0, &db))
+		return 1;
+	rc = serve_db(db, &o);
+	db_close(db);
+	return rc;
+}
+
+/* Creates the admin user on an open writer (inside the caller's tx). */
+static int add_user(struct dbc *c, const char *username, const char *name, const char *role,
+		    int64_t scope, const char *password)
+{
+	char hash[AUTH_HASH_LEN];
+	if (auth_hash_password(password, hash))
+		return ERR_NOMEM;
+	int64_t now = clock_now();
+	int64_t n = db_run(c,
+			   "INSERT INTO users(username, name, role, scope_unit_id, pw_hash,"
+			   " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
+			   "tttiti", username, name, role, scope, hash, now);
+	return n < 0 ? (int)n : 0;
+}
+
+static int cmd_init(int argc, char **argv)
+{
+	struct opts o = {0};
+	int rc = parse_opts("init", argc, argv, &o);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (optind < argc)
+		return bad_usage("init", "unexpected argument '%s'", argv[optind]);
+	if (!units_code_valid(o.district_code))
+		return bad_usage("init", "--district-code '%s' must be letters, digits or '-'",
+				 o.district_code);
+	const char *path = o.db ? o.db : "var/cordon.db";
+	char pw[160];
+	if (o.admin_pw_file) {
+		if (read_password(o.admin_pw_file, pw, sizeof pw))
+			return 1;
+	} else {
+		auth_new_token(pw, sizeof pw, 12);
+	}
+	struct db *db;
+	if (open_db(path, 1, &db))
+		return 1;
+	struct dbc *c = db_acquire(db, DB_WRITE);
+	int64_t n = 0;
+	db_one_int(c, &n, "SELECT COUNT(*) FROM users", "");
+	if (n > 0) {
+		db_release(db, c);
+		db_close(db);
+		fprintf(stderr, "%s: %s already has users; nothing done\n", prog, path);
+		return 1;
+	}
+	int64_t district = 0;
+	rc = db_begin(c);
+	if (!rc && db_one_int(c, &district, "SELECT id FROM units WHERE parent_id IS NULL", "") != 1)
+		rc = units_insert(c, 0, "district", o.district_code, o.district_name, NULL, &district);
+	if (!rc)
+		rc = add_user(c, "admin", "系统管理员", "admin", district, pw);
+	if (!rc)
+		rc = db_commit(c);
+	else
+		db_rollback(c);
+	db_release(db, c);
+	db_close(db);
+	if (rc) {
+		fprintf(stderr, "%s: init failed: %s\n", prog, err_str(rc));
+		return 1;
+	}
+	printf("created %s: district %s %s, user admin\n", path, o.district_code, o.district_name);
+	if (!o.admin_pw_file)
+		printf("admin password (shown once): %s\n", pw);
+	return 0;
+}
+
+static int demo_current(const char *path)
+{
+	if (access(path, F_OK) != 0)
+		return 0;
+	struct db *db;
+	struct err_info ei = {0};
+	if (db_open(path, 0, &db, &ei))
+		return 0;
+	struct dbc *c = db_acquire(db, DB_READ);
+	int64_t v = 0;
+	int ok = c && db_schema_version(c) == migrate_latest() &&
+		 db_one_int(c, &v, "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'demo_version'",
+			    "") == 1 &&
+		 v == DEMO_VERSION;
+	db_close(db);
+	return ok;
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+	struct opts o = {0};
+	int rc = parse_opts("demo", argc, argv, &o);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (optind < argc)
+		return bad_usage("demo", "unexpected argument '%s'", argv[optind]);
+	const char *path = o.db ? o.db : "var/demo.db";
+	struct db *db;
+	if (!rebuild_flag && demo_current(path)) {
+		printf("using the demo district in %s (--rebuild to build it anew)\n", path);
+	} else {
+		/* Build into a temporary file and rename, so an interrupted build
+		 * never leaves half a district behind. */
+		char tmp[4096];
+		snprintf(tmp, sizeof tmp, "%s.building", path);
+		unlink(tmp);
+		char side[4200];
+		snprintf(side, sizeof side, "%s-wal", tmp);
+		unlink(side);
+		snprintf(side, sizeof side, "%s-shm", tmp);
+		unlink(side);
+		struct err_info ei = {0};
+		if (db_open(tmp, 1, &db, &ei)) {
+			fprintf(stderr, "%s: %s\n", prog, ei.message);
+			return 1;
+		}
+		double t0 = clock_ms();
+		rc = demo_build(db, o.seed, stdout, &ei);
+		db_close(db);
+		if (rc) {
+			fprintf(stderr, "%s: demo failed: %s\n", prog, ei.message);
+			unlink(tmp);
+			return 1;
+		}
+		snprintf(side, sizeof side, "%s-wal", path);
+		unlink(side);
+		snprintf(side, sizeof side, "%s-shm", path);
+		unlink(side);
+		if (rename(tmp, path)) {
+			fprintf(stderr, "%s: cannot rename %s to %s: %s\n", prog, tmp, path,
+				strerror(errno));
+			return 1;
+		}
+		printf("demo district built in %s in %.1f s\n", path, (clock_ms() - t0) / 1000.0);
+	}
+	if (open_db(path, 0, &db))
+		return 1;
+	demo_print_accounts(db, stdout);
+	fflush(stdout);
+	if (!o.no_serve)
+		rc = serve_db(db, &o);
+	db_close(db);
+	return rc;
+}
+
+struct cli_import {
+	int64_t created, updated, rejected;
+};
+
+static int cmd_import(int argc, char **argv)
+{
+	struct opts o = {0};
+	int rc = parse_opts("import", argc, argv, &o);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (argc - optind != 2 || strcmp(argv[optind], "units") != 0)
+		return bad_usage("import", "expected: import units FILE%s", "");
+	const char *file = argv[optind + 1];
+	FILE *f = fopen(file, "rb");
+	if (!f) {
+		fprintf(stderr, "%s: cannot read %s: %s\n", prog, file, strerror(errno));
+		return 1;
+	}
+	struct stat stt;
+	fstat(fileno(f), &stt);
+	char *data = malloc((size_t)stt.st_size + 1);
+	size_t len = data ? fread(data, 1, (size_t)stt.st_size, f) : 0;
+	fclose(f);
+	if (!data) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return 1;
+	}
+	struct db *db;
+	if (open_db(o.db ? o.db : "var/cordon.db", 0, &db)) {
+		free(data);
+		return 1;
+	}
+	struct dbc *c = db_acquire(db, DB_WRITE);
+	int64_t scope = o.scope;
+	if (!scope)
+		db_one_int(c, &scope, "SELECT id FROM units WHERE parent_id IS NULL", "");
+	json_t *rejects = json_array();
+	int64_t cr = 0, up = 0, rj = 0;
+	struct err_info ei = {0};
+	rc = db_begin(c);
+	if (!rc)
+		rc = units_import_csv(c, scope, data, len, &cr, &up, &rj, rejects, &ei);
+	if (!rc)
+		rc = db_commit(c);
+	else
+		db_rollback(c);
+	db_release(db, c);
+	db_close(db);
+	free(data);
+	if (rc) {
+		fprintf(stderr, "%s: %s: %s\n", prog, file, ei.message[0] ? ei.message : err_str(rc));
+		json_decref(rejects);
+		return 1;
+	}
+	size_t i;
+	json_t *rj_item;
+	json_array_foreach(rejects, i, rj_item)
+	fprintf(stderr, "line %lld: %s\n",
+		(long long)json_integer_value(json_object_get(rj_item, "line")),
+		json_string_value(json_object_get(rj_item, "reason")));
+	json_decref(rejects);
+	printf("created %lld, updated %lld, rejected %lld\n", (long long)cr, (long long)up,
+	       (long long)rj);
+	return 0;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage_cmd("user", argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	const char *sub = argv[1];
+	struct opts o = {0};
+	int rc = parse_opts("user", argc - 1, argv + 1, &o);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (optind < argc - 1)
+		return bad_usage("user", "unexpected argument '%s'", argv[optind + 1]);
+	const char *path = o.db ? o.db : "var/cordon.db";
+	if (strcmp(sub, "add") == 0) {
+		if (!o.username || !o.name || !o.role || !o.scope || !o.password_file)
+			return bad_usage("user",
+					 "user add needs --username, --name, --role, --scope and "
+					 "--password-file%s",
+					 "");
+		if (!perm_role(o.role))
+			return bad_usage("user", "unknown role '%s'", o.role);
+		char pw[160];
+		if (read_password(o.password_file, pw, sizeof pw))
+			return 1;
+		struct db *db;
+		if (open_db(path, 0, &db))
+			return 1;
+		struct dbc *c = db_acquire(db, DB_WRITE);
+		int64_t exists = 0;
+		rc = db_one_int(c, &exists, "SELECT 1 FROM units WHERE id = $1", "i", o.scope);
+		if (rc != 1) {
+			db_release(db, c);
+			db_close(db);
+			fprintf(stderr, "%s: --scope %lld: no such unit\n", prog, (long long)o.scope);
+			return 1;
+		}
+		rc = add_user(c, o.username, o.name, o.role, o.scope, pw);
+		db_release(db, c);
+		db_close(db);
+		if (rc) {
+			fprintf(stderr, "%s: %s\n", prog,
+				rc == ERR_CONFLICT ? "that username exists" : err_str(rc));
+			return 1;
+		}
+		printf("added user %s (%s)\n", o.username, o.role);
+		return 0;
+	}
+	struct db *db;
+	if (open_db(path, 0, &db))
+		return 1;
+	struct dbc *c = db_acquire(db, DB_WRITE);
+	rc = 0;
+	if (strcmp(sub, "list") == 0) {
+		struct dbq *q = db_query(c,
+					 "SELECT u.id, u.username, u.name, u.role, un.name, u.disabled"
+					 " FROM users u JOIN units un ON un.id = u.scope_unit_id"
+					 " ORDER BY u.id",
+					 "");
+		printf("%-5s %-20s %-12s %-18s %-8s %s\n", "id", "username", "name", "role",
+		       "status", "scope");
+		while (q && db_step(q) == 1)
+			printf("%-5lld %-20s %-12s %-18s %-8s %s\n", (long long)db_int(q, 0),
+			       db_text(q, 1), db_text(q, 2), db_text(q, 3),
+			       db_int(q, 5) ? "disabled" : "active", db_text(q, 4));
+		db_done(q);
+	} else if (strcmp(sub, "passwd") == 0 || strcmp(sub, "disable") == 0) {
+		int passwd = strcmp(sub, "passwd") == 0;
+		char pw[160], hash[AUTH_HASH_LEN];
+		if (!o.username)
+			rc = bad_usage("user", "user %s needs --username", sub);
+		else if (passwd && !o.password_file)
+			rc = bad_usage("user", "user passwd needs --password-file%s", "");
+		else if (passwd && (read_password(o.password_file, pw, sizeof pw) ||
+				    auth_hash_password(pw, hash)))
+			rc = 1;
+		if (!rc) {
+			int64_t n = passwd ? db_run(c,
+						    "UPDATE users SET pw_hash = $1, updated_at = $2"
+						    " WHERE username = $3",
+						    "tit", hash, clock_now(), o.username)
+					   : db_run(c,
+						    "UPDATE users SET disabled = 1, updated_at = $1"
+						    " WHERE username = $2",
+						    "it", clock_now(), o.username);
+			if (n == 1)
+				db_run(c,
+				       "DELETE FROM sessions WHERE user_id ="
+				       " (SELECT id FROM users WHERE username = $1)",
+				       "t", o.username);
+			if (n != 1) {
+				fprintf(stderr, "%s: no user %s\n", prog, o.username);
+				rc = 1;
+			} else {
+				printf("%s %s\n", passwd ? "password changed for" : "disabled",
+				       o.username);
+			}
+		}
+	} else {
+		rc = bad_usage("user", "unknown user command '%s'", sub);
+	}
+	db_release(db, c);
+	db_close(db);
+	return rc;
+}
+
+static int cmd_backup(int argc, char **argv)
+{
+	struct opts o = {0};
+	int rc = parse_opts("backup", argc, argv, &o);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (argc - optind != 1)
+		return bad_usage("backup", "expected one DEST%s", "");
+	const char *dest = argv[optind];
+	if (access(dest, F_OK) == 0) {
+		fprintf(stderr, "%s: %s exists; choose a new file\n", prog, dest);
+		return 1;
+	}
+	struct db *db;
+	if (open_db(o.db ? o.db : "var/cordon.db", 0, &db))
+		return 1;
+	struct err_info ei = {0};
+	double t0 = clock_ms();
+	rc = db_backup(db, dest, &ei);
+	db_close(db);
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", prog, ei.message);
+		return 1;
+	}
+	printf("backed up to %s in %.1f s\n", dest, (clock_ms() - t0) / 1000.0);
+	return 0;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	struct opts o = {0};
+	int rc = parse_opts("version", argc, argv, &o);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	printf("cordon %s (schema %d, sqlite %s)\n", CORDON_VERSION, migrate_latest(),
+	       sqlite_version_text());
+	if (o.db) {
+		struct db *db;
+		if (open_db(o.db, 0, &db))
+			return 1;
+		struct dbc *c = db_acquire(db, DB_READ);
+		printf("%s: schema %d\n", o.db, c ? db_schema_version(c) : -1);
+		db_close(db);
+	}
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+} commands[] = {
+	{"serve", cmd_serve}, {"init", cmd_init},     {"demo", cmd_demo},
+	{"import", cmd_import}, {"user", cmd_user}, {"backup", cmd_backup},
+	{"version", cmd_version},
+};
+
+int main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fprintf(stderr, "%s: libsodium failed to initialise\n", prog);
+		return 1;
+	}
+	if (argc < 2) {
+		usage_main(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage_main(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0)
+		return cmd_version(1, argv);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(commands[i].name, argv[1]) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
+	usage_main(stderr);
+	return 2;
+}

@@ -1,0 +1,121 @@
+// The command line: help and usage errors, version, managing users beside a
+// running server, an online backup, and a clean shutdown on SIGTERM.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {
+  startServer, cordon, run, Client, expectStatus, expectError, assertNoSanitizer, show,
+} from './lib.mjs';
+
+let srv;
+
+before(async () => {
+  srv = await startServer();
+});
+
+after(async () => {
+  await srv?.stop();
+});
+
+test('--help exits 0 and lists the subcommands', async () => {
+  const out = await cordon(['--help']);
+  assertNoSanitizer(out);
+  assert.equal(out.code, 0, out.stderr);
+  const text = out.stdout + out.stderr;
+  for (const sub of ['serve', 'init', 'user', 'backup', 'version']) {
+    assert.match(text, new RegExp(`\\b${sub}\\b`), `--help does not mention ${sub}:\n${text}`);
+  }
+  assert.ok(out.stdout.length > 0, '--help prints to stdout');
+});
+
+test('an unknown option exits 2 with a one-line error, then the usage', async () => {
+  const out = await cordon(['serve', '--bogus']);
+  assertNoSanitizer(out);
+  assert.equal(out.code, 2, `exit ${out.code}\n${out.stdout}\n${out.stderr}`);
+  const lines = out.stderr.split('\n').filter((l) => l.trim().length);
+  assert.ok(lines.length >= 2, `expected an error line and usage:\n${out.stderr}`);
+  assert.match(lines[0], /--bogus/, `the first line names the bad option: ${lines[0]}`);
+  assert.match(out.stderr.split('\n').slice(1).join('\n'), /usage/i, `usage follows the error:\n${out.stderr}`);
+  const none = await cordon(['frobnicate']);
+  assert.equal(none.code, 2, `an unknown subcommand: exit ${none.code}`);
+  assert.match(none.stderr, /frobnicate/);
+});
+
+test('version prints the version', async () => {
+  const out = await cordon(['version']);
+  assertNoSanitizer(out);
+  assert.equal(out.code, 0, out.stderr);
+  assert.match(out.stdout, /cordon/i);
+  const h = await new Client(srv.base).get('/healthz');
+  assert.ok(out.stdout.includes(h.body.version), `version ${out.stdout.trim()} differs from /healthz ${h.body.version}`);
+});
+
+test('user add / list / disable beside a running server', async () => {
+  const pw = path.join(srv.dir, 'cli-user.pw');
+  await fs.writeFile(pw, 'cli-password-123\n');
+  const add = await cordon(['user', 'add', '--db', srv.db, '--username', 'cli.user', '--name', '命令行用户',
+    '--role', 'officer', '--scope', '640106', '--password-file', pw]);
+  assertNoSanitizer(add, 'user add');
+  assert.equal(add.code, 0, `user add exit ${add.code}: ${add.stdout}${add.stderr}`);
+
+  const c = new Client(srv.base);
+  const login = await c.login('cli.user', 'cli-password-123');
+  expectStatus(login, 200, 'login as the CLI-made user');
+  assert.equal(login.body.user.role, 'officer');
+  assert.equal(login.body.user.name, '命令行用户');
+  assert.ok(!add.stdout.includes('cli-password-123') && !add.stderr.includes('cli-password-123'), 'the password is echoed');
+
+  const dup = await cordon(['user', 'add', '--db', srv.db, '--username', 'cli.user', '--name', 'x',
+    '--role', 'officer', '--scope', '640106', '--password-file', pw]);
+  assert.notEqual(dup.code, 0, 'adding the same username twice succeeds');
+  assert.ok(dup.stderr.trim().length > 0, 'a failed user add says why');
+  const badRole = await cordon(['user', 'add', '--db', srv.db, '--username', 'cli.bad', '--name', 'x',
+    '--role', 'emperor', '--scope', '640106', '--password-file', pw]);
+  assert.notEqual(badRole.code, 0, 'an unknown role is accepted');
+
+  const list = await cordon(['user', 'list', '--db', srv.db]);
+  assertNoSanitizer(list, 'user list');
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, /cli\.user/);
+  assert.match(list.stdout, /\badmin\b/);
+  assert.match(list.stdout, /officer/);
+
+  const dis = await cordon(['user', 'disable', '--db', srv.db, '--username', 'cli.user']);
+  assertNoSanitizer(dis, 'user disable');
+  assert.equal(dis.code, 0, `user disable exit ${dis.code}: ${dis.stdout}${dis.stderr}`);
+  expectError(await c.get('/api/v1/me'), 401, 'unauthenticated', undefined, "the disabled user's session");
+  const again = await new Client(srv.base).login('cli.user', 'cli-password-123');
+  assert.ok([401, 403].includes(again.status), `a disabled user signs in: ${show(again)}`);
+  const missing = await cordon(['user', 'disable', '--db', srv.db, '--username', 'no.such.user']);
+  assert.notEqual(missing.code, 0, 'disabling a user that does not exist succeeds');
+});
+
+test('backup while the server runs gives a readable database', async () => {
+  const admin = new Client(srv.base);
+  await admin.signIn('admin', srv.adminPassword);
+  expectStatus(await admin.post('/api/v1/units', { parent_id: admin.user.scope_unit_id, kind: 'subdistrict', code: 'CLI-BK', name: '备份街道' }), 201);
+  const dest = path.join(srv.dir, 'backup.db');
+  const out = await cordon(['backup', '--db', srv.db, dest]);
+  assertNoSanitizer(out, 'backup');
+  assert.equal(out.code, 0, `backup exit ${out.code}: ${out.stdout}${out.stderr}`);
+  const users = await run('sqlite3', [dest, 'select count(*) from users']);
+  assert.equal(users.code, 0, users.stderr);
+  assert.ok(Number(users.stdout.trim()) >= 1, `users in the backup: ${users.stdout}`);
+  const unit = await run('sqlite3', [dest, "select name from units where code = 'CLI-BK'"]);
+  assert.equal(unit.stdout.trim(), '备份街道', 'the backup holds the latest committed write');
+  const ic = await run('sqlite3', [dest, 'pragma integrity_check']);
+  assert.equal(ic.stdout.trim(), 'ok');
+  // the server keeps working
+  expectStatus(await admin.get('/api/v1/me'), 200, 'after a backup');
+  // refusing to overwrite is fine; silently clobbering an existing file is not checked here
+});
+
+test('SIGTERM stops the server with exit 0 and a log line about the shutdown', async () => {
+  const s = await startServer();
+  const res = await new Client(s.base).get('/healthz');
+  expectStatus(res, 200);
+  await s.stop(); // asserts exit 0 and no sanitizer output
+  const { stdout, stderr } = s.output();
+  assert.match(stdout + stderr, /shut|stopp|exit|bye/i, `no shutdown line in the log:\n${s.log()}`);
+});

@@ -1,0 +1,339 @@
+// Harness for the API suites: starts the real `cordon` binary on a fresh
+// temporary database and a free port, and gives the tests a small HTTP client
+// that carries the session cookie and the CSRF token the way the browser app
+// does. stop() fails the suite when the server exited badly or when
+// AddressSanitizer / UndefinedBehaviorSanitizer wrote anything: the API tests
+// are how sanitizer errors in the server get caught.
+import { spawn, execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+export const BIN = path.resolve(ROOT, process.env.CORDON_BIN || 'build/cordon');
+export const ADMIN_PASSWORD = 'admin-pass-Секрет-1';
+
+const SANITIZER_RE = /AddressSanitizer|LeakSanitizer|runtime error:/;
+
+/** Runs a command; resolves {code, stdout, stderr} (never rejects on exit code). */
+export function run(cmd, args, opts = {}) {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout: opts.timeout ?? 30000, maxBuffer: 16 << 20, ...opts },
+      (err, stdout, stderr) => {
+        let code = 0;
+        if (err) code = typeof err.code === 'number' ? err.code : (err.signal ? 128 : 1);
+        resolve({ code, stdout: String(stdout), stderr: String(stderr), signal: err?.signal ?? null });
+      });
+  });
+}
+
+/** Runs the cordon binary. */
+export function cordon(args, opts = {}) {
+  return run(BIN, args, opts);
+}
+
+/** Fails when a CLI run's stderr carries sanitizer output. */
+export function assertNoSanitizer(out, what = 'cordon') {
+  const text = `${out.stdout ?? ''}\n${out.stderr ?? ''}`;
+  assert.ok(!SANITIZER_RE.test(text), `${what} reported a sanitizer error:\n${text}`);
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs sql against the database with the sqlite3 CLI (busy timeout 5 s). */
+export async function sqlite(db, sql) {
+  const out = await run('sqlite3', ['-cmd', '.timeout 5000', db, sql]);
+  assert.equal(out.code, 0, `sqlite3 failed: ${out.stderr}`);
+  return out.stdout;
+}
+
+/**
+ * Starts `cordon serve` on a new database. Returns
+ * {base, db, dir, port, proc, adminPassword, stop(), log()}.
+ */
+export async function startServer(opts = {}) {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cordon-api-'));
+  const db = path.join(dir, 't.db');
+  const pwFile = path.join(dir, 'admin.pw');
+  await fs.writeFile(pwFile, ADMIN_PASSWORD + '\n', { mode: 0o600 });
+  try {
+    await fs.access(BIN);
+  } catch {
+    throw new Error(`cordon binary not found at ${BIN} (set CORDON_BIN or run make)`);
+  }
+  const initArgs = ['init', '--db', db, '--admin-password-file', pwFile, ...(opts.initArgs || [])];
+  const init = await cordon(initArgs);
+  if (init.code !== 0 || SANITIZER_RE.test(init.stderr)) {
+    throw new Error(`cordon ${initArgs.join(' ')} exited ${init.code}\n${init.stdout}\n${init.stderr}`);
+  }
+
+  const port = await freePort();
+  const listen = `127.0.0.1:${port}`;
+  const proc = spawn(BIN, ['serve', '--db', db, '--listen', listen, ...(opts.serveArgs || [])], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...(opts.env || {}) },
+  });
+  let out = '';
+  let err = '';
+  proc.stdout.setEncoding('utf8');
+  proc.stderr.setEncoding('utf8');
+  proc.stdout.on('data', (d) => { out += d; });
+  proc.stderr.on('data', (d) => { err += d; });
+  let exited = null;
+  const exitP = new Promise((resolve) => {
+    proc.on('exit', (code, signal) => { exited = { code, signal }; resolve(exited); });
+  });
+  const log = () => `--- stdout ---\n${out}\n--- stderr ---\n${err}`;
+
+  const needle = `listening on http://${listen}`;
+  const t0 = Date.now();
+  while (!out.includes(needle) && !err.includes(needle)) {
+    if (exited) {
+      throw new Error(`cordon serve exited (${exited.code ?? exited.signal}) before listening\n${log()}`);
+    }
+    if (Date.now() - t0 > 20000) {
+      proc.kill('SIGKILL');
+      throw new Error(`cordon serve did not say "${needle}" within 20 s\n${log()}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+
+  const base = `http://${listen}`;
+  let stopped = false;
+  async function stop() {
+    if (stopped) return;
+    stopped = true;
+    if (!exited) proc.kill('SIGTERM');
+    const timer = new Promise((r) => setTimeout(() => r('timeout'), 15000));
+    const res = await Promise.race([exitP, timer]);
+    if (res === 'timeout') {
+      proc.kill('SIGKILL');
+      await exitP;
+      throw new Error(`cordon serve did not exit within 15 s of SIGTERM\n${log()}`);
+    }
+    try {
+      assert.ok(!SANITIZER_RE.test(err) && !SANITIZER_RE.test(out),
+        `the server reported a sanitizer error\n${log()}`);
+      assert.equal(res.code, 0,
+        `cordon serve exited with ${res.code ?? 'signal ' + res.signal} (expected 0 after SIGTERM)\n${log()}`);
+    } finally {
+      if (!process.env.CORDON_KEEP_TMP) await fs.rm(dir, { recursive: true, force: true });
+    }
+  }
+  return { base, db, dir, port, proc, adminPassword: ADMIN_PASSWORD, stop, log,
+    exited: () => exited, output: () => ({ stdout: out, stderr: err }) };
+}
+
+/** An HTTP client that behaves like the browser app (cookie + CSRF) or a device (Bearer). */
+export class Client {
+  constructor(base, { token } = {}) {
+    this.base = base;
+    this.cookie = null;
+    this.csrf = null;
+    this.token = token || null;
+    this.user = null;
+  }
+
+  /** Signs in; returns the response. On 200 keeps the cookie and the CSRF token. */
+  async login(username, password) {
+    const res = await this.req('POST', '/api/v1/session', { username, password }, { csrf: false, cookie: false });
+    if (res.status === 200) {
+      const c = sessionCookie(res.headers);
+      if (c) this.cookie = c;
+      this.csrf = res.body?.csrf_token ?? null;
+      this.user = res.body?.user ?? null;
+    }
+    return res;
+  }
+
+  /** Signs in and asserts it worked. */
+  async signIn(username, password) {
+    const res = await this.login(username, password);
+    assert.equal(res.status, 200, `login ${username}: ${show(res)}`);
+    assert.ok(this.cookie, `login ${username}: no cordon_session cookie in ${JSON.stringify(res.setCookie)}`);
+    return res;
+  }
+
+  /**
+   * Sends a request. body: an object (sent as JSON), a string/Buffer (sent as
+   * is; give Content-Type in opts.headers or opts.type), or undefined.
+   * opts: {headers, csrf (default true), cookie (default true), raw (return a
+   * Buffer body), type}. Returns {status, body, headers, text, setCookie}.
+   */
+  async req(method, p, body, opts = {}) {
+    const headers = { ...(opts.headers || {}) };
+    if (opts.cookie !== false && this.cookie) headers.Cookie = this.cookie;
+    if (this.token && opts.auth !== false) headers.Authorization = `Bearer ${this.token}`;
+    if (opts.csrf !== false && this.csrf && method !== 'GET' && method !== 'HEAD') {
+      headers['X-CSRF-Token'] = this.csrf;
+    }
+    let payload;
+    if (body !== undefined && body !== null) {
+      if (typeof body === 'string' || Buffer.isBuffer(body)) {
+        payload = body;
+        if (opts.type) headers['Content-Type'] = opts.type;
+        else if (!hasHeader(headers, 'content-type')) headers['Content-Type'] = 'application/json';
+      } else {
+        payload = JSON.stringify(body);
+        if (!hasHeader(headers, 'content-type')) headers['Content-Type'] = 'application/json';
+      }
+    }
+    const res = await fetch(this.base + p, { method, headers, body: payload, redirect: 'manual' });
+    return decode(res, opts.raw);
+  }
+
+  get(p, opts) { return this.req('GET', p, undefined, opts); }
+  post(p, body, opts) { return this.req('POST', p, body, opts); }
+  patch(p, body, opts) { return this.req('PATCH', p, body, opts); }
+  del(p, opts) { return this.req('DELETE', p, undefined, opts); }
+}
+
+function hasHeader(h, name) {
+  return Object.keys(h).some((k) => k.toLowerCase() === name);
+}
+
+/** The `cordon_session=...` pair from a response's Set-Cookie, or null. */
+export function sessionCookie(headers) {
+  const all = typeof headers.getSetCookie === 'function' ? headers.getSetCookie() : [headers.get('set-cookie')].filter(Boolean);
+  for (const c of all) {
+    const pair = c.split(';')[0].trim();
+    if (pair.startsWith('cordon_session=') && pair.length > 'cordon_session='.length) return pair;
+  }
+  return null;
+}
+
+async function decode(res, raw) {
+  const buf = Buffer.from(await res.arrayBuffer());
+  const ctype = res.headers.get('content-type') || '';
+  let body;
+  let text = null;
+  if (raw) {
+    body = buf;
+  } else {
+    text = buf.toString('utf8');
+    if (/json/i.test(ctype) || /^\s*[{[]/.test(text)) {
+      try { body = JSON.parse(text); } catch { body = text; }
+    } else {
+      body = text;
+    }
+  }
+  const setCookie = typeof res.headers.getSetCookie === 'function' ? res.headers.getSetCookie() : [];
+  return { status: res.status, body, headers: res.headers, text, setCookie };
+}
+
+/** A short description of a response for assertion messages. */
+export function show(res) {
+  let b = res.text ?? (Buffer.isBuffer(res.body) ? `<${res.body.length} bytes>` : JSON.stringify(res.body));
+  if (b && b.length > 600) b = b.slice(0, 600) + '…';
+  return `HTTP ${res.status} ${b}`;
+}
+
+/** Asserts status; on mismatch shows the body. */
+export function expectStatus(res, status, what = '') {
+  const ok = Array.isArray(status) ? status.includes(res.status) : res.status === status;
+  assert.ok(ok, `${what ? what + ': ' : ''}expected HTTP ${status}, got ${show(res)}`);
+  return res;
+}
+
+/** Asserts an error answer: status, error.code, and (optionally) error.field. */
+export function expectError(res, status, code, field, what = '') {
+  expectStatus(res, status, what);
+  assert.equal(typeof res.body, 'object', `${what}: error body is not JSON: ${show(res)}`);
+  assert.ok(res.body && res.body.error, `${what}: no "error" object: ${show(res)}`);
+  if (code) assert.equal(res.body.error.code, code, `${what}: error.code in ${show(res)}`);
+  if (field !== undefined) assert.equal(res.body.error.field, field, `${what}: error.field in ${show(res)}`);
+  assert.equal(typeof res.body.error.message, 'string', `${what}: error.message in ${show(res)}`);
+  return res.body.error;
+}
+
+/** Signs in as the admin created by init; also loads its scope (the district). */
+export async function adminClient(srv) {
+  const c = new Client(srv.base);
+  await c.signIn('admin', srv.adminPassword);
+  const me = expectStatus(await c.get('/api/v1/me'), 200, 'admin /me');
+  c.me = me.body;
+  c.root = me.body.scope_unit;
+  assert.ok(c.root && c.root.id, `admin /me has no scope_unit: ${show(me)}`);
+  return c;
+}
+
+/** Creates a unit as `c`; asserts 201 and returns the UNIT. */
+export async function mkUnit(c, parent_id, kind, code, name, extra = {}) {
+  const res = await c.post('/api/v1/units', { parent_id, kind, code, name, ...extra });
+  expectStatus(res, 201, `create unit ${kind} ${code}`);
+  assert.ok(res.body.id, `created unit has no id: ${show(res)}`);
+  return res.body;
+}
+
+let userSeq = 0;
+/** Creates a user as admin `c`; asserts 201. Returns {...user, password}. */
+export async function mkUser(c, { username, name, role, scope_unit_id, password } = {}) {
+  userSeq += 1;
+  const u = {
+    username: username || `user${process.pid % 1000}_${userSeq}`,
+    name: name || `测试用户${userSeq}`,
+    role,
+    scope_unit_id,
+    password: password || `pass-word-${userSeq}-ok`,
+  };
+  const res = await c.post('/api/v1/users', u);
+  expectStatus(res, 201, `create user ${u.username} (${role})`);
+  return { ...res.body, password: u.password };
+}
+
+/** Creates a user and returns a signed-in client for it. */
+export async function userClient(srv, admin, spec) {
+  const u = await mkUser(admin, spec);
+  const c = new Client(srv.base);
+  await c.signIn(u.username, u.password);
+  c.account = u;
+  return c;
+}
+
+/**
+ * A raw HTTP/1.1 request via node:http, for cases fetch cannot express or
+ * where the server may answer before reading the whole body (413). Resolves
+ * {status, headers, text, body} once a response arrives, even when writing
+ * the rest of the body then fails because the server closed the connection.
+ */
+export function rawRequest(base, method, p, { headers = {}, body } = {}) {
+  const u = new URL(base + p);
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const rq = http.request({ host: u.hostname, port: u.port, method, path: u.pathname + u.search, headers, agent: false },
+      (res) => {
+        const chunks = [];
+        res.on('data', (d) => chunks.push(d));
+        const done = () => {
+          if (settled) return;
+          settled = true;
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed = text;
+          try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+          resolve({ status: res.statusCode, headers: res.headers, text, body: parsed });
+        };
+        res.on('end', done);
+        res.on('error', done);
+        res.on('close', done);
+      });
+    rq.on('error', (e) => {
+      // A reset after the response started is fine; before it, it is a failure.
+      setTimeout(() => { if (!settled) { settled = true; reject(e); } }, 200);
+    });
+    if (body !== undefined) rq.end(body); else rq.end();
+  });
+}

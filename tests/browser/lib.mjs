@@ -1,0 +1,137 @@
+// Helpers for the browser suites: build a demo database and start the real
+// `cordon serve` on a free port, launch Debian's Chromium through
+// playwright-core, sign in, and save a screenshot when a step fails.
+import { spawn, execFile } from 'node:child_process';
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = path.resolve(process.cwd(), process.env.CORDON_BIN || path.join(ROOT, 'build/cordon'));
+export const PASSWORD = 'demo2020';
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 375, height: 740 };
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const s = createServer();
+		s.unref();
+		s.on('error', reject);
+		s.listen(0, '127.0.0.1', () => {
+			const { port } = s.address();
+			s.close(() => resolve(port));
+		});
+	});
+}
+
+function run(file, args, timeoutMs) {
+	return new Promise((resolve, reject) => {
+		execFile(file, args, { timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+			if (err) {
+				err.message += `\nstdout: ${stdout.slice(-2000)}\nstderr: ${stderr.slice(-2000)}`;
+				reject(err);
+			} else resolve({ stdout, stderr });
+		});
+	});
+}
+
+// Builds the demo district into a temporary database and serves it.
+// Returns {url, port, dir, stop()}.
+export async function startServer({ timeoutMs = 600_000 } = {}) {
+	const dir = await mkdtemp(path.join(tmpdir(), 'cordon-browser-'));
+	const db = path.join(dir, 'demo.db');
+	await run(BIN, ['demo', '--db', db, '--no-serve'], timeoutMs);
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+	let log = '';
+	await new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${log}`)), 30_000);
+		const want = `listening on ${url}`;
+		const onData = (b) => {
+			log += b.toString();
+			if (log.includes(want)) {
+				clearTimeout(timer);
+				resolve();
+			}
+		};
+		proc.stdout.on('data', onData);
+		proc.stderr.on('data', onData);
+		proc.on('exit', (code, sig) => {
+			clearTimeout(timer);
+			reject(new Error(`server exited (${code ?? sig}) before listening:\n${log}`));
+		});
+	});
+	proc.removeAllListeners('exit');
+	// Keep draining output so the pipe never blocks the server.
+	proc.stdout.on('data', (b) => { log = (log + b).slice(-20000); });
+	proc.stderr.on('data', (b) => { log = (log + b).slice(-20000); });
+	return {
+		url,
+		port,
+		dir,
+		log: () => log,
+		async stop() {
+			if (proc.exitCode == null && proc.signalCode == null) {
+				const gone = new Promise((r) => proc.once('exit', r));
+				proc.kill('SIGTERM');
+				const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+				await gone;
+				clearTimeout(t);
+			}
+			await rm(dir, { recursive: true, force: true });
+		},
+	};
+}
+
+export async function launch() {
+	return chromium.launch({
+		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+		args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+			'--disable-sync', '--no-first-run', '--disable-quic'],
+	});
+}
+
+// A fresh context (no cookies, no localStorage) and page.
+export async function newPage(browser, viewport = DESKTOP, opts = {}) {
+	const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...opts });
+	const page = await context.newPage();
+	page.setDefaultTimeout(15_000);
+	page.on('pageerror', (e) => { (page.errors ||= []).push(String(e)); });
+	return page;
+}
+
+// Signs in through the login form and waits for the signed-in header.
+export async function login(page, base, username, password = PASSWORD) {
+	await page.goto(`${base}/#/login`);
+	await page.locator('input[name=username]').fill(username);
+	await page.locator('input[name=password]').fill(password);
+	await page.locator('form.login-form button[type=submit]').click();
+	await page.locator('header.topbar').waitFor();
+}
+
+// Runs fn(); on failure saves build/test-screenshots/NAME.png and rethrows.
+export async function shotOnFail(name, page, fn) {
+	try {
+		return await fn();
+	} catch (err) {
+		try {
+			const dir = path.join(ROOT, 'build/test-screenshots');
+			await mkdir(dir, { recursive: true });
+			await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+		} catch {
+			/* the screenshot is a help, not the result */
+		}
+		if (page.errors && page.errors.length) err.message += `\npage errors: ${page.errors.join('\n')}`;
+		throw err;
+	}
+}
+
+// 1 if the page scrolls sideways.
+export async function scrollsSideways(page) {
+	return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+}

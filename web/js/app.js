@@ -1,0 +1,265 @@
+// The browser app's entry: loads the current user (GET /api/v1/me), builds
+// the header and the menu from the user's permissions, and routes
+// #/page/param?filters to the page modules in js/pages/. A page module
+// exports render(ctx) and, optionally, update(ctx) to redraw in place when
+// only its parameters change.
+import { api, setCsrf, setUnauthenticatedHandler, errText } from './api.js';
+import { t, setLang, storedLang, rememberLang, getLang, LANGS } from './i18n.js';
+import { h, loading, toast } from './dom.js';
+
+const ROUTES = {
+	login: { mod: './pages/login.js', public: true },
+	units: { mod: './pages/units.js', perm: 'units.read', nav: 'nav.units' },
+	command: { mod: './pages/command.js', perm: 'units.read', nav: 'nav.command' },
+	users: { mod: './pages/users.js', perm: 'users.admin', nav: 'nav.users' },
+	devices: { mod: './pages/devices.js', perm: 'users.admin', nav: 'nav.devices' },
+	audit: { mod: './pages/audit.js', perm: 'audit.read', nav: 'nav.audit' },
+	settings: { mod: './pages/settings.js', perm: 'settings.admin', nav: 'nav.settings' },
+	account: { mod: './pages/account.js', perm: null },
+};
+
+const state = {
+	me: null, // {user, scope_unit}
+	current: null, // {key, mod, ctx}
+	routeSeq: 0,
+};
+
+const app = document.getElementById('app') || document.body.appendChild(h('div#app'));
+
+export function hasPerm(p) {
+	return !!(state.me && state.me.user && (state.me.user.permissions || []).includes(p));
+}
+
+function parseHash() {
+	let raw = location.hash.replace(/^#\/?/, '');
+	let query = {};
+	const qi = raw.indexOf('?');
+	if (qi >= 0) {
+		query = Object.fromEntries(new URLSearchParams(raw.slice(qi + 1)));
+		raw = raw.slice(0, qi);
+	}
+	const parts = raw.split('/').filter(Boolean).map(decodeURIComponent);
+	return { key: parts[0] || '', params: parts.slice(1), query };
+}
+
+function defaultPage() {
+	for (const [key, r] of Object.entries(ROUTES)) if (r.nav && hasPerm(r.perm)) return key;
+	return 'account';
+}
+
+export function go(hash) {
+	if (location.hash === hash) route();
+	else location.hash = hash;
+}
+
+// Replaces the filters in the URL without re-running the route.
+function setQuery(obj) {
+	const { key, params } = parseHash();
+	const p = new URLSearchParams();
+	for (const [k, v] of Object.entries(obj)) if (v != null && v !== '') p.set(k, v);
+	const s = p.toString();
+	const hash = '#/' + [key, ...params].map(encodeURIComponent).join('/') + (s ? '?' + s : '');
+	history.replaceState(null, '', hash);
+}
+
+async function loadMe() {
+	try {
+		const me = await api('GET', '/api/v1/me', null, { noAuthRedirect: true });
+		setSession(me);
+		return true;
+	} catch (err) {
+		if (err.status === 401) {
+			state.me = null;
+			return false;
+		}
+		throw err;
+	}
+}
+
+// Takes a /me or /session answer: the user, the CSRF token, the scope unit.
+export function setSession(res) {
+	setCsrf(res.csrf_token);
+	state.me = { user: res.user, scope_unit: res.scope_unit || (state.me && state.me.scope_unit) || null };
+}
+
+export function me() {
+	return state.me;
+}
+
+// After a successful sign-in (from login.js).
+export async function signedIn(res) {
+	setSession(res);
+	if (!res.scope_unit) {
+		try {
+			await loadMe();
+		} catch {
+			/* the scope unit is only a nicety here */
+		}
+	}
+	const l = state.me.user.lang;
+	if (l && l !== getLang()) {
+		await setLang(l);
+		rememberLang(getLang());
+	}
+	state.current = null;
+	go('#/' + defaultPage());
+}
+
+async function signOut() {
+	try {
+		await api('DELETE', '/api/v1/session');
+	} catch {
+		/* signed out anyway */
+	}
+	setCsrf(null);
+	state.me = null;
+	state.current = null;
+	go('#/login');
+}
+
+async function switchLang(l) {
+	if (l === getLang()) return;
+	if (state.me) {
+		try {
+			const res = await api('PATCH', '/api/v1/me', { lang: l });
+			if (res && res.user) state.me.user = res.user;
+		} catch (err) {
+			if (!err.handled) toast(errText(err), 'error');
+			return;
+		}
+	}
+	await setLang(l);
+	rememberLang(getLang());
+	state.current = null;
+	route();
+}
+
+export function langSwitch() {
+	return h('div.lang-switch', { role: 'group', 'aria-label': t('header.language') },
+		LANGS.map((l) => h('button', {
+			type: 'button', class: 'btn btn-lang' + (l === getLang() ? ' active' : ''),
+			'aria-pressed': l === getLang() ? 'true' : 'false', lang: l, 'data-lang': l,
+			onclick: () => switchLang(l),
+		}, t('lang.' + l))));
+}
+
+function buildShell(activeKey) {
+	const user = state.me.user;
+	const navLinks = Object.entries(ROUTES)
+		.filter(([, r]) => r.nav && hasPerm(r.perm))
+		.map(([key, r]) => h('a', {
+			href: '#/' + key, class: 'nav-link' + (key === activeKey ? ' active' : ''),
+			'aria-current': key === activeKey ? 'page' : null, 'data-page': key,
+		}, t(r.nav)));
+	const menu = h('div.menu#menu',
+		h('nav.nav', { 'aria-label': t('header.nav') }, navLinks),
+		h('div.userbox',
+			h('a.user', { href: '#/account', class: activeKey === 'account' ? 'active' : null, title: t('nav.account') },
+				h('span.user-name', user.name || user.username),
+				h('span.user-role', t('roles.' + user.role))),
+			langSwitch(),
+			h('button', { type: 'button', class: 'btn btn-signout', onclick: signOut }, t('header.sign_out'))));
+	const toggle = h('button', {
+		type: 'button', class: 'btn menu-toggle', 'aria-controls': 'menu', 'aria-expanded': 'false',
+		'aria-label': t('header.menu'),
+		onclick: () => {
+			const open = menu.classList.toggle('open');
+			toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+		},
+	}, h('span.burger', { 'aria-hidden': 'true' }), h('span.menu-label', t('header.menu')));
+	menu.addEventListener('click', (e) => {
+		if (e.target.closest('a')) {
+			menu.classList.remove('open');
+			toggle.setAttribute('aria-expanded', 'false');
+		}
+	});
+	const header = h('header.topbar',
+		h('div.topbar-inner',
+			h('a.brand', { href: '#/' + defaultPage() }, h('span.brand-mark', { 'aria-hidden': 'true' }, '科'), h('span.brand-name', t('app.name'))),
+			toggle,
+			menu));
+	const main = h('main.main#main', { tabindex: '-1' });
+	app.replaceChildren(header, main);
+	return main;
+}
+
+async function route() {
+	const seq = ++state.routeSeq;
+	const { key, params, query } = parseHash();
+	if (!state.me && key !== 'login') {
+		let ok = false;
+		try {
+			ok = await loadMe();
+		} catch (err) {
+			app.replaceChildren(h('div.boot-error.alert.alert-error', errText(err)));
+			return;
+		}
+		if (seq !== state.routeSeq) return;
+		if (!ok) {
+			location.replace('#/login');
+			return;
+		}
+		if (state.me.user.lang && state.me.user.lang !== getLang()) {
+			await setLang(state.me.user.lang);
+			rememberLang(getLang());
+		}
+	}
+	if (key === 'login' && state.me) {
+		location.replace('#/' + defaultPage());
+		return;
+	}
+	const r = ROUTES[key];
+	if (!r) {
+		location.replace('#/' + (state.me ? defaultPage() : 'login'));
+		return;
+	}
+	document.title = t('app.title');
+	const mod = await import(r.mod);
+	if (seq !== state.routeSeq) return;
+	const ctx = { params, query, key, me: state.me, setQuery, go, hasPerm };
+
+	if (r.public) {
+		state.current = null;
+		const root = h('div.public');
+		app.replaceChildren(root);
+		ctx.root = root;
+		await mod.render(ctx);
+		return;
+	}
+	if (state.current && state.current.key === key && mod.update && document.getElementById('main')) {
+		ctx.root = state.current.ctx.root;
+		state.current.ctx = ctx;
+		await mod.update(ctx);
+		return;
+	}
+	const main = buildShell(key);
+	if (r.perm && !hasPerm(r.perm)) {
+		main.append(h('div.alert.alert-error', t('errors.forbidden_page')));
+		state.current = null;
+		return;
+	}
+	const root = h('div.page.page-' + key);
+	main.append(root);
+	ctx.root = root;
+	state.current = { key, mod, ctx };
+	root.append(loading());
+	try {
+		await mod.render(ctx);
+	} catch (err) {
+		if (!err.handled) root.replaceChildren(h('div.alert.alert-error', errText(err)));
+	}
+}
+
+setUnauthenticatedHandler(() => {
+	state.me = null;
+	state.current = null;
+	if (parseHash().key !== 'login') location.hash = '#/login';
+});
+
+window.addEventListener('hashchange', route);
+
+(async function start() {
+	await setLang(storedLang());
+	document.title = t('app.title');
+	route();
+})();
