@@ -34,7 +34,7 @@ VENDOR   := node_modules/echarts/dist/echarts.min.js node_modules/jsqr/dist/jsQR
 OBJ_LIB  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC_LIB)) $(BUILD)/obj/gen/assets.o $(BUILD)/obj/gen/schema.o
 OBJ_MAIN := $(BUILD)/obj/main.o
 
-.PHONY: all run check deps clean bench unit api browser san
+.PHONY: all run check deps clean bench unit unit-run api browser san
 all: build/cordon
 
 deps:
@@ -75,23 +75,25 @@ build/gen/schema.c: build/tools/embed $(SCHEMA)
 -include $(shell find build -name '*.d' 2>/dev/null)
 
 # ---- tests ----
+# Unit tests always build with the sanitizers, against build/san/libcordon.a.
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
 
-build/san/tests/%: tests/unit/%.c
-	@$(MAKE) --no-print-directory SAN=1 san-lib
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(SANFLAGS) -o $@ $< build/san/libcordon.a $(PKG_LIBS) -lcmocka
-
-san-lib: build/san/libcordon.a
 build/san/libcordon.a: $(OBJ_LIB)
 	ar rcs $@ $^
 
+build/san/tests/%: tests/unit/%.c build/san/libcordon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(SANFLAGS) -o $@ $< build/san/libcordon.a $(PKG_LIBS) -lcmocka
+
+unit-run: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+unit:
+	@$(MAKE) --no-print-directory SAN=1 unit-run
+
 san:
 	@$(MAKE) --no-print-directory SAN=1 build/san/cordon
-
-unit: $(UNIT_BIN)
-	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
 api: san
 	CORDON_BIN=build/san/cordon node --test --test-concurrency=2 tests/api/

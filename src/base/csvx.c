@@ -15,6 +15,7 @@ struct state {
 	void *ctx;
 	int line;       /* physical line being fed */
 	int row_line;   /* line the current row started on */
+	int at_boundary; /* the previous row has ended (or none began) */
 	char *fields[MAX_FIELDS];
 	size_t n;
 	int stop;
@@ -51,8 +52,6 @@ int csvx_utf8_valid(const char *s, size_t n)
 static void on_field(void *s, size_t len, void *data)
 {
 	struct state *st = data;
-	if (st->n == 0)
-		st->row_line = st->line;
 	if (st->n >= MAX_FIELDS) {
 		st->too_many = 1;
 		return;
@@ -82,6 +81,7 @@ static void on_row(int term, void *data)
 	if (!st->stop && st->n && !blank)
 		st->stop = st->fn(st->ctx, st->row_line, st->fields, st->n);
 	free_fields(st);
+	st->at_boundary = 1;
 }
 
 static char *to_utf8(const char *data, size_t len, size_t *outlen)
@@ -133,13 +133,19 @@ int csvx_parse(const char *data, size_t len, csvx_row_fn fn, void *ctx, const ch
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	struct state st = {.fn = fn, .ctx = ctx};
+	struct state st = {.fn = fn, .ctx = ctx, .at_boundary = 1};
 	size_t off = 0;
 	int rc = 0;
 	while (off < len && !st.stop) {
 		const char *nl = memchr(data + off, '\n', len - off);
 		size_t n = nl ? (size_t)(nl - (data + off)) + 1 : len - off;
 		st.line++;
+		/* A row starts on the first non-blank line after the last one
+		 * ended; a quoted field may carry it over several lines. */
+		if (st.at_boundary && strspn(data + off, " \t\r\n") < n) {
+			st.row_line = st.line;
+			st.at_boundary = 0;
+		}
 		if (csv_parse(&p, data + off, n, on_field, on_row, &st) != n) {
 			snprintf(err, errlen, "line %d: %s", st.line, csv_strerror(csv_error(&p)));
 			rc = -1;
