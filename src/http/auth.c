@@ -229,8 +229,8 @@ static int throttled(struct dbc *c, const char *key, int64_t now, int64_t *wait)
 }
 
 /* Counts a failure; from the limit on, each further failure locks the key
- * for twice as long (1 s, 2 s, 4 s ... at most 15 minutes). Failures older
- * than 15 minutes are forgotten. */
+ * for twice as long (30 s, 60 s, 120 s ... at most 15 minutes). Failures
+ * older than 15 minutes are forgotten. */
 static void count_failure(struct dbc *w, const char *key, int64_t limit, int64_t now)
 {
 	static const char sel[] = "SELECT failures, first_at FROM login_failures WHERE key = $1";
@@ -249,7 +249,7 @@ static void count_failure(struct dbc *w, const char *key, int64_t limit, int64_t
 	int64_t until = 0;
 	if (failures >= limit) {
 		int64_t shift = failures - limit;
-		int64_t secs = shift >= 10 ? 900 : ((int64_t)1 << shift);
+		int64_t secs = shift >= 5 ? 900 : ((int64_t)30 << shift);
 		until = now + (secs > 900 ? 900 : secs);
 	}
 	db_run(w,
