@@ -41,7 +41,7 @@ deps:
 	@scripts/deps.sh
 
 build/cordon: $(BUILD)/cordon
-	@if [ "$(BUILD)" = build/rel ]; then cp $< $@; fi
+	@if [ "$(BUILD)" = build/rel ]; then cp $< $@.tmp && mv -f $@.tmp $@; fi
 
 $(BUILD)/cordon: $(OBJ_LIB) $(OBJ_MAIN)
 	$(CC) $(CFLAGS_MODE) -o $@ $^ $(PKG_LIBS)
