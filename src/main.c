@@ -17,6 +17,7 @@
 #include "feature/demo.h"
 #include "feature/features.h"
 #include "feature/units.h"
+#include "feature/users.h"
 #include "http/auth.h"
 #include "http/perm.h"
 #include "http/server.h"
@@ -156,7 +157,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
 	optind = 1;
 	int c;
 	char *end;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_DB: o->db = optarg; break;
 		case O_LISTEN: o->listen = optarg; break;
@@ -505,6 +506,9 @@ static int cmd_user(int argc, char **argv)
 					 "");
 		if (!perm_role(o.role))
 			return bad_usage("user", "unknown role '%s'", o.role);
+		if (!users_username_valid(o.username))
+			return bad_usage("user", "--username '%s' must be 3 to 32 of a-z 0-9 _ . -",
+					 o.username);
 		char pw[160];
 		if (read_password(o.password_file, pw, sizeof pw))
 			return 1;

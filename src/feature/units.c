@@ -169,22 +169,6 @@ static const struct list_col unit_export[] = {
 	{"children", "下级数"}, {0, 0},
 };
 
-static char *like_pattern(struct req *r, const char *q)
-{
-	struct buf b = {0};
-	buf_puts(&b, "%");
-	for (const char *p = q; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			buf_puts(&b, "\\");
-		char ch = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
-		buf_append(&b, &ch, 1);
-	}
-	buf_puts(&b, "%");
-	char *s = arena_strdup(&r->arena, buf_str(&b));
-	buf_free(&b);
-	return s;
-}
-
 static int list_units(struct req *r)
 {
 	struct page pg;
@@ -197,10 +181,9 @@ static int list_units(struct req *r)
 	const char *kind = req_query(r, "kind");
 	if (kind && *kind && !units_kind_valid(kind))
 		return err_set(&r->err, ERR_INVALID, "kind", "unknown kind \"%s\"", kind);
-	const char *q = req_query(r, "q");
-	if (q && strlen(q) > 64)
-		return err_set(&r->err, ERR_INVALID, "q", "must be at most 64 characters");
-	const char *pat = q && *q ? like_pattern(r, q) : "";
+	const char *pat;
+	if ((rc = req_query_like(r, "q", &pat)))
+		return rc;
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
@@ -216,17 +199,8 @@ static int list_units(struct req *r)
 	if (!dq)
 		return ERR_DB;
 	json_t *items = json_array();
-	int64_t n = 0, last = 0, next = 0;
-	while ((rc = db_step(dq)) == 1) {
-		if (n++ == pg.limit) {
-			next = last;
-			break;
-		}
-		last = db_int(dq, 0);
-		json_array_append_new(items, unit_row(dq));
-	}
-	db_done(dq);
-	if (rc < 0) {
+	int64_t next = 0;
+	if ((rc = list_collect(dq, &pg, items, unit_row, &next))) {
 		json_decref(items);
 		return rc;
 	}
@@ -256,34 +230,28 @@ static int get_unit(struct req *r)
 						     (json_int_t)db_int(q, 0), "name",
 						     db_text(q, 1), "kind", db_text(q, 2)));
 	db_done(q);
+	/* Its own assignments and, marked inherited, those of the units above
+	 * it: every unit shows who answers for it. */
 	json_t *as = json_array();
 	q = db_query(c,
-		     "SELECT a.id, a.unit_id, un.name, a.leader_id, l.name, l.title, a.org_id,"
-		     " o.name, a.note, t.depth FROM unit_tree t"
+		     "SELECT a.id, a.unit_id, un.name, un.kind, a.leader_id, l.name, l.title,"
+		     " a.org_id, o.name, a.note, t.depth FROM unit_tree t"
 		     " JOIN assignments a ON a.unit_id = t.ancestor_id"
 		     " JOIN units un ON un.id = a.unit_id"
 		     " LEFT JOIN leaders l ON l.id = a.leader_id"
 		     " LEFT JOIN resp_orgs o ON o.id = a.org_id"
 		     " WHERE t.unit_id = $1 ORDER BY t.depth, a.id",
 		     "i", id);
-	while (q && db_step(q) == 1) {
-		json_t *a = json_pack("{s:I,s:I,s:s,s:o,s:o,s:o,s:b}", "id",
+	while (q && db_step(q) == 1)
+		json_array_append_new(
+			as, json_pack("{s:I,s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "id",
 				      (json_int_t)db_int(q, 0), "unit_id", (json_int_t)db_int(q, 1),
-				      "unit_name", db_text(q, 2), "leader",
-				      db_null(q, 3) ? json_null()
-						    : json_pack("{s:I,s:s,s:s}", "id",
-								(json_int_t)db_int(q, 3), "name",
-								db_text(q, 4), "title",
-								db_text(q, 5)),
-				      "org",
-				      db_null(q, 6) ? json_null()
-						    : json_pack("{s:I,s:s}", "id",
-								(json_int_t)db_int(q, 6), "name",
-								db_text(q, 7)),
-				      "note", jx_text_or_null(db_text(q, 8)), "inherited",
-				      db_int(q, 9) > 0);
-		json_array_append_new(as, a);
-	}
+				      "unit_name", db_text(q, 2), "unit_kind", db_text(q, 3),
+				      "leader_id", jx_col_int(q, 4), "leader_name",
+				      jx_text_or_null(db_text(q, 5)), "leader_title",
+				      jx_text_or_null(db_text(q, 6)), "org_id", jx_col_int(q, 7),
+				      "org_name", jx_text_or_null(db_text(q, 8)), "note",
+				      jx_text_or_null(db_text(q, 9)), "inherited", db_int(q, 10) > 0));
 	db_done(q);
 	json_object_set_new(u, "ancestors", anc);
 	json_object_set_new(u, "assignments", as);

@@ -184,3 +184,48 @@ int resp_list(struct req *r, const struct page *p, json_t *items, int64_t next,
 	json_decref(items);
 	return rc;
 }
+
+int req_query_like(struct req *r, const char *key, const char **pat)
+{
+	const char *q = req_query(r, key);
+	*pat = "";
+	if (!q || !*q)
+		return 0;
+	if (strlen(q) > 64)
+		return err_set(&r->err, ERR_INVALID, key, "must be at most 64 characters");
+	struct buf b = {0};
+	buf_puts(&b, "%");
+	for (const char *p = q; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			buf_puts(&b, "\\");
+		char ch = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+		buf_append(&b, &ch, 1);
+	}
+	buf_puts(&b, "%");
+	const char *s = buf_str(&b);
+	*pat = s ? arena_strdup(&r->arena, s) : NULL;
+	buf_free(&b);
+	return *pat ? 0 : err_set(&r->err, ERR_NOMEM, "", "out of memory");
+}
+
+int list_collect(struct dbq *q, const struct page *pg, json_t *items,
+		 json_t *(*row)(struct dbq *), int64_t *next)
+{
+	int64_t n = 0, last = 0;
+	int rc;
+	*next = 0;
+	while ((rc = db_step(q)) == 1) {
+		if (n++ == pg->limit) {
+			*next = last;
+			break;
+		}
+		last = db_int(q, 0);
+		json_t *it = row(q);
+		if (!it || json_array_append_new(items, it)) {
+			rc = ERR_NOMEM;
+			break;
+		}
+	}
+	db_done(q);
+	return rc < 0 ? rc : 0;
+}

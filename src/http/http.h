@@ -144,6 +144,15 @@ struct page {
 };
 /* Reads ?limit= (1..500, default 50) and ?after=, and ?format=json|csv|xlsx. */
 int req_page(struct req *r, struct page *p);
+/* Reads the text filter ?key= (at most 64 characters) as a lower-cased
+ * "%...%" LIKE pattern with wildcards escaped (use ESCAPE '\'), or "" when
+ * absent. 0, or ERR_INVALID naming the key. */
+int req_query_like(struct req *r, const char *key, const char **pat);
+/* Steps a list query that selects limit+1 rows ordered by id (column 0),
+ * appending row(q) to items for each of the first `limit`; *next is the
+ * cursor of the following page (0: none). Consumes q (db_done). */
+int list_collect(struct dbq *q, const struct page *pg, json_t *items,
+		 json_t *(*row)(struct dbq *), int64_t *next);
 /* Answers {"items":[...],"next":"<cursor>"|null} for JSON, or the file for
  * csv/xlsx. Steals items. next is the cursor of the following page (0: none). */
 int resp_list(struct req *r, const struct page *p, json_t *items, int64_t next,
@@ -162,5 +171,6 @@ int jx_id(struct req *r, json_t *o, const char *key, int required, int nullable,
 	  int *present);
 /* Builds a JSON value from a column: NULL -> null. */
 json_t *jx_text_or_null(const char *s);
+json_t *jx_col_int(struct dbq *q, int col);
 
 #endif

@@ -255,3 +255,8 @@ json_t *jx_text_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
 }
+
+json_t *jx_col_int(struct dbq *q, int col)
+{
+	return db_null(q, col) ? json_null() : json_integer(db_int(q, col));
+}

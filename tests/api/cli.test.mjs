@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
-  startServer, cordon, run, Client, expectStatus, expectError, assertNoSanitizer, show,
+  startServer, cordon, run, sqlite, Client, expectStatus, expectError, assertNoSanitizer, show,
 } from './lib.mjs';
 
 let srv;
@@ -52,10 +52,12 @@ test('version prints the version', async () => {
 });
 
 test('user add / list / disable beside a running server', async () => {
+  const rootId = (await sqlite(srv.db, "SELECT id FROM units WHERE parent_id IS NULL")).trim();
+  assert.match(rootId, /^\d+$/, 'the root unit id');
   const pw = path.join(srv.dir, 'cli-user.pw');
   await fs.writeFile(pw, 'cli-password-123\n');
   const add = await cordon(['user', 'add', '--db', srv.db, '--username', 'cli.user', '--name', '命令行用户',
-    '--role', 'officer', '--scope', '640106', '--password-file', pw]);
+    '--role', 'officer', '--scope', rootId, '--password-file', pw]);
   assertNoSanitizer(add, 'user add');
   assert.equal(add.code, 0, `user add exit ${add.code}: ${add.stdout}${add.stderr}`);
 
@@ -67,11 +69,11 @@ test('user add / list / disable beside a running server', async () => {
   assert.ok(!add.stdout.includes('cli-password-123') && !add.stderr.includes('cli-password-123'), 'the password is echoed');
 
   const dup = await cordon(['user', 'add', '--db', srv.db, '--username', 'cli.user', '--name', 'x',
-    '--role', 'officer', '--scope', '640106', '--password-file', pw]);
+    '--role', 'officer', '--scope', rootId, '--password-file', pw]);
   assert.notEqual(dup.code, 0, 'adding the same username twice succeeds');
   assert.ok(dup.stderr.trim().length > 0, 'a failed user add says why');
   const badRole = await cordon(['user', 'add', '--db', srv.db, '--username', 'cli.bad', '--name', 'x',
-    '--role', 'emperor', '--scope', '640106', '--password-file', pw]);
+    '--role', 'emperor', '--scope', rootId, '--password-file', pw]);
   assert.notEqual(badRole.code, 0, 'an unknown role is accepted');
 
   const list = await cordon(['user', 'list', '--db', srv.db]);
@@ -96,7 +98,7 @@ test('backup while the server runs gives a readable database', async () => {
   await admin.signIn('admin', srv.adminPassword);
   expectStatus(await admin.post('/api/v1/units', { parent_id: admin.user.scope_unit_id, kind: 'subdistrict', code: 'CLI-BK', name: '备份街道' }), 201);
   const dest = path.join(srv.dir, 'backup.db');
-  const out = await cordon(['backup', '--db', srv.db, dest]);
+  const out = await cordon(['backup', dest, '--db', srv.db]);
   assertNoSanitizer(out, 'backup');
   assert.equal(out.code, 0, `backup exit ${out.code}: ${out.stdout}${out.stderr}`);
   const users = await run('sqlite3', [dest, 'select count(*) from users']);

@@ -118,8 +118,10 @@ export async function startServer(opts = {}) {
     if (stopped) return;
     stopped = true;
     if (!exited) proc.kill('SIGTERM');
-    const timer = new Promise((r) => setTimeout(() => r('timeout'), 15000));
+    let tm;
+    const timer = new Promise((r) => { tm = setTimeout(() => r('timeout'), 15000); });
     const res = await Promise.race([exitP, timer]);
+    clearTimeout(tm);
     if (res === 'timeout') {
       proc.kill('SIGKILL');
       await exitP;
