@@ -25,22 +25,31 @@ struct db_stats {
 	uint64_t stmt_prepares;    /* statements compiled (cache misses) */
 };
 
-/* Opens (creating if needed) the database at path, migrates it to the newest
- * schema when migrate != 0, and returns 0 with *out set; the caller closes it
- * with db_close. On failure returns an error with ei filled. */
-int db_open(const char *path, int migrate, struct db **out, struct err_info *ei);
+/* Opens the database `target` — a SQLite file path (created if needed) or a
+ * postgresql:// URL — migrates it to the newest schema when migrate != 0,
+ * and returns 0 with *out set; the caller closes it with db_close. On
+ * failure returns an error with ei filled. db_open_pool sets the number of
+ * PostgreSQL connections (0: the default, 16); SQLite ignores it. */
+int db_open(const char *target, int migrate, struct db **out, struct err_info *ei);
+int db_open_pool(const char *target, int migrate, int pool, struct db **out,
+		 struct err_info *ei);
+/* 1 when target is a postgresql:// URL. */
+int db_is_url(const char *target);
 /* Closes every connection. No connection may be in use. */
 void db_close(struct db *db);
 /* DB_READ: this thread's read connection (opened on first use).
  * DB_WRITE: the single write connection, waiting for it if another thread
- * holds it. Give it back with db_release. Returns NULL on failure. */
+ * holds it (SQLite), or a pooled connection (PostgreSQL, where transactions
+ * and constraints keep writers apart). Give it back with db_release.
+ * Returns NULL on failure. */
 struct dbc *db_acquire(struct db *db, enum db_mode mode);
 void db_release(struct db *db, struct dbc *c);
 void db_stats(struct db *db, struct db_stats *out);
 const char *db_path(struct db *db);
 
-/* Transactions. begin on the write connection takes the write lock at once
- * (BEGIN IMMEDIATE) so a request never fails half-way on a busy database. */
+/* Transactions. On SQLite, begin on the write connection takes the write
+ * lock at once (BEGIN IMMEDIATE) so a request never fails half-way on a busy
+ * database; PostgreSQL runs READ COMMITTED (see docs/architecture.md). */
 int db_begin(struct dbc *c);
 int db_commit(struct dbc *c);
 int db_rollback(struct dbc *c);
@@ -51,10 +60,13 @@ int db_exec(struct dbc *c, const char *sql);
 
 /* Prepares sql (cached on the connection) and binds parameters described by
  * types, one char each: 'i' int64_t, 'I' int64_t id where 0 binds NULL,
- * 't' const char * (NULL binds NULL),
+ * 't' const char * (NULL binds NULL), 'u' const char * whose type the
+ * server infers (copies between backends),
  * 'n' NULL (no argument). Returns NULL on error, logged. The statement is
  * the connection's until db_done. */
 struct dbq *db_query(struct dbc *c, const char *sql, const char *types, ...);
+/* Binds n texts (NULL for NULL) with types the server infers. */
+struct dbq *db_query_texts(struct dbc *c, const char *sql, int n, const char *const *texts);
 /* Steps: 1 row ready, 0 done, or a negative enum err (ERR_CONFLICT for a
  * unique or primary key violation, ERR_DB otherwise). */
 int db_step(struct dbq *q);
@@ -81,7 +93,6 @@ int db_backup(struct db *db, const char *dest, struct err_info *ei);
 
 /* "sqlite" (later "postgresql"): for migrations' per-backend types. */
 const char *db_backend(struct dbc *c);
-int db_is_unique_violation(struct dbc *c);
 
 /* The SQLite library version, for `cordon version`. */
 const char *sqlite_version_text(void);

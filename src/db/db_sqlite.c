@@ -2,53 +2,54 @@
  * connection per thread (WAL lets readers run beside the writer), each with a
  * cache of prepared statements keyed by SQL text. Parameters are written
  * $1..$n in SQL; SQLite treats "$1" as a name, so binds go by name. */
-#include "db.h"
-
 #include <pthread.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../base/clock.h"
 #include "../base/log.h"
-#include "migrate.h"
+#include "db_internal.h"
 
 #define CACHE_SLOTS 512
 #define MAX_PARAMS 64
 
-struct dbq {
+struct sq {
+	struct dbq base;
 	sqlite3_stmt *st;
-	struct dbc *c;
 	char *sql;
-	uint64_t hash;
+	uint64_t hash; /* 0: not cached, freed by done */
 	int nparam;
 	int pindex[MAX_PARAMS + 1]; /* $k -> sqlite index */
 	int in_use;
 };
 
-struct dbc {
+struct sc {
+	struct dbc base;
 	sqlite3 *h;
-	struct db *db;
 	int writer;
-	int in_tx;
-	struct dbq *cache[CACHE_SLOTS];
+	struct sq *cache[CACHE_SLOTS];
 	int ncached;
-	struct dbc *next; /* readers list */
+	struct sc *next; /* readers list */
 };
 
-struct db {
-	char *path;
-	struct dbc *writer;
+struct sdb {
+	struct db base;
+	struct sc *writer;
 	pthread_mutex_t wlock;
 	pthread_mutex_t mu; /* readers list and stats */
 	pthread_key_t reader_key;
-	struct dbc *readers;
+	struct sc *readers;
 	struct db_stats st;
 };
 
-static void conn_close(struct dbc *c)
+static const struct db_ops sqlite_ops;
+#define SDB(x) ((struct sdb *)(x))
+#define SC(x) ((struct sc *)(x))
+#define SQ(x) ((struct sq *)(x))
+
+static void conn_close(struct sc *c)
 {
 	for (int i = 0; i < CACHE_SLOTS; i++) {
 		if (c->cache[i]) {
@@ -61,20 +62,21 @@ static void conn_close(struct dbc *c)
 	free(c);
 }
 
-static struct dbc *conn_open(struct db *db, int writer, struct err_info *ei)
+static struct sc *conn_open(struct sdb *db, int writer, struct err_info *ei)
 {
-	struct dbc *c = calloc(1, sizeof *c);
+	struct sc *c = calloc(1, sizeof *c);
 	if (!c) {
 		err_set(ei, ERR_NOMEM, "", "out of memory");
 		return NULL;
 	}
-	c->db = db;
+	c->base.ops = &sqlite_ops;
+	c->base.db = &db->base;
 	c->writer = writer;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	if (writer)
 		flags |= SQLITE_OPEN_CREATE;
-	if (sqlite3_open_v2(db->path, &c->h, flags, NULL) != SQLITE_OK) {
-		err_set(ei, ERR_DB, "db", "cannot open %s: %s", db->path,
+	if (sqlite3_open_v2(db->base.path, &c->h, flags, NULL) != SQLITE_OK) {
+		err_set(ei, ERR_DB, "db", "cannot open %s: %s", db->base.path,
 			c->h ? sqlite3_errmsg(c->h) : "out of memory");
 		sqlite3_close_v2(c->h);
 		free(c);
@@ -89,7 +91,7 @@ static struct dbc *conn_open(struct db *db, int writer, struct err_info *ei)
 				       "PRAGMA temp_store=MEMORY;";
 	char *msg = NULL;
 	if (sqlite3_exec(c->h, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
-		err_set(ei, ERR_DB, "db", "cannot set up %s: %s", db->path, msg ? msg : "?");
+		err_set(ei, ERR_DB, "db", "cannot set up %s: %s", db->base.path, msg ? msg : "?");
 		sqlite3_free(msg);
 		conn_close(c);
 		return NULL;
@@ -99,10 +101,10 @@ static struct dbc *conn_open(struct db *db, int writer, struct err_info *ei)
 
 static void reader_destroy(void *p)
 {
-	struct dbc *c = p;
-	struct db *db = c->db;
+	struct sc *c = p;
+	struct sdb *db = SDB(c->base.db);
 	pthread_mutex_lock(&db->mu);
-	for (struct dbc **pp = &db->readers; *pp; pp = &(*pp)->next) {
+	for (struct sc **pp = &db->readers; *pp; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;
 			break;
@@ -113,46 +115,40 @@ static void reader_destroy(void *p)
 	conn_close(c);
 }
 
-int db_open(const char *path, int migrate, struct db **out, struct err_info *ei)
+int db_sqlite_open(const char *path, struct db **out, struct err_info *ei)
 {
-	struct db *db = calloc(1, sizeof *db);
-	if (!db || !(db->path = strdup(path))) {
+	struct sdb *db = calloc(1, sizeof *db);
+	if (!db || !(db->base.path = strdup(path))) {
 		free(db);
 		return err_set(ei, ERR_NOMEM, "", "out of memory");
 	}
+	db->base.ops = &sqlite_ops;
 	pthread_mutex_init(&db->wlock, NULL);
 	pthread_mutex_init(&db->mu, NULL);
 	pthread_key_create(&db->reader_key, reader_destroy);
 	db->writer = conn_open(db, 1, ei);
 	if (!db->writer) {
-		free(db->path);
+		pthread_key_delete(db->reader_key);
+		free(db->base.path);
 		free(db);
 		return ERR_DB;
 	}
-	if (migrate) {
-		int rc = migrate_run(db->writer, ei);
-		if (rc) {
-			db_close(db);
-			return rc;
-		}
-	}
-	*out = db;
+	*out = &db->base;
 	return 0;
 }
 
-void db_close(struct db *db)
+static void s_close(struct db *base)
 {
-	if (!db)
-		return;
+	struct sdb *db = SDB(base);
 	pthread_mutex_lock(&db->mu);
-	struct dbc *r = db->readers;
+	struct sc *r = db->readers;
 	db->readers = NULL;
 	pthread_mutex_unlock(&db->mu);
 	/* The calling thread's own reader is in the list too; forget the key so
 	 * its destructor does not run on freed memory. */
 	pthread_setspecific(db->reader_key, NULL);
 	while (r) {
-		struct dbc *n = r->next;
+		struct sc *n = r->next;
 		conn_close(r);
 		r = n;
 	}
@@ -164,17 +160,13 @@ void db_close(struct db *db)
 	}
 	pthread_mutex_destroy(&db->wlock);
 	pthread_mutex_destroy(&db->mu);
-	free(db->path);
+	free(db->base.path);
 	free(db);
 }
 
-const char *db_path(struct db *db)
+static struct dbc *s_acquire(struct db *base, enum db_mode mode)
 {
-	return db->path;
-}
-
-struct dbc *db_acquire(struct db *db, enum db_mode mode)
-{
+	struct sdb *db = SDB(base);
 	if (mode == DB_WRITE) {
 		double t0 = clock_ms();
 		pthread_mutex_lock(&db->mu);
@@ -188,11 +180,11 @@ struct dbc *db_acquire(struct db *db, enum db_mode mode)
 		db->st.write_wait_ms += waited;
 		db->st.writer_busy = 1;
 		pthread_mutex_unlock(&db->mu);
-		return db->writer;
+		return &db->writer->base;
 	}
-	struct dbc *c = pthread_getspecific(db->reader_key);
+	struct sc *c = pthread_getspecific(db->reader_key);
 	if (c)
-		return c;
+		return &c->base;
 	struct err_info ei = {0};
 	c = conn_open(db, 0, &ei);
 	if (!c) {
@@ -205,74 +197,59 @@ struct dbc *db_acquire(struct db *db, enum db_mode mode)
 	db->st.readers_open++;
 	pthread_mutex_unlock(&db->mu);
 	pthread_setspecific(db->reader_key, c);
-	return c;
+	return &c->base;
 }
 
-void db_release(struct db *db, struct dbc *c)
+static void s_release(struct db *base, struct dbc *c)
 {
-	if (!c || !c->writer)
+	struct sdb *db = SDB(base);
+	if (!SC(c)->writer)
 		return;
-	if (c->in_tx) {
-		log_warn("db: writer released inside a transaction; rolling back");
-		db_rollback(c);
-	}
 	pthread_mutex_lock(&db->mu);
 	db->st.writer_busy = 0;
 	pthread_mutex_unlock(&db->mu);
 	pthread_mutex_unlock(&db->wlock);
 }
 
-void db_stats(struct db *db, struct db_stats *out)
+static void s_stats(struct db *base, struct db_stats *out)
 {
+	struct sdb *db = SDB(base);
 	pthread_mutex_lock(&db->mu);
 	*out = db->st;
 	pthread_mutex_unlock(&db->mu);
 }
 
-const char *db_errmsg(struct dbc *c)
+static const char *s_errmsg(struct dbc *c)
 {
-	return sqlite3_errmsg(c->h);
+	return sqlite3_errmsg(SC(c)->h);
 }
 
-int db_exec(struct dbc *c, const char *sql)
+static int s_exec(struct dbc *c, const char *sql)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(c->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		log_error("db: %s", msg ? msg : sqlite3_errmsg(c->h));
+	if (sqlite3_exec(SC(c)->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		log_error("db: %s", msg ? msg : sqlite3_errmsg(SC(c)->h));
 		sqlite3_free(msg);
 		return ERR_DB;
 	}
 	return 0;
 }
 
-int db_begin(struct dbc *c)
+static int s_begin(struct dbc *c)
 {
-	int rc = db_exec(c, c->writer ? "BEGIN IMMEDIATE" : "BEGIN");
-	if (!rc)
-		c->in_tx = 1;
-	return rc;
+	return s_exec(c, SC(c)->writer ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
-int db_commit(struct dbc *c)
+static int s_commit(struct dbc *c)
 {
-	int rc = db_exec(c, "COMMIT");
-	if (rc)
-		db_rollback(c);
-	c->in_tx = 0;
-	return rc;
+	return s_exec(c, "COMMIT");
 }
 
-int db_rollback(struct dbc *c)
+static int s_rollback(struct dbc *c)
 {
-	c->in_tx = 0;
-	if (sqlite3_get_autocommit(c->h))
+	if (sqlite3_get_autocommit(SC(c)->h))
 		return 0;
-	return db_exec(c, "ROLLBACK");
-}
-
-int db_in_tx(struct dbc *c)
-{
-	return c->in_tx;
+	return s_exec(c, "ROLLBACK");
 }
 
 static uint64_t fnv(const char *s)
@@ -280,15 +257,22 @@ static uint64_t fnv(const char *s)
 	uint64_t h = 1469598103934665603ull;
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
+	return h ? h : 1;
 }
 
-static struct dbq *prepare(struct dbc *c, const char *sql)
+static void free_stmt(struct sq *q)
+{
+	sqlite3_finalize(q->st);
+	free(q->sql);
+	free(q);
+}
+
+static struct sq *prepare(struct sc *c, const char *sql)
 {
 	uint64_t h = fnv(sql);
 	unsigned slot = (unsigned)(h % CACHE_SLOTS);
 	for (unsigned i = 0; i < CACHE_SLOTS; i++) {
-		struct dbq *q = c->cache[(slot + i) % CACHE_SLOTS];
+		struct sq *q = c->cache[(slot + i) % CACHE_SLOTS];
 		if (!q)
 			break;
 		if (q->hash == h && !q->in_use && strcmp(q->sql, sql) == 0) {
@@ -296,17 +280,21 @@ static struct dbq *prepare(struct dbc *c, const char *sql)
 			return q;
 		}
 	}
-	struct dbq *q = calloc(1, sizeof *q);
+	struct sq *q = calloc(1, sizeof *q);
 	if (!q)
 		return NULL;
+	q->base.ops = &sqlite_ops;
+	q->base.c = &c->base;
 	if (sqlite3_prepare_v2(c->h, sql, -1, &q->st, NULL) != SQLITE_OK) {
 		log_error("db: prepare failed: %s in: %.200s", sqlite3_errmsg(c->h), sql);
 		free(q);
 		return NULL;
 	}
-	q->c = c;
-	q->hash = h;
 	q->sql = strdup(sql);
+	if (!q->sql) {
+		free_stmt(q);
+		return NULL;
+	}
 	q->in_use = 1;
 	int n = sqlite3_bind_parameter_count(q->st);
 	for (int i = 1; i <= n; i++) {
@@ -315,197 +303,124 @@ static struct dbq *prepare(struct dbc *c, const char *sql)
 		if (k < 1 || k > MAX_PARAMS) {
 			log_error("db: parameter %s is not $1..$%d in: %.200s", name ? name : "?",
 				  MAX_PARAMS, sql);
-			sqlite3_finalize(q->st);
-			free(q->sql);
-			free(q);
+			free_stmt(q);
 			return NULL;
 		}
 		q->pindex[k] = i;
 		if (k > q->nparam)
 			q->nparam = k;
 	}
-	if (!q->sql) {
-		sqlite3_finalize(q->st);
-		free(q);
-		return NULL;
-	}
-	__atomic_add_fetch(&c->db->st.stmt_prepares, 1, __ATOMIC_RELAXED);
+	struct sdb *db = SDB(c->base.db);
+	__atomic_add_fetch(&db->st.stmt_prepares, 1, __ATOMIC_RELAXED);
 	/* Cache it when there is room; a full cache keeps working uncached. */
 	if (c->ncached < CACHE_SLOTS * 3 / 4) {
 		for (unsigned i = 0; i < CACHE_SLOTS; i++) {
-			struct dbq **p = &c->cache[(slot + i) % CACHE_SLOTS];
+			struct sq **p = &c->cache[(slot + i) % CACHE_SLOTS];
 			if (!*p) {
+				q->hash = h;
 				*p = q;
 				c->ncached++;
 				return q;
 			}
 		}
 	}
-	q->hash = 0; /* marks "not cached": db_done frees it */
 	return q;
 }
 
-static int is_cached(struct dbq *q)
+static void s_done(struct dbq *base)
 {
-	return q->hash != 0;
+	struct sq *q = SQ(base);
+	sqlite3_reset(q->st);
+	sqlite3_clear_bindings(q->st);
+	if (q->hash) {
+		q->in_use = 0;
+		return;
+	}
+	free_stmt(q);
 }
 
-static int vbind(struct dbq *q, const char *types, va_list ap)
+static struct dbq *s_query(struct dbc *cb, const char *sql, int n, const struct db_arg *args)
 {
-	int n = (int)strlen(types);
+	struct sc *c = SC(cb);
+	struct sq *q = prepare(c, sql);
+	if (!q)
+		return NULL;
 	if (n != q->nparam) {
 		log_error("db: %d parameter types given, statement has $1..$%d: %.200s", n,
-			  q->nparam, q->sql);
-		return ERR_INTERNAL;
+			  q->nparam, sql);
+		s_done(&q->base);
+		return NULL;
 	}
 	for (int k = 1; k <= n; k++) {
 		int idx = q->pindex[k];
-		int rc;
-		switch (types[k - 1]) {
-		case 'i': {
-			int64_t v = va_arg(ap, int64_t);
-			rc = idx ? sqlite3_bind_int64(q->st, idx, v) : SQLITE_OK;
-			break;
-		}
-		case 'I': { /* an id where 0 means none: binds NULL */
-			int64_t v = va_arg(ap, int64_t);
-			rc = !idx ? SQLITE_OK
-			     : v  ? sqlite3_bind_int64(q->st, idx, v)
-				  : sqlite3_bind_null(q->st, idx);
-			break;
-		}
-		case 't': {
-			const char *s = va_arg(ap, const char *);
-			rc = !idx ? SQLITE_OK
-			     : s  ? sqlite3_bind_text(q->st, idx, s, -1, SQLITE_TRANSIENT)
-				  : sqlite3_bind_null(q->st, idx);
-			break;
-		}
-		case 'n':
-			rc = idx ? sqlite3_bind_null(q->st, idx) : SQLITE_OK;
-			break;
-		default:
-			log_error("db: bad parameter type '%c'", types[k - 1]);
-			return ERR_INTERNAL;
-		}
+		const struct db_arg *a = &args[k - 1];
+		int rc = SQLITE_OK;
+		if (!idx)
+			continue;
+		if (a->type == 'i')
+			rc = sqlite3_bind_int64(q->st, idx, a->i);
+		else if (a->type == 't' || a->type == 'u')
+			rc = sqlite3_bind_text(q->st, idx, a->s, -1, SQLITE_TRANSIENT);
+		else
+			rc = sqlite3_bind_null(q->st, idx);
 		if (rc != SQLITE_OK) {
-			log_error("db: bind $%d failed: %s", k, sqlite3_errmsg(q->c->h));
-			return ERR_DB;
+			log_error("db: bind $%d failed: %s", k, sqlite3_errmsg(c->h));
+			s_done(&q->base);
+			return NULL;
 		}
 	}
-	return 0;
+	return &q->base;
 }
 
-static struct dbq *vquery(struct dbc *c, const char *sql, const char *types, va_list ap)
+static int s_step(struct dbq *base)
 {
-	struct dbq *q = prepare(c, sql);
-	if (!q)
-		return NULL;
-	if (vbind(q, types, ap)) {
-		db_done(q);
-		return NULL;
-	}
-	return q;
-}
-
-struct dbq *db_query(struct dbc *c, const char *sql, const char *types, ...)
-{
-	va_list ap;
-	va_start(ap, types);
-	struct dbq *q = vquery(c, sql, types, ap);
-	va_end(ap);
-	return q;
-}
-
-int db_step(struct dbq *q)
-{
+	struct sq *q = SQ(base);
+	sqlite3 *h = SC(base->c)->h;
 	int rc = sqlite3_step(q->st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
-	int ext = sqlite3_extended_errcode(q->c->h);
+	int ext = sqlite3_extended_errcode(h);
 	if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
 		return ERR_CONFLICT;
-	log_error("db: step failed: %s in: %.200s", sqlite3_errmsg(q->c->h), q->sql);
+	log_error("db: step failed: %s in: %.200s", sqlite3_errmsg(h), q->sql);
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 		return ERR_BUSY;
 	return ERR_DB;
 }
 
-int64_t db_int(struct dbq *q, int col)
+static int64_t s_int(struct dbq *q, int col)
 {
-	return sqlite3_column_int64(q->st, col);
+	return sqlite3_column_int64(SQ(q)->st, col);
 }
 
-const char *db_text(struct dbq *q, int col)
+static const char *s_text(struct dbq *q, int col)
 {
-	return (const char *)sqlite3_column_text(q->st, col);
+	return (const char *)sqlite3_column_text(SQ(q)->st, col);
 }
 
-int db_null(struct dbq *q, int col)
+static int s_null(struct dbq *q, int col)
 {
-	return sqlite3_column_type(q->st, col) == SQLITE_NULL;
+	return sqlite3_column_type(SQ(q)->st, col) == SQLITE_NULL;
 }
 
-int db_cols(struct dbq *q)
+static int s_cols(struct dbq *q)
 {
-	return sqlite3_column_count(q->st);
+	return sqlite3_column_count(SQ(q)->st);
 }
 
-const char *db_colname(struct dbq *q, int col)
+static const char *s_colname(struct dbq *q, int col)
 {
-	return sqlite3_column_name(q->st, col);
+	return sqlite3_column_name(SQ(q)->st, col);
 }
 
-void db_done(struct dbq *q)
+static int64_t s_changes(struct dbq *q)
 {
-	if (!q)
-		return;
-	sqlite3_reset(q->st);
-	sqlite3_clear_bindings(q->st);
-	if (is_cached(q)) {
-		q->in_use = 0;
-		return;
-	}
-	sqlite3_finalize(q->st);
-	free(q->sql);
-	free(q);
+	return sqlite3_changes64(SC(q->c)->h);
 }
 
-int64_t db_run(struct dbc *c, const char *sql, const char *types, ...)
-{
-	va_list ap;
-	va_start(ap, types);
-	struct dbq *q = vquery(c, sql, types, ap);
-	va_end(ap);
-	if (!q)
-		return ERR_DB;
-	int rc;
-	while ((rc = db_step(q)) == 1)
-		;
-	db_done(q);
-	if (rc < 0)
-		return rc;
-	return sqlite3_changes64(c->h);
-}
-
-int db_one_int(struct dbc *c, int64_t *out, const char *sql, const char *types, ...)
-{
-	va_list ap;
-	va_start(ap, types);
-	struct dbq *q = vquery(c, sql, types, ap);
-	va_end(ap);
-	if (!q)
-		return ERR_DB;
-	int rc = db_step(q);
-	if (rc == 1 && out)
-		*out = db_int(q, 0);
-	db_done(q);
-	return rc;
-}
-
-int db_backup(struct db *db, const char *dest, struct err_info *ei)
+static int s_backup(struct db *base, const char *dest, struct err_info *ei)
 {
 	sqlite3 *to = NULL;
 	if (sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
@@ -518,10 +433,10 @@ int db_backup(struct db *db, const char *dest, struct err_info *ei)
 	/* A separate source connection: the backup steps while requests keep
 	 * writing; SQLite restarts the copy if the source changes underneath. */
 	sqlite3 *from = NULL;
-	if (sqlite3_open_v2(db->path, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(base->path, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		sqlite3_close_v2(to);
 		sqlite3_close_v2(from);
-		return err_set(ei, ERR_DB, "db", "cannot open %s", db->path);
+		return err_set(ei, ERR_DB, "db", "cannot open %s", base->path);
 	}
 	sqlite3_busy_timeout(from, 10000);
 	sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
@@ -544,27 +459,30 @@ int db_backup(struct db *db, const char *dest, struct err_info *ei)
 	return ret;
 }
 
-int db_schema_version(struct dbc *c)
-{
-	int64_t v = 0;
-	if (db_one_int(c, &v, "SELECT COALESCE(MAX(version),0) FROM schema_migrations", "") < 0)
-		return -1;
-	return (int)v;
-}
-
-const char *db_backend(struct dbc *c)
-{
-	(void)c;
-	return "sqlite";
-}
-
-int db_is_unique_violation(struct dbc *c)
-{
-	int ext = sqlite3_extended_errcode(c->h);
-	return ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY;
-}
-
 const char *sqlite_version_text(void)
 {
 	return sqlite3_libversion();
 }
+
+static const struct db_ops sqlite_ops = {
+	.name = "sqlite",
+	.close = s_close,
+	.acquire = s_acquire,
+	.release = s_release,
+	.stats = s_stats,
+	.begin = s_begin,
+	.commit = s_commit,
+	.rollback = s_rollback,
+	.exec = s_exec,
+	.query = s_query,
+	.step = s_step,
+	.col_int = s_int,
+	.col_text = s_text,
+	.col_null = s_null,
+	.cols = s_cols,
+	.colname = s_colname,
+	.done = s_done,
+	.changes = s_changes,
+	.errmsg = s_errmsg,
+	.backup = s_backup,
+};

@@ -74,6 +74,21 @@ test('sign-ins appear with action "login"', async () => {
   assert.ok(!all.text.includes(srv.adminPassword), 'the admin password was written to the audit log');
 });
 
+test('audit filters and export', async () => {
+  const future = Math.floor(Date.now() / 1000) + 3600;
+  assert.equal((await audit(`?since=${future}`)).length, 0, 'since= in the future');
+  assert.ok((await audit(`?until=${future}`)).length > 0, 'until= in the future');
+  const mine = await audit(`?user_id=${admin.user.id}`);
+  assert.ok(mine.length > 0 && mine.every((r) => r.user_id === admin.user.id), 'user_id filter');
+  const byActor = await audit('?actor=admin');
+  assert.ok(byActor.length > 0 && byActor.every((r) => r.actor === 'admin'), 'actor filter');
+  expectError(await admin.get('/api/v1/audit?since=yesterday'), 400, 'invalid', 'since', 'since= not a number');
+  const csv = await admin.get('/api/v1/audit?format=csv');
+  expectStatus(csv, 200, 'audit csv');
+  assert.match(csv.headers.get('content-type') || '', /^text\/csv/);
+  assert.match(csv.text, /\/api\/v1\/units/);
+});
+
 test('only audit.read may read the log', async () => {
   const cmd = await userClient(srv, admin, { username: 'cmd.audit', role: 'commander', scope_unit_id: admin.root.id });
   expectError(await cmd.get('/api/v1/audit'), 403, 'forbidden', undefined, 'commander GET /api/v1/audit');

@@ -157,6 +157,11 @@ test('GET /healthz and /metrics', async () => {
   assert.match(m.text, /_bucket\{[^}]*le="\+Inf"/, 'a latency histogram');
   // labels follow the route pattern, not the raw path, so ids do not explode the series
   assert.ok(!/\/api\/v1\/units\/424242/.test(m.text), 'metrics should label by route pattern, not raw path');
+  assert.match(m.text, /^cordon_http_requests_total\{[^}]*\/api\/v1\/units\/\{id\}[^}]*\} \d+/m,
+    'requests to /api/v1/units/{id} are counted under the route pattern');
+  // database writer and reader figures
+  assert.match(m.text, /^cordon_db_\w*writer\w* /m, 'a database writer figure');
+  assert.match(m.text, /^cordon_db_\w*reader\w* /m, 'a database reader figure');
 });
 
 test('the browser app is served with an ETag and answers 304 to If-None-Match', async () => {

@@ -118,3 +118,35 @@ test("an officer's search and child lists stay inside subdistrict A", async () =
   expectStatus(csv, 200, 'csv export');
   assert.ok(!csv.text.includes('乙'), `the officer's CSV export leaks units of B: ${csv.text}`);
 });
+
+test('an officer sees nothing under a unit outside scope', async () => {
+  const res = await officer.get(`/api/v1/units?parent=${U.B.id}`);
+  assert.ok(res.status === 404 || (res.status === 200 && res.body.items.length === 0),
+    `children of B are listed for the officer of A: ${show(res)}`);
+  assert.ok(!res.text.includes('乙一社区'));
+  const kind = await officer.get('/api/v1/units?kind=compound');
+  expectStatus(kind, 200);
+  assert.ok(kind.body.items.length >= 1 && kind.body.items.every((u) => u.kind === 'compound' && u.code.startsWith('SC-A')),
+    `kind filter within scope: ${show(kind)}`);
+});
+
+test("a CSV import cannot create or change units outside the importer's scope", async () => {
+  const csv = [
+    'parent_code,kind,code,name',
+    'SC-B1,compound,SC-IMP-B,越界导入小区',   // parent outside scope
+    'SC-A1,compound,SC-B1a,借码改名',          // an existing code outside scope, "updated" from inside
+    'SC-A1,compound,SC-IMP-A,甲一导入小区',    // fine
+  ].join('\n') + '\n';
+  const res = await officer.post('/api/v1/imports/units', csv, { type: 'text/csv' });
+  expectStatus(res, 200, 'officer import');
+  assert.equal(res.body.created, 1, show(res));
+  assert.equal(res.body.updated, 0, show(res));
+  assert.equal(res.body.rejected, 2, show(res));
+  assert.deepEqual(res.body.rejects.map((r) => r.line).sort(), [2, 3], show(res));
+  const b1a = await admin.get(`/api/v1/units/${U.B1a.id}`);
+  assert.equal(b1a.body.name, '秘密乙一小区', 'an import from A renamed a unit of B');
+  assert.equal(b1a.body.parent_id, U.B1.id, 'an import from A moved a unit of B');
+  for (const r of res.body.rejects) assert.ok(!r.reason.includes('秘密乙一小区'), `a reject reveals a name outside scope: ${r.reason}`);
+  const q = await admin.get('/api/v1/units?q=SC-IMP-B');
+  assert.equal(q.body.items.length, 0, 'a unit was created under B by the officer of A');
+});

@@ -119,3 +119,19 @@ test('an admin resetting a password ends the user’s sessions', async () => {
   expectError(await admin.patch(`/api/v1/users/${u.id}`, { password: 'tiny' }), 400, 'invalid', 'password', 'reset to a short password');
   expectError(await admin.patch(`/api/v1/users/${u.id}`, { role: 'emperor' }), 400, 'invalid', 'role', 'PATCH an unknown role');
 });
+
+test('a role or scope change takes effect on the next request', async () => {
+  const u = await mkUser(admin, { username: 'promoted', role: 'grid_worker', scope_unit_id: A.id, password: 'promote-me-123' });
+  const c = new Client(srv.base);
+  await c.signIn(u.username, 'promote-me-123');
+  expectError(await c.patch(`/api/v1/units/${A.id}`, { name: '改名前' }), 403, 'forbidden', undefined, 'grid worker writes');
+  const p = await admin.patch(`/api/v1/users/${u.id}`, { role: 'officer' });
+  expectStatus(p, 200, 'promote');
+  assert.equal(p.body.role, 'officer');
+  const me = await c.get('/api/v1/me');
+  assert.equal(me.body.user.role, 'officer', 'the new role shows at once');
+  expectStatus(await c.patch(`/api/v1/units/${A.id}`, { name: '用户街道' }), 200, 'officer writes');
+  expectStatus(await admin.patch(`/api/v1/users/${u.id}`, { scope_unit_id: B.id }), 200, 'move scope');
+  expectError(await c.get(`/api/v1/units/${A.id}`), 404, 'not_found', undefined, 'the old scope after a scope change');
+  expectStatus(await c.get(`/api/v1/units/${B.id}`), 200, 'the new scope');
+});

@@ -25,7 +25,7 @@ test('admin sees the unit tree, expands a sub-district and opens a unit with its
 		await login(page, srv.url, 'admin');
 		await page.waitForURL(/#\/units/);
 		const root = page.locator('ul.tree > li.tree-node').first();
-		await assert.doesNotReject(root.locator('> .tree-row .tree-name', { hasText: '金凤区' }).waitFor());
+		await root.locator(':scope > .tree-row .tree-name', { hasText: '金凤区' }).waitFor();
 		// The district opens by itself: its towns and sub-districts are listed.
 		const kids = root.locator('> ul.tree-group > li.tree-node');
 		await kids.first().waitFor();
@@ -33,10 +33,10 @@ test('admin sees the unit tree, expands a sub-district and opens a unit with its
 		assert.ok(kinds.length >= 2, `children of 金凤区: ${kinds}`);
 		assert.ok(kinds.every((k) => k === 'town' || k === 'subdistrict'), `kinds: ${kinds}`);
 		assert.ok(kinds.includes('subdistrict'), 'a sub-district is listed');
-		await assert.doesNotReject(kids.first().locator('.tree-count').filter({ hasText: /\d/ }).waitFor());
+		await kids.first().locator(':scope > .tree-row .tree-count').filter({ hasText: /\d/ }).waitFor();
 
 		// Expand a sub-district: its villages/communities load.
-		const sub = kids.filter({ has: page.locator(':scope > .tree-row .badge', { hasText: '街道' }) }).first();
+		const sub = root.locator(':scope > ul.tree-group > li.tree-node[data-kind=subdistrict]').first();
 		await sub.locator(':scope > .tree-row .tree-toggle').click();
 		const grand = sub.locator(':scope > ul.tree-group > li.tree-node');
 		await grand.first().waitFor();
@@ -54,6 +54,9 @@ test('admin sees the unit tree, expands a sub-district and opens a unit with its
 		const rows = detail.locator('table.assignments tbody tr');
 		await rows.first().waitFor();
 		assert.ok((await rows.count()) >= 1, 'the sub-district has assignments');
+		// Each row names the leader or responsible unit.
+		const names = await rows.locator('td:nth-child(2)').allTextContents();
+		assert.ok(names.every((n) => n.trim().length > 0), `assignment names: ${JSON.stringify(names)}`);
 
 		// A community or village under it shows the ones above it as inherited (上级包抓).
 		await grand.first().locator(':scope > .tree-row a.tree-link').click();
@@ -195,6 +198,17 @@ test('a wrong password is shown beside the password field', async () => {
 		await err.filter({ hasText: '用户名或密码错误' }).waitFor();
 		assert.equal(await page.locator('input[name=password]').getAttribute('aria-invalid'), 'true');
 		assert.equal(await page.locator('header.topbar').count(), 0, 'still signed out');
+
+		// Repeated failures for one username are throttled: the wait is shown.
+		const box = page.locator('form.login-form .form-error');
+		for (let i = 0; i < 8 && !(await box.isVisible()); i++) {
+			await page.locator('input[name=password]').fill('still-wrong-' + i);
+			const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/session'));
+			await page.locator('form.login-form button[type=submit]').click();
+			await answered;
+			await page.waitForTimeout(50);
+		}
+		await box.filter({ hasText: /尝试次数过多，请 \d+ 秒后重试/ }).waitFor();
 	});
 	await page.context().close();
 });

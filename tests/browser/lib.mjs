@@ -2,7 +2,7 @@
 // `cordon serve` on a free port, launch Debian's Chromium through
 // playwright-core, sign in, and save a screenshot when a step fails.
 import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, copyFile, chmod } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -41,13 +41,19 @@ function run(file, args, timeoutMs) {
 
 // Builds the demo district into a temporary database and serves it.
 // Returns {url, port, dir, stop()}.
+// With CORDON_URL set, uses that server instead (nothing is started).
 export async function startServer({ timeoutMs = 600_000 } = {}) {
+	if (process.env.CORDON_URL) return { url: process.env.CORDON_URL.replace(/\/$/, ''), log: () => '', async stop() {} };
 	const dir = await mkdtemp(path.join(tmpdir(), 'cordon-browser-'));
 	const db = path.join(dir, 'demo.db');
-	await run(BIN, ['demo', '--db', db, '--no-serve'], timeoutMs);
+	// Run a copy, so a rebuild of build/cordon is not blocked while we serve.
+	const bin = path.join(dir, 'cordon');
+	await copyFile(BIN, bin);
+	await chmod(bin, 0o755);
+	await run(bin, ['demo', '--db', db, '--no-serve'], timeoutMs);
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
-	const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+	const proc = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
 	let log = '';
 	await new Promise((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${log}`)), 30_000);

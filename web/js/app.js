@@ -186,7 +186,9 @@ function buildShell(activeKey) {
 async function route() {
 	const seq = ++state.routeSeq;
 	const { key, params, query } = parseHash();
-	if (!state.me && key !== 'login') {
+	const boot = !state.booted;
+	state.booted = true;
+	if (!state.me && (key !== 'login' || boot)) {
 		let ok = false;
 		try {
 			ok = await loadMe();
@@ -196,7 +198,8 @@ async function route() {
 		}
 		if (seq !== state.routeSeq) return;
 		if (!ok) {
-			location.replace('#/login');
+			if (key === 'login') route();
+			else location.replace('#/login');
 			return;
 		}
 		if (state.me.user.lang && state.me.user.lang !== getLang()) {

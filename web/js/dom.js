@@ -55,14 +55,15 @@ export function errorBox(err) {
 	return h('div.alert.alert-error', { role: 'alert' }, errText(err));
 }
 
-// A labelled form field. input is an element (or array of elements); the
-// error for its name is shown in the .field-error below it.
-export function field(label, input, hint) {
-	const id = input.id || (input.name ? 'f-' + input.name + '-' + (++fieldSeq) : null);
-	if (id && !input.id && input.tagName) input.id = id;
+// A labelled form field. ctl is a control or an element holding one (the
+// label points at the first visible control); the error for its name is
+// shown in the .field-error below it.
+export function field(label, ctl, hint) {
+	const target = /^(INPUT|SELECT|TEXTAREA)$/.test(ctl.tagName) ? ctl : ctl.querySelector('input:not([type=hidden]), select, textarea');
+	if (target && !target.id) target.id = 'f-' + (target.name || 'x') + '-' + (++fieldSeq);
 	return h('div.field',
-		h('label', { for: input.tagName ? input.id : null }, label),
-		input,
+		h('label', { for: target ? target.id : null }, label),
+		ctl,
 		hint ? h('small.hint', hint) : null,
 		h('small.field-error', { 'aria-live': 'polite' }));
 }
@@ -204,7 +205,6 @@ export function unitPicker(name, initial, { onPick } = {}) {
 	const search = h('input', {
 		type: 'search', class: 'picker-q', autocomplete: 'off',
 		placeholder: t('picker.placeholder'), 'aria-label': t('picker.placeholder'),
-		value: initial ? initial.name : '',
 	});
 	const chosen = h('div.picker-chosen', initial ? pickedLabel(initial) : t('picker.none'));
 	const list = h('ul.picker-list', { role: 'listbox', hidden: true });

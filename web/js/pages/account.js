@@ -19,9 +19,9 @@ export async function render(ctx) {
 		if (nw.length < 8 || nw.length > 128) return showError(f, { field: 'new_password' }, t('users.password_hint'));
 		if (nw !== f.elements.repeat_password.value) return showError(f, { field: 'repeat_password' }, t('account.mismatch'));
 		try {
-			await api('POST', '/api/v1/me/password', { current_password: cur, new_password: nw }, { noAuthRedirect: true });
+			await api('POST', '/api/v1/me/password', { current_password: cur, new_password: nw });
 		} catch (err) {
-			if (err.status === 401 && (!err.field || err.field === 'current_password' || err.field === 'password')) {
+			if (err.field === 'current_password' && (err.status === 400 || err.status === 401 || err.status === 403 || err.status === 422)) {
 				return showError(f, { field: 'current_password' }, t('account.wrong_current'));
 			}
 			throw err;

@@ -2,7 +2,7 @@
 // (actor, action, record type, since/until days converted to Unix seconds),
 // paging and xlsx export. Nothing here changes a row.
 import { t, has } from '../i18n.js';
-import { h, field, input, select, qs, pagedTable, exportLink, fmtTime } from '../dom.js';
+import { h, field, input, select, qs, pagedTable, exportLink, fmtTime, disclosure } from '../dom.js';
 
 const ACTIONS = ['write', 'read', 'login'];
 
@@ -39,7 +39,7 @@ export async function render(ctx) {
 		],
 	});
 	const exp = exportLink(url());
-	const filters = h('form.filters.card', { 'aria-label': t('audit.filters') },
+	const filters = h('form.filters', { 'aria-label': t('audit.filters') },
 		h('div.grid3',
 			field(t('audit.actor'), input('actor', { value: f0.actor })),
 			field(t('audit.action'), select('action', [['', t('audit.all_actions')], ...ACTIONS.map((a) => [a, t('audit.action_' + a)])], f0.action)),
@@ -61,8 +61,9 @@ export async function render(ctx) {
 		for (const el of filters.elements) if (el.name) el.value = '';
 		filters.requestSubmit();
 	}));
+	const anySet = Object.values(f0).some(Boolean);
 	ctx.root.replaceChildren(
 		h('div.page-head', h('h1', t('nav.audit')), h('div.page-actions', exp)),
-		filters,
+		disclosure(t('audit.filters'), filters, anySet || window.innerWidth > 760),
 		list.el);
 }

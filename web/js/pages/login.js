@@ -24,7 +24,7 @@ export function render(ctx) {
 				showError(f, { field: 'password' }, t('login.wrong'));
 			} else if (err.status === 429) {
 				const n = err.retryAfter != null && !Number.isNaN(err.retryAfter) ? err.retryAfter : '?';
-				showError(f, { field: 'password' }, t('login.throttled', { n }));
+				showError(f, { field: null }, t('login.throttled', { n }));
 			} else {
 				throw err;
 			}

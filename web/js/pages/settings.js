@@ -25,8 +25,9 @@ export async function render(ctx) {
 			dataset: { orig: String(s.value) },
 		});
 		const label = has('settings.key.' + s.key) ? t('settings.key.' + s.key) : s.key;
+		const desc = has('settings.desc.' + s.key) ? t('settings.desc.' + s.key) : (s.description || null);
 		return h('div.setting.card',
-			field(label, inp, s.description || null),
+			field(label, inp, desc),
 			h('div.setting-meta',
 				h('span', t('settings.key'), ': ', h('code', s.key)),
 				h('span', t('settings.default'), ': ', h('strong', String(s.default))),

@@ -25,6 +25,8 @@ const PAGE = 50;
 // Module state kept while the user stays on #/units...: the tree's DOM and
 // which nodes are open, so opening a unit does not collapse the tree.
 let view = null;
+// Which nodes were open, kept across visits to other pages (per user).
+let memory = { user: null, expanded: new Set() };
 
 export async function render(ctx) {
 	const scope = ctx.me.scope_unit;
@@ -45,7 +47,8 @@ export async function render(ctx) {
 		ctx.hasPerm('units.write') ? importBlock() : null);
 	const layout = h('div.units-layout', treePane, detail);
 
-	view = { ctx, layout, treeBox, results, detail, searchIn, nodes: new Map(), expanded: new Set(), selected: null, q: null };
+	if (memory.user !== ctx.me.user.id) memory = { user: ctx.me.user.id, expanded: new Set() };
+	view = { ctx, layout, treeBox, results, detail, searchIn, nodes: new Map(), expanded: memory.expanded, selected: null, q: null };
 
 	searchForm.addEventListener('submit', (e) => {
 		e.preventDefault();
@@ -123,7 +126,7 @@ function treeNode(u, depth) {
 	const group = h('ul.tree-group', { role: 'group', hidden: true });
 	const count = h('span.tree-count');
 	const toggle = h('button', { type: 'button', class: 'tree-toggle', 'aria-label': t('units.expand') });
-	const link = h('a.tree-link', { href: `#/units/${id}` }, h('span.tree-name', u.name));
+	const link = h('a.tree-link', { href: `#/units/${id}`, title: u.name }, h('span.tree-name', u.name));
 	const row = h('div.tree-row', toggle, link, h('span.badge.badge-kind', t('kinds.' + u.kind)), count);
 	const li = h('li.tree-node', { role: 'treeitem', dataset: { id, kind: u.kind } }, row, group);
 	let loaded = false;
@@ -131,7 +134,7 @@ function treeNode(u, depth) {
 
 	function setCount(n) {
 		u.children = n;
-		count.textContent = n != null ? t('units.children_n', { n }) : '';
+		count.textContent = n ? t('units.children_n', { n }) : '';
 		const leaf = n === 0;
 		toggle.classList.toggle('leaf', leaf);
 		toggle.disabled = leaf;
@@ -166,22 +169,28 @@ function treeNode(u, depth) {
 			spin.replaceWith(h('li', errorBox(err)));
 		}
 	}
+	let pending = null;
+	function ensureLoaded() {
+		if (!loaded && !pending) pending = loadPage(true).finally(() => { pending = null; });
+		return pending || Promise.resolve();
+	}
 	toggle.addEventListener('click', () => {
 		const open = group.hidden;
 		setOpen(open);
-		if (open && !loaded) loadPage(true);
+		if (open) ensureLoaded();
 	});
 	setCount(u.children);
 	toggle.textContent = '▸';
 	if (view.expanded.has(id) && u.children !== 0) {
 		setOpen(true);
-		loadPage(true);
+		ensureLoaded();
 	}
 	if (view.selected === id) row.classList.add('selected');
 	view.nodes.set(id, {
 		li, row, setCount,
 		rename: (name) => { link.querySelector('.tree-name').textContent = name; },
-		reload: () => { if (!group.hidden || loaded) { loaded = false; setOpen(true); loadPage(true); } },
+		reload: () => { if (!group.hidden || loaded) { loaded = false; setOpen(true); ensureLoaded(); } },
+		open: () => { if (u.children === 0) return Promise.resolve(); setOpen(true); return ensureLoaded(); },
 	});
 	return li;
 }
@@ -212,6 +221,20 @@ async function showDetail(id) {
 	}
 	if (view.selected !== String(id)) return;
 	pane.replaceChildren(detailView(u));
+	revealInTree(u);
+}
+
+// Opens the tree down to unit u (its ancestors below the scope unit) and marks it.
+async function revealInTree(u) {
+	for (const a of u.ancestors || []) {
+		const n = view.nodes.get(String(a.id));
+		if (!n || !n.li.isConnected) continue;
+		await n.open();
+		if (view.selected !== String(u.id)) return;
+	}
+	markSelected(u.id);
+	const n = view.nodes.get(String(u.id));
+	if (n && n.li.isConnected && !view.treeBox.hidden && window.innerWidth > 760) n.row.scrollIntoView({ block: 'nearest' });
 }
 
 function backLink() {
@@ -227,7 +250,7 @@ function detailView(u) {
 		h('dt', t('units.kind')), h('dd', t('kinds.' + u.kind)),
 		h('dt', t('units.code')), h('dd.mono', u.code),
 		h('dt', t('units.name')), h('dd', u.name),
-		h('dt', t('units.property_company')), h('dd', u.property_company ? u.property_company : h('span.tag.tag-warn', t('units.no_property'))),
+		h('dt', t('units.property_company')), h('dd', propertyCell(u, true)),
 		h('dt', t('units.children')), h('dd', String(u.children ?? 0)));
 
 	const blocks = [];
@@ -252,14 +275,38 @@ function detailView(u) {
 					{ label: t('units.kind'), cell: (c) => t('kinds.' + c.kind) },
 					{ label: t('units.code'), cell: (c) => h('span.mono', c.code) },
 					{ label: t('units.children'), cell: (c) => String(c.children ?? '') },
-					{ label: t('units.property_company'), cell: (c) => c.property_company || t('units.no_property') },
+					{ label: t('units.property_company'), cell: (c) => propertyCell(c, false) },
 				],
 			}).el) : null);
 }
 
+// The property company, 无物业 for a compound or building without one, and
+// a dash for kinds that do not have property management.
+function propertyCell(u, tag) {
+	if (u.property_company) return u.property_company;
+	if (u.kind === 'compound' || u.kind === 'building') return tag ? h('span.tag.tag-warn', t('units.no_property')) : t('units.no_property');
+	return '—';
+}
+
+// An assignment in either shape the API uses: flat (leader_id, leader_name,
+// leader_title, org_id, org_name, as GET /api/v1/assignments lists them) or
+// nested (leader: {id, name, title}, org: {id, name}, as in a unit's detail).
+export function normAssignment(a) {
+	const l = a.leader || null;
+	const o = a.org || null;
+	return {
+		...a,
+		leader_id: a.leader_id ?? (l ? l.id : null),
+		leader_name: a.leader_name ?? (l ? l.name : null),
+		leader_title: a.leader_title ?? (l ? l.title : null),
+		org_id: a.org_id ?? (o ? o.id : null),
+		org_name: a.org_name ?? (o ? o.name : null),
+	};
+}
+
 function assignmentsTable(list) {
 	if (!list.length) return empty(t('units.no_assignments'));
-	const rows = list.map((a) => {
+	const rows = list.map(normAssignment).map((a) => {
 		const isLeader = a.leader_id != null || a.leader_name != null;
 		return h('tr', { class: a.inherited ? 'inherited' : null },
 			h('td', { 'data-label': t('assign.type') }, isLeader ? t('assign.leader') : t('assign.org')),

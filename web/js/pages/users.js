@@ -25,6 +25,7 @@ export async function render(ctx) {
 			{ label: t('users.scope'), cell: (u) => u.scope_unit_name || String(u.scope_unit_id ?? '') },
 			{ label: t('users.status'), cell: (u) => (u.disabled ? h('span.tag.tag-danger', t('users.disabled')) : h('span.tag.tag-ok', t('users.active'))) },
 			{ label: t('users.created_at'), cell: (u) => fmtTime(u.created_at) },
+			{ label: t('common.actions'), class: 'actions', cell: (u) => h('a.btn.btn-small', { href: `#/users/${u.id}` }, t('common.edit')) },
 		],
 		rowAttrs: (u) => ({ class: u.disabled ? 'muted-row' : null, dataset: { username: u.username } }),
 	});
