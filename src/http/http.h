@@ -85,6 +85,7 @@ struct req {
 	const char *ctype;
 	const char *filename; /* Content-Disposition attachment name */
 	const char *retry_after;
+	const char *allow; /* Allow header of a 405 */
 	char *set_cookie;
 	struct err_info err;
 

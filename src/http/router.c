@@ -3,6 +3,7 @@
  * fast enough and easy to reason about. */
 #include "router.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,4 +123,22 @@ const struct route *router_find(struct router *rt, const char *method, const cha
 	if (!found)
 		*status = path_seen ? 405 : 404;
 	return found;
+}
+
+void router_allowed(struct router *rt, const char *path, char *scratch, char *out, size_t cap)
+{
+	const char *names[REQ_MAX_PARAMS], *values[REQ_MAX_PARAMS];
+	size_t len = 0;
+	out[0] = 0;
+	for (size_t i = 0; i < rt->n; i++) {
+		int np;
+		const char *m = rt->routes[i]->method;
+		if (!router_match(rt->routes[i]->pattern, path, scratch, names, values, &np) ||
+		    strstr(out, m))
+			continue;
+		int w = snprintf(out + len, cap - len, "%s%s", len ? ", " : "", m);
+		if (w < 0 || (size_t)w >= cap - len)
+			break;
+		len += (size_t)w;
+	}
 }

@@ -24,6 +24,9 @@ void router_free(struct router *rt);
 const struct route *router_find(struct router *rt, const char *method, const char *path,
 				char *scratch, const char **names, const char **values,
 				int *nparams, int *index, int *status);
+/* Writes the methods that path answers to ("GET, POST") into out, for the
+ * Allow header of a 405. */
+void router_allowed(struct router *rt, const char *path, char *scratch, char *out, size_t cap);
 size_t router_count(struct router *rt);
 const struct route *router_at(struct router *rt, size_t i);
 

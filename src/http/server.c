@@ -108,6 +108,8 @@ static enum MHD_Result send_req(struct conn_state *cs)
 		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
 	if (r->retry_after)
 		MHD_add_response_header(resp, "Retry-After", r->retry_after);
+	if (r->allow)
+		MHD_add_response_header(resp, "Allow", r->allow);
 	if (r->filename) {
 		char *cd = arena_printf(&r->arena, "attachment; filename=\"%s\"", r->filename);
 		if (cd)
@@ -485,9 +487,13 @@ static int start_api(struct conn_state *cs)
 	r->route = router_find(s->rt, r->method, r->path, scratch, r->param_names,
 			       r->param_values, &r->nparams, &idx, &status);
 	if (!r->route) {
-		if (status == 405)
-			return err_set(&r->err, ERR_METHOD, "", "%s is not allowed on %s", r->method,
-				       r->path);
+		if (status == 405) {
+			char allow[128];
+			router_allowed(s->rt, r->path, scratch, allow, sizeof allow);
+			r->allow = arena_strdup(&r->arena, allow);
+			return err_set(&r->err, ERR_METHOD, "", "%s is not allowed on %s (only %s)",
+				       r->method, r->path, allow);
+		}
 		return err_set(&r->err, ERR_NOT_FOUND, "", "no such route: %s", r->path);
 	}
 	cs->midx = idx;

@@ -128,12 +128,15 @@ test('on SIGTERM a request in flight finishes, new connections are refused, the 
   const admin = await adminClient(s);
   let csv = 'parent_code,kind,code,name\n';
   for (let i = 0; i < 20000; i++) csv += `${admin.root.code},subdistrict,SIG-${i},关停街道${i}\n`;
+  let finished = false;
   const inflight = admin.post('/api/v1/imports/units', csv, { type: 'text/csv' });
+  inflight.then(() => { finished = true; }, () => { finished = true; });
   await new Promise((r) => setTimeout(r, 150));
   const exited = new Promise((r) => s.proc.once('exit', r));
   s.proc.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 100));
   // a new connection during the drain is not served
+  assert.equal(finished, false, 'the import finished before the shutdown began; the test needs a bigger import');
   let late;
   try {
     late = await rawRequest(s.base, 'GET', '/healthz');

@@ -117,6 +117,7 @@ test('unknown routes, wrong methods and non-numeric ids', async () => {
   assert.match(nope.headers.get('content-type') || '', /application\/json/);
   const m = await admin.del('/api/v1/units');
   expectError(m, 405, 'method_not_allowed', undefined, 'DELETE /api/v1/units');
+  assert.equal(m.headers.get('allow'), 'GET, POST', 'a 405 names the methods the path answers to');
   expectError(await admin.get('/api/v1/units/abc'), 404, 'not_found', undefined, 'GET /api/v1/units/abc');
   expectError(await admin.get('/api/v1/units/0'), 404, 'not_found', undefined, 'GET /api/v1/units/0');
   expectError(await admin.get('/api/v1/units/99999999999999999999999'), 404, 'not_found', undefined, 'an id beyond int64');
