@@ -47,6 +47,10 @@ echo "bench/http: wrk -t2 -c64 -d${DUR}s, $THREADS server threads, $(nproc) core
 base=$(run "minimal libmicrohttpd responder" "http://127.0.0.1:$PORT_MIN/")
 health=$(run "cordon GET /healthz" "http://127.0.0.1:$PORT_C/healthz")
 unitget=$(run "cordon GET /api/v1/units/$unit (signed in)" "http://127.0.0.1:$PORT_C/api/v1/units/$unit" "Cookie: cordon_session=$cookie")
+# The baseline again, after: the ratios use the faster of its two runs, so a
+# machine that warmed up or calmed down during the run does not flatter cordon.
+base2=$(run "minimal libmicrohttpd responder (again)" "http://127.0.0.1:$PORT_MIN/")
+base=$(awk -v a="$base" -v b="$base2" 'BEGIN { print (a > b ? a : b) }')
 awk -v b="$base" -v h="$health" -v u="$unitget" 'BEGIN {
   printf "ratio healthz / minimal:            %.2f\n", h / b
   printf "ratio authenticated GET / minimal:  %.2f   (target >= 0.50)\n", u / b }'
