@@ -44,15 +44,18 @@ build/cordon: $(BUILD)/cordon
 	@if [ "$(BUILD)" = build/rel ]; then cp $< $@.tmp && mv -f $@.tmp $@; fi
 
 $(BUILD)/cordon: $(OBJ_LIB) $(OBJ_MAIN)
-	$(CC) $(CFLAGS_MODE) -o $@ $^ $(PKG_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS_MODE) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*/*.h src/*.h) | build/gen/schema.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(CFLAGS_MODE) -MMD -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_BASE) $(CFLAGS_MODE) -MMD -c -o $@ $<
 
 $(BUILD)/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -O0 -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_BASE) -O0 -c -o $@ $<
 
 build/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
@@ -80,11 +83,12 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
 
 build/san/libcordon.a: $(OBJ_LIB)
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 build/san/tests/%: tests/unit/%.c build/san/libcordon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(SANFLAGS) -o $@ $< build/san/libcordon.a $(PKG_LIBS) -lcmocka
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS_BASE) $(SANFLAGS) -o $@ $< build/san/libcordon.a $(PKG_LIBS) -lcmocka
 
 unit-run: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
