@@ -7,7 +7,7 @@
 #   make clean
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium libqrencode xlsxwriter
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libqrencode xlsxwriter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)

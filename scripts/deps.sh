@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
+PKGS=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev postgresql
       libsodium-dev libqrencode-dev libcsv-dev libxlsxwriter-dev libcmocka-dev
       chromium fonts-noto-cjk wrk sqlite3 curl tzdata)
 command -v node >/dev/null 2>&1 || PKGS+=(nodejs)

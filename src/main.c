@@ -28,6 +28,7 @@
 
 struct opts {
 	const char *db, *listen, *tz;
+	int pool;
 	int threads, secure_cookie, trust_proxy, quiet, no_serve;
 	const char *admin_pw_file, *district_code, *district_name;
 	const char *username, *name, *role, *password_file;
@@ -54,28 +55,33 @@ static void usage_main(FILE *f)
 		"  backup    copy the database to DEST, consistent while serving\n"
 		"  version   print the version and the schema version\n"
 		"\n"
-		"environment: CORDON_DB, CORDON_LISTEN, CORDON_TZ, CORDON_THREADS mirror\n"
-		"--db, --listen, --tz and --threads.\n");
+		"Every command that takes --db PATH (SQLite) takes --pg URL (PostgreSQL) instead.\n"
+		"environment: CORDON_DB, CORDON_PG, CORDON_LISTEN, CORDON_TZ, CORDON_THREADS\n"
+		"mirror --db, --pg, --listen, --tz and --threads.\n");
 }
 
 static const char *const usage_text[][2] = {
-	{"serve", "usage: cordon serve [--db PATH] [--listen HOST:PORT] [--tz ZONE] [--threads N]\n"
-		  "                    [--secure-cookie] [--trust-proxy] [--quiet]\n"
+	{"serve", "usage: cordon serve [--db PATH | --pg URL [--pool N]] [--listen HOST:PORT]\n"
+		  "                    [--tz ZONE] [--threads N] [--secure-cookie] [--trust-proxy] [--quiet]\n"
 		  "  --db PATH          SQLite database (default var/cordon.db; CORDON_DB)\n"
+		  "  --pg URL           PostgreSQL database instead, postgresql://... (CORDON_PG)\n"
+		  "  --pool N           PostgreSQL connections (default 16)\n"
 		  "  --listen HOST:PORT address to listen on (default 127.0.0.1:8080; CORDON_LISTEN)\n"
 		  "  --tz ZONE          the district's time zone (default Asia/Shanghai; CORDON_TZ)\n"
 		  "  --threads N        worker threads (default 8; CORDON_THREADS)\n"
 		  "  --secure-cookie    mark the session cookie Secure (serving behind TLS)\n"
 		  "  --trust-proxy      take client addresses from X-Forwarded-For (behind nginx)\n"
 		  "  --quiet            do not log one line per request\n"},
-	{"init", "usage: cordon init [--db PATH] [--admin-password-file FILE]\n"
+	{"init", "usage: cordon init [--db PATH | --pg URL] [--admin-password-file FILE]\n"
 		 "                   [--district-code CODE] [--district-name NAME]\n"
 		 "  creates the database, runs migrations, creates the district unit\n"
 		 "  (default 640106 金凤区) and the admin account 'admin'. Without\n"
 		 "  --admin-password-file a generated password is printed once.\n"},
-	{"demo", "usage: cordon demo [--db PATH] [--no-serve] [--rebuild] [--seed N] [serve options]\n"
+	{"demo", "usage: cordon demo [--db PATH | --pg URL] [--no-serve] [--rebuild] [--seed N]\n"
+		 "                   [serve options]\n"
 		 "  builds the demo district into PATH (default var/demo.db) unless it already\n"
-		 "  holds the current demo, prints the demo accounts, then serves it.\n"},
+		 "  holds the current demo, prints the demo accounts, then serves it. With --pg\n"
+		 "  the database must be empty (or hold the current demo).\n"},
 	{"import", "usage: cordon import units FILE [--db PATH] [--scope UNIT_ID]\n"
 		   "  imports units from CSV (parent_code,kind,code,name[,property_company]);\n"
 		   "  ends with 'created N, updated N, rejected N' and the rejected lines.\n"},
@@ -112,11 +118,13 @@ static int bad_usage(const char *cmd, const char *fmt, const char *arg)
 enum {
 	O_DB = 1000, O_LISTEN, O_TZ, O_THREADS, O_SECURE, O_PROXY, O_QUIET, O_NOSERVE, O_ADMINPW,
 	O_DCODE, O_DNAME, O_USERNAME, O_NAME, O_ROLE, O_SCOPE, O_PWFILE, O_SOURCE, O_SEED,
-	O_REBUILD, O_HELP
+	O_REBUILD, O_PG, O_POOL, O_HELP
 };
 
 static const struct option longopts[] = {
 	{"db", required_argument, 0, O_DB},
+	{"pg", required_argument, 0, O_PG},
+	{"pool", required_argument, 0, O_POOL},
 	{"listen", required_argument, 0, O_LISTEN},
 	{"tz", required_argument, 0, O_TZ},
 	{"threads", required_argument, 0, O_THREADS},
@@ -140,12 +148,14 @@ static const struct option longopts[] = {
 };
 
 static int rebuild_flag;
+static int pool_size;
 
 /* Parses options after the command; positional arguments are left in
  * argv[optind..]. Returns 0, 1 for --help (printed), or 2 on a bad flag. */
 static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
 {
-	o->db = getenv("CORDON_DB");
+	o->db = getenv("CORDON_PG") && *getenv("CORDON_PG") ? getenv("CORDON_PG")
+							       : getenv("CORDON_DB");
 	o->listen = getenv("CORDON_LISTEN");
 	o->tz = getenv("CORDON_TZ");
 	const char *th = getenv("CORDON_THREADS");
@@ -160,6 +170,16 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_DB: o->db = optarg; break;
+		case O_PG:
+			if (!db_is_url(optarg))
+				return bad_usage(cmd, "--pg needs a postgresql:// URL, not '%s'", optarg);
+			o->db = optarg;
+			break;
+		case O_POOL:
+			o->pool = (int)strtol(optarg, &end, 10);
+			if (*end || o->pool < 1 || o->pool > 1000)
+				return bad_usage(cmd, "--pool must be 1..1000, not '%s'", optarg);
+			break;
 		case O_LISTEN: o->listen = optarg; break;
 		case O_TZ: o->tz = optarg; break;
 		case O_THREADS:
@@ -202,18 +222,19 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
 		clock_set_tz("Asia/Shanghai");
 	if (!o->listen)
 		o->listen = "127.0.0.1:8080";
+	pool_size = o->pool;
 	return 0;
 }
 
 static int open_db(const char *path, int create, struct db **db)
 {
-	if (!create && access(path, F_OK) != 0) {
+	if (!create && !db_is_url(path) && access(path, F_OK) != 0) {
 		fprintf(stderr, "%s: no database at %s (create one with `cordon init --db %s`)\n",
 			prog, path, path);
 		return 1;
 	}
 	struct err_info ei = {0};
-	if (db_open(path, 1, db, &ei)) {
+	if (db_open_pool(path, 1, pool_size, db, &ei)) {
 		fprintf(stderr, "%s: %s\n", prog, ei.message);
 		return 1;
 	}
@@ -345,7 +366,7 @@ static int cmd_init(int argc, char **argv)
 
 static int demo_current(const char *path)
 {
-	if (access(path, F_OK) != 0)
+	if (!db_is_url(path) && access(path, F_OK) != 0)
 		return 0;
 	struct db *db;
 	struct err_info ei = {0};
@@ -357,6 +378,7 @@ static int demo_current(const char *path)
 		 db_one_int(c, &v, "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'demo_version'",
 			    "") == 1 &&
 		 v == DEMO_VERSION;
+	db_release(db, c);
 	db_close(db);
 	return ok;
 }
@@ -371,7 +393,27 @@ static int cmd_demo(int argc, char **argv)
 		return bad_usage("demo", "unexpected argument '%s'", argv[optind]);
 	const char *path = o.db ? o.db : "var/demo.db";
 	struct db *db;
-	if (!rebuild_flag && demo_current(path)) {
+	if (db_is_url(path)) {
+		/* PostgreSQL: no file to swap in; build straight into an empty
+		 * database (one transaction, so a failure leaves it empty). */
+		if (!demo_current(path)) {
+			if (open_db(path, 1, &db))
+				return 1;
+			struct dbc *c = db_acquire(db, DB_READ);
+			int64_t n = 0;
+			db_one_int(c, &n, "SELECT COUNT(*) FROM units", "");
+			db_release(db, c);
+			struct err_info ei = {0};
+			rc = n ? err_set(&ei, ERR_CONFLICT, "db",
+					 "the database is not empty; the demo needs an empty one")
+			       : demo_build(db, o.seed, stdout, &ei);
+			db_close(db);
+			if (rc) {
+				fprintf(stderr, "%s: demo failed: %s\n", prog, ei.message);
+				return 1;
+			}
+		}
+	} else if (!rebuild_flag && demo_current(path)) {
 		printf("using the demo district in %s (--rebuild to build it anew)\n", path);
 	} else {
 		/* Build into a temporary file and rename, so an interrupted build

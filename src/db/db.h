@@ -21,7 +21,8 @@ struct db_stats {
 	double write_wait_ms;      /* total time spent waiting for it */
 	int writer_busy;           /* 1 while a request holds the writer */
 	int writers_waiting;       /* threads waiting for the writer now */
-	int readers_open;          /* read connections open */
+	int readers_open;          /* read connections open (PostgreSQL: pool connections) */
+	int pool_size;             /* PostgreSQL: the pool's size */
 	uint64_t stmt_prepares;    /* statements compiled (cache misses) */
 };
 

@@ -345,10 +345,14 @@ static int create_unit(struct req *r)
 			return err_set(&r->err, ERR_RULE, "kind",
 				       "a %s cannot be placed under a %s", kind, pk);
 	}
+	/* Look first: after a failed statement a PostgreSQL transaction can
+	 * run nothing more, so the insert's own conflict is only the race. */
+	if (db_one_int(c, NULL, "SELECT 1 FROM units WHERE code = $1", "t", code) == 1)
+		return code_conflict(r, c, code);
 	int64_t id = 0;
 	rc = units_insert(c, parent, kind, code, name, prop, &id);
 	if (rc == ERR_CONFLICT)
-		return code_conflict(r, c, code);
+		return err_set(&r->err, ERR_CONFLICT, "code", "code %s is already used", code);
 	if (rc)
 		return rc;
 	json_t *u = load_unit(c, id, &rc);
@@ -432,6 +436,9 @@ static int patch_unit(struct req *r)
 		if ((rc = move_subtree(c, id, parent)))
 			return rc;
 	}
+	if (has_code && db_one_int(c, NULL, "SELECT 1 FROM units WHERE code = $1 AND id <> $2",
+				   "ti", code, id) == 1)
+		return code_conflict(r, c, code);
 	int64_t n = db_run(c,
 			   "UPDATE units SET name = CASE WHEN $2 = 1 THEN $3 ELSE name END,"
 			   " code = CASE WHEN $4 = 1 THEN $5 ELSE code END,"
@@ -441,7 +448,7 @@ static int patch_unit(struct req *r)
 			   (int64_t)has_code, code, (int64_t)has_prop,
 			   prop && *prop ? prop : NULL, clock_now());
 	if (n == ERR_CONFLICT)
-		return code_conflict(r, c, code);
+		return err_set(&r->err, ERR_CONFLICT, "code", "code %s is already used", code);
 	if (n < 0)
 		return (int)n;
 	req_audit_record(r, "unit", id);

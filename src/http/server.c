@@ -338,10 +338,9 @@ static int write_audit(struct dbc *c, struct req *r, const char *action, const c
 	return rc < 0 ? (int)rc : 0;
 }
 
-static int idem_lookup(struct req *r, int *found)
+static int idem_lookup(struct req *r, struct dbc *c, int *found)
 {
 	*found = 0;
-	struct dbc *c = req_db(r);
 	if (!c)
 		return err_set(&r->err, ERR_DB, "", "database unavailable");
 	struct dbq *q = db_query(c, "SELECT status, body, actor FROM idempotency"
@@ -406,7 +405,7 @@ static void run_api(struct conn_state *cs)
 	if (r->route->flags & ROUTE_IDEMPOTENT) {
 		find_client_id(r);
 		if (r->client_id)
-			rc = idem_lookup(r, &replay);
+			rc = idem_lookup(r, req_db(r), &replay);
 	}
 	if (!rc && !replay)
 		rc = r->route->fn(r);
@@ -438,6 +437,25 @@ static void run_api(struct conn_state *cs)
 			write_audit(r->writer, r, "denied", r->rec_type, r->rec_id, r->err.message);
 		db_release(r->db, r->writer);
 		r->writer = NULL;
+		/* Two copies of one request raced (two servers on PostgreSQL): the
+		 * loser hit the winner's record or its idempotency row. Its answer
+		 * is the winner's, now committed. */
+		if (r->client_id && !replay && r->status == 409) {
+			struct dbc *w = db_acquire(r->db, DB_WRITE);
+			json_t *mine = r->out;
+			int mine_status = r->status;
+			r->out = NULL;
+			if (w && !idem_lookup(r, w, &replay) && replay) {
+				json_decref(mine);
+				err_clear(&r->err);
+			} else {
+				json_decref(r->out);
+				r->out = mine;
+				r->status = mine_status;
+			}
+			if (w)
+				db_release(r->db, w);
+		}
 	} else if (!is_get && r->status == 403 && r->authed && !r->no_audit) {
 		struct dbc *w = db_acquire(r->db, DB_WRITE);
 		if (w) {
@@ -622,6 +640,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		db_rollback(r->writer);
 		db_release(r->db, r->writer);
 	}
+	if (r->reader)
+		db_release(r->db, r->reader); /* back to the pool (PostgreSQL) */
 	json_decref(r->json);
 	json_decref(r->out);
 	json_decref(r->audit_reads);
