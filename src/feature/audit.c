@@ -99,26 +99,5 @@ static int list_audit(struct req *r)
 		return ERR_DB;
 	struct dbq *q = db_query(c, sql, "itititiii", pg.after ? pg.after : INT64_MAX, actor, user,
 				 rtype, rec, action, since, until, pg.limit + 1);
-	if (!q)
-		return ERR_DB;
-	json_t *items = json_array();
-	int64_t n = 0, last = 0, next = 0;
-	while ((rc = db_step(q)) == 1) {
-		if (n++ == pg.limit) {
-			next = last;
-			break;
-		}
-		last = db_int(q, 0);
-		json_t *it = audit_row(q);
-		if (!it || json_array_append_new(items, it)) {
-			rc = ERR_NOMEM;
-			break;
-		}
-	}
-	db_done(q);
-	if (rc < 0) {
-		json_decref(items);
-		return rc;
-	}
-	return resp_list(r, &pg, items, next, audit_export, "audit");
+	return resp_query_list(r, &pg, q, audit_row, audit_export, "audit");
 }

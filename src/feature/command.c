@@ -260,15 +260,7 @@ static int list_groups(struct req *r)
 		return ERR_DB;
 	struct dbq *q = db_query(c, sql, "iiti", r->who.scope_unit_id, pg.after, pat,
 				 pg.limit + 1);
-	if (!q)
-		return ERR_DB;
-	json_t *items = json_array();
-	int64_t next = 0;
-	if ((rc = list_collect(q, &pg, items, group_row, &next))) {
-		json_decref(items);
-		return rc;
-	}
-	return resp_list(r, &pg, items, next, group_export, "groups");
+	return resp_query_list(r, &pg, q, group_row, group_export, "groups");
 }
 
 /* Checks an optional leader id given as `field`: 400 unless it names a
@@ -612,15 +604,7 @@ static int list_orgs(struct req *r)
 		return ERR_DB;
 	struct dbq *q = db_query(c, sql, "iiti", r->who.scope_unit_id, pg.after, pat,
 				 pg.limit + 1);
-	if (!q)
-		return ERR_DB;
-	json_t *items = json_array();
-	int64_t next = 0;
-	if ((rc = list_collect(q, &pg, items, org_row, &next))) {
-		json_decref(items);
-		return rc;
-	}
-	return resp_list(r, &pg, items, next, org_export, "orgs");
+	return resp_query_list(r, &pg, q, org_row, org_export, "orgs");
 }
 
 static int create_org(struct req *r)
@@ -704,15 +688,7 @@ static int list_assignments(struct req *r)
 		return ERR_DB;
 	struct dbq *q = db_query(c, sql, "iiiiii", r->who.scope_unit_id, pg.after, unit, leader,
 				 org, pg.limit + 1);
-	if (!q)
-		return ERR_DB;
-	json_t *items = json_array();
-	int64_t next = 0;
-	if ((rc = list_collect(q, &pg, items, assignment_row, &next))) {
-		json_decref(items);
-		return rc;
-	}
-	return resp_list(r, &pg, items, next, assignment_export, "assignments");
+	return resp_query_list(r, &pg, q, assignment_row, assignment_export, "assignments");
 }
 
 static int create_assignment(struct req *r)

@@ -196,15 +196,7 @@ static int list_units(struct req *r)
 		" ORDER BY u.id LIMIT $6";
 	struct dbq *dq = db_query(c, sql, "iiitti", r->who.scope_unit_id, pg.after, parent,
 				  kind ? kind : "", pat, pg.limit + 1);
-	if (!dq)
-		return ERR_DB;
-	json_t *items = json_array();
-	int64_t next = 0;
-	if ((rc = list_collect(dq, &pg, items, unit_row, &next))) {
-		json_decref(items);
-		return rc;
-	}
-	return resp_list(r, &pg, items, next, unit_export, "units");
+	return resp_query_list(r, &pg, dq, unit_row, unit_export, "units");
 }
 
 static int get_unit(struct req *r)

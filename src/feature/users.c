@@ -167,28 +167,7 @@ static int list_users(struct req *r)
 		return ERR_DB;
 	struct dbq *q = db_query(c, sql, "iitti", r->who.scope_unit_id, pg.after, pat,
 				 role ? role : "", pg.limit + 1);
-	if (!q)
-		return ERR_DB;
-	json_t *items = json_array();
-	int64_t n = 0, last = 0, next = 0;
-	while ((rc = db_step(q)) == 1) {
-		if (n++ == pg.limit) {
-			next = last;
-			break;
-		}
-		last = db_int(q, 0);
-		json_t *it = user_row(q);
-		if (!it || json_array_append_new(items, it)) {
-			rc = ERR_NOMEM;
-			break;
-		}
-	}
-	db_done(q);
-	if (rc < 0) {
-		json_decref(items);
-		return rc;
-	}
-	return resp_list(r, &pg, items, next, user_export, "users");
+	return resp_query_list(r, &pg, q, user_row, user_export, "users");
 }
 
 static int get_user(struct req *r)
@@ -398,28 +377,7 @@ static int list_devices(struct req *r)
 		return ERR_DB;
 	struct dbq *q = db_query(c, sql, "iiti", r->who.scope_unit_id, pg.after, pat,
 				 pg.limit + 1);
-	if (!q)
-		return ERR_DB;
-	json_t *items = json_array();
-	int64_t n = 0, last = 0, next = 0;
-	while ((rc = db_step(q)) == 1) {
-		if (n++ == pg.limit) {
-			next = last;
-			break;
-		}
-		last = db_int(q, 0);
-		json_t *it = device_row(q);
-		if (!it || json_array_append_new(items, it)) {
-			rc = ERR_NOMEM;
-			break;
-		}
-	}
-	db_done(q);
-	if (rc < 0) {
-		json_decref(items);
-		return rc;
-	}
-	return resp_list(r, &pg, items, next, device_export, "devices");
+	return resp_query_list(r, &pg, q, device_row, device_export, "devices");
 }
 
 /* Names the roles a device may carry, for the error message. */

@@ -229,3 +229,19 @@ int list_collect(struct dbq *q, const struct page *pg, json_t *items,
 	db_done(q);
 	return rc < 0 ? rc : 0;
 }
+
+int resp_query_list(struct req *r, const struct page *pg, struct dbq *q,
+		    json_t *(*row)(struct dbq *), const struct list_col *cols,
+		    const char *filename)
+{
+	if (!q)
+		return ERR_DB;
+	json_t *items = json_array();
+	int64_t next = 0;
+	int rc = list_collect(q, pg, items, row, &next);
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	return resp_list(r, pg, items, next, cols, filename);
+}

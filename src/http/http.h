@@ -154,6 +154,11 @@ int req_query_like(struct req *r, const char *key, const char **pat);
  * cursor of the following page (0: none). Consumes q (db_done). */
 int list_collect(struct dbq *q, const struct page *pg, json_t *items,
 		 json_t *(*row)(struct dbq *), int64_t *next);
+/* The whole list answer from a query of limit+1 rows ordered by id (column
+ * 0): collects row(q) for each, then resp_list. q may be NULL (ERR_DB). */
+int resp_query_list(struct req *r, const struct page *pg, struct dbq *q,
+		    json_t *(*row)(struct dbq *), const struct list_col *cols,
+		    const char *filename);
 /* Answers {"items":[...],"next":"<cursor>"|null} for JSON, or the file for
  * csv/xlsx. Steals items. next is the cursor of the following page (0: none). */
 int resp_list(struct req *r, const struct page *p, json_t *items, int64_t next,
