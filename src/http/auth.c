@@ -233,31 +233,25 @@ static int throttled(struct dbc *c, const char *key, int64_t now, int64_t *wait)
  * older than 15 minutes are forgotten. */
 static void count_failure(struct dbc *w, const char *key, int64_t limit, int64_t now)
 {
-	static const char sel[] = "SELECT failures, first_at FROM login_failures WHERE key = $1";
-	struct dbq *q = db_query(w, sel, "t", key);
-	int64_t failures = 0, first = now;
-	if (q && db_step(q) == 1) {
-		failures = db_int(q, 0);
-		first = db_int(q, 1);
-	}
-	db_done(q);
-	if (now - first > 15 * 60) {
-		failures = 0;
-		first = now;
-	}
-	failures++;
-	int64_t until = 0;
-	if (failures >= limit) {
-		int64_t shift = failures - limit;
-		int64_t secs = shift >= 5 ? 900 : ((int64_t)30 << shift);
-		until = now + (secs > 900 ? 900 : secs);
-	}
-	db_run(w,
-	       "INSERT INTO login_failures(key, failures, first_at, locked_until)"
-	       " VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET"
-	       " failures = excluded.failures, first_at = excluded.first_at,"
-	       " locked_until = excluded.locked_until",
-	       "tiii", key, failures, first, until);
+	/* One statement counts, so failures sent at once (to one server or
+	 * several) are all counted: a read-then-write would lose some. */
+	static const char count[] =
+		"INSERT INTO login_failures(key, failures, first_at, locked_until)"
+		" VALUES ($1, 1, $2, 0) ON CONFLICT (key) DO UPDATE SET"
+		" failures = CASE WHEN login_failures.first_at < $3 THEN 1"
+		" ELSE login_failures.failures + 1 END,"
+		" first_at = CASE WHEN login_failures.first_at < $3 THEN $2"
+		" ELSE login_failures.first_at END"
+		" RETURNING failures";
+	int64_t failures = 0;
+	if (db_one_int(w, &failures, count, "tii", key, now, now - 15 * 60) != 1)
+		return;
+	if (failures < limit)
+		return;
+	int64_t shift = failures - limit;
+	int64_t until = now + (shift >= 5 ? 900 : ((int64_t)30 << shift));
+	db_run(w, "UPDATE login_failures SET locked_until = $2 WHERE key = $1 AND locked_until < $2",
+	       "ti", key, until);
 }
 
 static void lower_ascii(char *s)

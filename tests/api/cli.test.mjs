@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
-  startServer, cordon, run, sqlite, Client, adminClient, rawRequest, expectStatus, expectError,
+  startServer, cordon, run, sql, ON_PG, onlyOn, Client, adminClient, rawRequest, expectStatus, expectError,
   assertNoSanitizer, show,
 } from './lib.mjs';
 
@@ -53,11 +53,11 @@ test('version prints the version', async () => {
 });
 
 test('user add / list / disable beside a running server', async () => {
-  const rootId = (await sqlite(srv.db, "SELECT id FROM units WHERE parent_id IS NULL")).trim();
+  const rootId = (await sql(srv.db, "SELECT id FROM units WHERE parent_id IS NULL")).trim();
   assert.match(rootId, /^\d+$/, 'the root unit id');
   const pw = path.join(srv.dir, 'cli-user.pw');
   await fs.writeFile(pw, 'cli-password-123\n');
-  const add = await cordon(['user', 'add', '--db', srv.db, '--username', 'cli.user', '--name', '命令行用户',
+  const add = await cordon(['user', 'add', ...srv.dbArgs, '--username', 'cli.user', '--name', '命令行用户',
     '--role', 'officer', '--scope', rootId, '--password-file', pw]);
   assertNoSanitizer(add, 'user add');
   assert.equal(add.code, 0, `user add exit ${add.code}: ${add.stdout}${add.stderr}`);
@@ -69,37 +69,50 @@ test('user add / list / disable beside a running server', async () => {
   assert.equal(login.body.user.name, '命令行用户');
   assert.ok(!add.stdout.includes('cli-password-123') && !add.stderr.includes('cli-password-123'), 'the password is echoed');
 
-  const dup = await cordon(['user', 'add', '--db', srv.db, '--username', 'cli.user', '--name', 'x',
+  const dup = await cordon(['user', 'add', ...srv.dbArgs, '--username', 'cli.user', '--name', 'x',
     '--role', 'officer', '--scope', rootId, '--password-file', pw]);
   assert.notEqual(dup.code, 0, 'adding the same username twice succeeds');
   assert.ok(dup.stderr.trim().length > 0, 'a failed user add says why');
-  const badRole = await cordon(['user', 'add', '--db', srv.db, '--username', 'cli.bad', '--name', 'x',
+  const badRole = await cordon(['user', 'add', ...srv.dbArgs, '--username', 'cli.bad', '--name', 'x',
     '--role', 'emperor', '--scope', rootId, '--password-file', pw]);
   assert.notEqual(badRole.code, 0, 'an unknown role is accepted');
 
-  const list = await cordon(['user', 'list', '--db', srv.db]);
+  const list = await cordon(['user', 'list', ...srv.dbArgs]);
   assertNoSanitizer(list, 'user list');
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stdout, /cli\.user/);
   assert.match(list.stdout, /\badmin\b/);
   assert.match(list.stdout, /officer/);
 
-  const dis = await cordon(['user', 'disable', '--db', srv.db, '--username', 'cli.user']);
+  const dis = await cordon(['user', 'disable', ...srv.dbArgs, '--username', 'cli.user']);
   assertNoSanitizer(dis, 'user disable');
   assert.equal(dis.code, 0, `user disable exit ${dis.code}: ${dis.stdout}${dis.stderr}`);
   expectError(await c.get('/api/v1/me'), 401, 'unauthenticated', undefined, "the disabled user's session");
   const again = await new Client(srv.base).login('cli.user', 'cli-password-123');
   assert.ok([401, 403].includes(again.status), `a disabled user signs in: ${show(again)}`);
-  const missing = await cordon(['user', 'disable', '--db', srv.db, '--username', 'no.such.user']);
+  const missing = await cordon(['user', 'disable', ...srv.dbArgs, '--username', 'no.such.user']);
   assert.notEqual(missing.code, 0, 'disabling a user that does not exist succeeds');
 });
 
-test('backup while the server runs gives a readable database', async () => {
+// `cordon backup` is SQLite's online backup API; on PostgreSQL backups are
+// pg_dump / pg_basebackup (docs/operations.md), not a cordon subcommand.
+test('the database may be named by the environment: CORDON_PG (PostgreSQL) or CORDON_DB (SQLite)', async () => {
+  const env = { ...process.env, CORDON_PG: '', CORDON_DB: '' };
+  env[ON_PG ? 'CORDON_PG' : 'CORDON_DB'] = srv.db;
+  const list = await cordon(['user', 'list'], { env });
+  assertNoSanitizer(list, 'user list');
+  assert.equal(list.code, 0, `user list with ${ON_PG ? 'CORDON_PG' : 'CORDON_DB'}: ${list.stdout}${list.stderr}`);
+  assert.match(list.stdout, /\badmin\b/);
+});
+
+test('backup while the server runs gives a readable database',
+  { skip: onlyOn('sqlite', '`cordon backup` uses SQLite\'s online backup; PostgreSQL is backed up with pg_dump') },
+  async () => {
   const admin = new Client(srv.base);
   await admin.signIn('admin', srv.adminPassword);
   expectStatus(await admin.post('/api/v1/units', { parent_id: admin.user.scope_unit_id, kind: 'subdistrict', code: 'CLI-BK', name: '备份街道' }), 201);
   const dest = path.join(srv.dir, 'backup.db');
-  const out = await cordon(['backup', dest, '--db', srv.db]);
+  const out = await cordon(['backup', dest, ...srv.dbArgs]);
   assertNoSanitizer(out, 'backup');
   assert.equal(out.code, 0, `backup exit ${out.code}: ${out.stdout}${out.stderr}`);
   const users = await run('sqlite3', [dest, 'select count(*) from users']);
@@ -147,12 +160,34 @@ test('on SIGTERM a request in flight finishes, new connections are refused, the 
   await exited;
   expectStatus(res, 200, 'the import in flight at SIGTERM');
   assert.equal(res.body.created, 20000, show(res));
+  // SQLite: a clean close checkpoints the WAL into the database file.
   let wal = 0;
-  try { wal = (await fs.stat(`${s.db}-wal`)).size; } catch { /* no WAL file: checkpointed and closed */ }
-  const stored = await sqlite(s.db, "SELECT count(*) FROM units WHERE code LIKE 'SIG-%'");
+  if (!ON_PG) {
+    try { wal = (await fs.stat(`${s.db}-wal`)).size; } catch { /* no WAL file: checkpointed and closed */ }
+  }
+  const stored = await sql(s.db, "SELECT count(*) FROM units WHERE code LIKE 'SIG-%'");
   assert.equal(stored.trim(), '20000', 'the import in flight was committed');
   await s.stop(); // exit 0, no sanitizer output
   assert.ok(late.error || late.status >= 500,
     `a new connection after SIGTERM was served (${late.status}); the listening socket should close\n${s.log()}`);
   assert.equal(wal, 0, 'the WAL was not checkpointed at shutdown');
 });
+
+test('the SQLite WAL is checkpointed into the database file at shutdown',
+  { skip: onlyOn('sqlite', 'the write-ahead log file is SQLite\'s; PostgreSQL keeps its own WAL') },
+  async () => {
+    const s = await startServer();
+    const admin = await adminClient(s);
+    for (let i = 0; i < 20; i++) {
+      expectStatus(await admin.post('/api/v1/units', { parent_id: admin.root.id, kind: 'subdistrict', code: `WAL-${i}`, name: `日志街道${i}` }), 201);
+    }
+    const exited = new Promise((r) => (s.exited() ? r() : s.proc.once('exit', r)));
+    s.proc.kill('SIGTERM');
+    await exited;
+    let wal = 0;
+    try { wal = (await fs.stat(`${s.db}-wal`)).size; } catch { /* no WAL file: checkpointed and closed */ }
+    const stored = await sql(s.db, "SELECT count(*) FROM units WHERE code LIKE 'WAL-%'");
+    await s.stop();
+    assert.equal(stored.trim(), '20', 'the writes are in the database file');
+    assert.equal(wal, 0, 'the WAL was not checkpointed at shutdown');
+  });

@@ -3,7 +3,7 @@
 // the two copies race. A key reused by someone else is refused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, expectStatus, expectError, sqlite } from './lib.mjs';
+import { startServer, Client, expectStatus, expectError, sql } from './lib.mjs';
 
 let srv;
 let admin;
@@ -23,7 +23,7 @@ test('a retried create with the same Idempotency-Key stores one unit and replays
   assert.equal(again.headers.get('idempotent-replay'), 'true');
   assert.deepEqual(again.body, first.body);
   assert.equal(first.headers.get('idempotent-replay'), null);
-  const n = await sqlite(srv.db, "SELECT COUNT(*) FROM units WHERE code = 'IDEM1'");
+  const n = await sql(srv.db, "SELECT COUNT(*) FROM units WHERE code = 'IDEM1'");
   assert.equal(n.trim(), '1');
 });
 
@@ -39,7 +39,7 @@ test('ten racing copies of one request store one record and all get the first an
   for (const a of answers) expectStatus(a, 201);
   const ids = new Set(answers.map((a) => a.body.id));
   assert.equal(ids.size, 1);
-  const n = await sqlite(srv.db, "SELECT COUNT(*) FROM units WHERE code = 'IDEM3'");
+  const n = await sql(srv.db, "SELECT COUNT(*) FROM units WHERE code = 'IDEM3'");
   assert.equal(n.trim(), '1');
 });
 

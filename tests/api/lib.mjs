@@ -1,7 +1,11 @@
 // Harness for the API suites: starts the real `cordon` binary on a fresh
 // temporary database and a free port, and gives the tests a small HTTP client
 // that carries the session cookie and the CSRF token the way the browser app
-// does. stop() fails the suite when the server exited badly or when
+// does. The backend is SQLite (a file per server), or PostgreSQL when
+// CORDON_TEST_PG names a server (a fresh database per server; `make api-pg`
+// starts a throwaway one): every suite runs on both, and sql(srv.db, ...)
+// reaches either database. A test that is about one backend only says so
+// with {skip: onlyOn('sqlite', 'why')}. stop() fails the suite when the server exited badly or when
 // AddressSanitizer / UndefinedBehaviorSanitizer wrote anything: the API tests
 // are how sanitizer errors in the server get caught.
 import { spawn, execFile } from 'node:child_process';
@@ -54,20 +58,101 @@ export function freePort() {
   });
 }
 
-/** Runs sql against the database with the sqlite3 CLI (busy timeout 5 s). */
-export async function sqlite(db, sql) {
-  const out = await run('sqlite3', ['-cmd', '.timeout 5000', db, sql]);
-  assert.equal(out.code, 0, `sqlite3 failed: ${out.stderr}`);
-  return out.stdout;
+/**
+ * The backend the suite runs on. With CORDON_TEST_PG set to a PostgreSQL base
+ * URL (scripts/pg.sh prints one: postgresql:///postgres?host=DIR&user=postgres)
+ * every server gets a fresh database of its own on that PostgreSQL server;
+ * otherwise a fresh SQLite file.
+ */
+export const PG_BASE = process.env.CORDON_TEST_PG || null;
+export const BACKEND = PG_BASE ? 'postgresql' : 'sqlite';
+export const ON_PG = BACKEND === 'postgresql';
+
+/** True when db (a server's srv.db) names a PostgreSQL database. */
+export function isPgUrl(db) {
+  return /^postgres(ql)?:\/\//.test(String(db));
+}
+
+/** The command-line flag pair that names db: ['--pg', URL] or ['--db', PATH]. */
+export function dbArgs(db) {
+  return isPgUrl(db) ? ['--pg', db] : ['--db', db];
+}
+
+/** The PostgreSQL URL of database `name` on the server of URL `base`. */
+export function pgUrlFor(base, name) {
+  const m = /^(postgres(?:ql)?:\/\/[^/?]*)(?:\/[^?]*)?(\?.*)?$/.exec(base);
+  if (!m) throw new Error(`CORDON_TEST_PG is not a postgresql:// URL: ${base}`);
+  return `${m[1]}/${encodeURIComponent(name)}${m[2] || ''}`;
+}
+
+/** The database name in a PostgreSQL URL. */
+function pgDbName(url) {
+  const m = /^postgres(?:ql)?:\/\/[^/?]*\/([^?]*)/.exec(url);
+  return m ? decodeURIComponent(m[1]) : '';
+}
+
+/** Runs one statement with psql on the database at url; resolves {code, stdout, stderr}. */
+function psql(url, statement, timeout = 30000) {
+  return run('psql', ['-X', '-Atq', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', statement], { timeout });
+}
+
+let pgSeq = 0;
+/** Creates a fresh, uniquely named database on the PG_BASE server; returns its URL. */
+async function createPgDb() {
+  pgSeq += 1;
+  const name = `cordon_t${process.pid}_${pgSeq}_${Math.random().toString(36).slice(2, 8)}`;
+  let out;
+  // Concurrent CREATE DATABASE from several test files may briefly collide
+  // on template1; retry a few times.
+  for (let i = 0; i < 5; i++) {
+    out = await psql(PG_BASE, `CREATE DATABASE "${name}"`);
+    if (out.code === 0) return pgUrlFor(PG_BASE, name);
+    await new Promise((r) => setTimeout(r, 100 * (i + 1)));
+  }
+  throw new Error(`CREATE DATABASE ${name} failed (CORDON_TEST_PG=${PG_BASE}): ${out.stderr}`);
+}
+
+async function dropPgDb(url) {
+  const name = pgDbName(url);
+  if (!name || !PG_BASE) return;
+  await psql(PG_BASE, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 }
 
 /**
- * Starts `cordon serve` on a new database. Returns
- * {base, db, dir, port, proc, adminPassword, stop(), log()}.
+ * Runs one SQL statement against a server's database — srv.db, a SQLite path
+ * (sqlite3 CLI, busy timeout 5 s) or a PostgreSQL URL (psql -Atq) — and
+ * returns its output: rows one a line, columns separated by '|', the same
+ * shape on both. Fails the test when the statement fails. Write portable
+ * SQL (DESIGN.md: integer booleans, no date functions).
+ */
+export async function sql(db, statement) {
+  const out = isPgUrl(db)
+    ? await psql(db, statement)
+    : await run('sqlite3', ['-cmd', '.timeout 5000', db, statement]);
+  assert.equal(out.code, 0, `${isPgUrl(db) ? 'psql' : 'sqlite3'} failed on ${statement}: ${out.stderr}`);
+  return out.stdout;
+}
+
+/** The old name of sql(): kept so that older suites keep working on both backends. */
+export const sqlite = sql;
+
+/** Why a test does not run on this backend, or false when it does: {skip: onlyOn('sqlite', '...')}. */
+export function onlyOn(backend, reason) {
+  return BACKEND === backend ? false : `${backend} only: ${reason}`;
+}
+
+/**
+ * Starts `cordon serve` on a new database (a SQLite file in a temporary
+ * directory, or a new PostgreSQL database when CORDON_TEST_PG is set).
+ * Returns {base, db, dir, port, proc, adminPassword, backend, dbArgs, stop(),
+ * log()}: db is the SQLite path or the PostgreSQL URL, dbArgs the flags that
+ * name it on the command line (['--db', path] or ['--pg', url]).
+ * opts: initArgs, serveArgs, env; sameDbAs: a running server whose database
+ * this one serves too (no init: a second `cordon serve` on the same
+ * database). The database is removed when the last server on it stops.
  */
 export async function startServer(opts = {}) {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cordon-api-'));
-  const db = path.join(dir, 't.db');
   const pwFile = path.join(dir, 'admin.pw');
   await fs.writeFile(pwFile, ADMIN_PASSWORD + '\n', { mode: 0o600 });
   try {
@@ -75,15 +160,41 @@ export async function startServer(opts = {}) {
   } catch {
     throw new Error(`cordon binary not found at ${BIN} (set CORDON_BIN or run make)`);
   }
-  const initArgs = ['init', '--db', db, '--admin-password-file', pwFile, ...(opts.initArgs || [])];
-  const init = await cordon(initArgs);
-  if (init.code !== 0 || SANITIZER_RE.test(init.stderr)) {
-    throw new Error(`cordon ${initArgs.join(' ')} exited ${init.code}\n${init.stdout}\n${init.stderr}`);
+  let store;
+  if (opts.sameDbAs) {
+    store = opts.sameDbAs.store;
+    if (!store) throw new Error('startServer: sameDbAs needs a server made by startServer');
+    store.refs += 1;
+  } else {
+    store = ON_PG
+      ? { db: await createPgDb(), dir: null, refs: 1 }
+      : { db: path.join(dir, 't.db'), dir, refs: 1 };
+  }
+  const { db } = store;
+  let released = false;
+  async function release() {
+    if (released) return;
+    released = true;
+    store.refs -= 1;
+    if (process.env.CORDON_KEEP_TMP) return;
+    if (dir !== store.dir) await fs.rm(dir, { recursive: true, force: true });
+    if (store.refs > 0) return;
+    if (isPgUrl(store.db)) await dropPgDb(store.db);
+    if (store.dir) await fs.rm(store.dir, { recursive: true, force: true });
+  }
+
+  if (!opts.sameDbAs) {
+    const initArgs = ['init', ...dbArgs(db), '--admin-password-file', pwFile, ...(opts.initArgs || [])];
+    const init = await cordon(initArgs);
+    if (init.code !== 0 || SANITIZER_RE.test(init.stderr)) {
+      await release();
+      throw new Error(`cordon ${initArgs.join(' ')} exited ${init.code}\n${init.stdout}\n${init.stderr}`);
+    }
   }
 
   const port = await freePort();
   const listen = `127.0.0.1:${port}`;
-  const proc = spawn(BIN, ['serve', '--db', db, '--listen', listen, ...(opts.serveArgs || [])], {
+  const proc = spawn(BIN, ['serve', ...dbArgs(db), '--listen', listen, ...(opts.serveArgs || [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...(opts.env || {}) },
   });
@@ -97,16 +208,19 @@ export async function startServer(opts = {}) {
   const exitP = new Promise((resolve) => {
     proc.on('exit', (code, signal) => { exited = { code, signal }; resolve(exited); });
   });
-  const log = () => `--- stdout ---\n${out}\n--- stderr ---\n${err}`;
+  const log = () => `--- cordon serve ${dbArgs(db).join(' ')} --listen ${listen} ---\n--- stdout ---\n${out}\n--- stderr ---\n${err}`;
 
   const needle = `listening on http://${listen}`;
   const t0 = Date.now();
   while (!out.includes(needle) && !err.includes(needle)) {
     if (exited) {
+      await release();
       throw new Error(`cordon serve exited (${exited.code ?? exited.signal}) before listening\n${log()}`);
     }
     if (Date.now() - t0 > 20000) {
       proc.kill('SIGKILL');
+      await exitP;
+      await release();
       throw new Error(`cordon serve did not say "${needle}" within 20 s\n${log()}`);
     }
     await new Promise((r) => setTimeout(r, 25));
@@ -125,6 +239,7 @@ export async function startServer(opts = {}) {
     if (res === 'timeout') {
       proc.kill('SIGKILL');
       await exitP;
+      await release();
       throw new Error(`cordon serve did not exit within 15 s of SIGTERM\n${log()}`);
     }
     try {
@@ -133,11 +248,11 @@ export async function startServer(opts = {}) {
       assert.equal(res.code, 0,
         `cordon serve exited with ${res.code ?? 'signal ' + res.signal} (expected 0 after SIGTERM)\n${log()}`);
     } finally {
-      if (!process.env.CORDON_KEEP_TMP) await fs.rm(dir, { recursive: true, force: true });
+      await release();
     }
   }
-  return { base, db, dir, port, proc, adminPassword: ADMIN_PASSWORD, stop, log,
-    exited: () => exited, output: () => ({ stdout: out, stderr: err }) };
+  return { base, db, dir, port, proc, adminPassword: ADMIN_PASSWORD, backend: BACKEND,
+    dbArgs: dbArgs(db), store, stop, log, exited: () => exited, output: () => ({ stdout: out, stderr: err }) };
 }
 
 /** An HTTP client that behaves like the browser app (cookie + CSRF) or a device (Bearer). */
@@ -196,6 +311,21 @@ export class Client {
     }
     const res = await fetch(this.base + p, { method, headers, body: payload, redirect: 'manual' });
     return decode(res, opts.raw);
+  }
+
+  /**
+   * The same sign-in (cookie, CSRF token, device token) speaking to another
+   * server, e.g. a second `cordon serve` on the same database.
+   */
+  at(base) {
+    const c = new Client(base, { token: this.token });
+    c.cookie = this.cookie;
+    c.csrf = this.csrf;
+    c.user = this.user;
+    c.me = this.me;
+    c.root = this.root;
+    c.account = this.account;
+    return c;
   }
 
   get(p, opts) { return this.req('GET', p, undefined, opts); }

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, Client, adminClient, mkUser, expectStatus, expectError, show, sqlite,
+  startServer, Client, adminClient, mkUser, expectStatus, expectError, show, sql,
 } from './lib.mjs';
 
 let srv;
@@ -95,9 +95,9 @@ test('an expired session is refused', async () => {
   await c.signIn('admin', srv.adminPassword);
   expectStatus(await c.get('/api/v1/me'), 200);
   // Age every session (as if a day had passed), then sign the shared admin in again.
-  const count = await sqlite(srv.db, 'SELECT count(*) FROM sessions');
+  const count = await sql(srv.db, 'SELECT count(*) FROM sessions');
   assert.ok(Number(count) >= 2, `sessions are not stored in the sessions table (${count.trim()} rows)`);
-  await sqlite(srv.db, 'UPDATE sessions SET last_seen = last_seen - 100000, expires_at = expires_at - 100000');
+  await sql(srv.db, 'UPDATE sessions SET last_seen = last_seen - 100000, expires_at = expires_at - 100000');
   const res = await c.get('/api/v1/me');
   expectError(res, 401, 'unauthenticated', undefined, 'expired session');
   await admin.signIn('admin', srv.adminPassword);
