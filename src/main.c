@@ -12,8 +12,11 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "db/copy.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "db/partition.h"
+#include "feature/areas.h"
 #include "feature/demo.h"
 #include "feature/features.h"
 #include "feature/units.h"
@@ -53,6 +56,8 @@ static void usage_main(FILE *f)
 		"  import    import records from CSV (import units FILE)\n"
 		"  user      manage users: add, list, passwd, disable\n"
 		"  backup    copy the database to DEST, consistent while serving\n"
+		"  copy      move a whole database between SQLite and PostgreSQL\n"
+		"  partitions list, create or detach the monthly log partitions (PostgreSQL)\n"
 		"  version   print the version and the schema version\n"
 		"\n"
 		"Every command that takes --db PATH (SQLite) takes --pg URL (PostgreSQL) instead.\n"
@@ -94,6 +99,24 @@ static const char *const usage_text[][2] = {
 		   "  copies the database to DEST with SQLite's online backup, consistent\n"
 		   "  even while `cordon serve` is writing.\n"},
 	{"version", "usage: cordon version [--db PATH]\n"},
+	{"copy", "usage: cordon copy --from SOURCE --to TARGET\n"
+		 "  copies a district's whole database; SOURCE and TARGET are each a SQLite\n"
+		 "  path or a postgresql:// URL. TARGET is created or migrated and must hold\n"
+		 "  no units and no users; SOURCE must be at this cordon's schema. SOURCE is\n"
+		 "  read in one snapshot: stop its servers first when moving a district, or\n"
+		 "  writes after the snapshot stay behind. One transaction on TARGET; row\n"
+		 "  counts are compared per table and any difference exits 1 with nothing\n"
+		 "  committed.\n"},
+	{"partitions", "usage: cordon partitions list --pg URL\n"
+		       "       cordon partitions ensure [--from YYYY-MM] [--months N] --pg URL\n"
+		       "       cordon partitions detach TABLE YYYY-MM --pg URL\n"
+		       "  the big logs are partitioned by month on PostgreSQL (TABLE_pYYYYMM).\n"
+		       "  ensure creates the missing ones from --from (default this month) for\n"
+		       "  N months (default 4); the server keeps 3 months ahead by itself.\n"
+		       "  detach leaves a month a plain table to archive:\n"
+		       "    pg_dump -Fc -t audit_log_p202002 ... && psql -c 'DROP TABLE audit_log_p202002'\n"
+		       "  --db PATH or CORDON_DB/CORDON_PG name the database as elsewhere; on SQLite\n"
+		       "  there are no partitions.\n"},
 };
 
 static void usage_cmd(const char *cmd, FILE *f)
@@ -238,6 +261,15 @@ static int open_db(const char *path, int create, struct db **db)
 		fprintf(stderr, "%s: %s\n", prog, ei.message);
 		return 1;
 	}
+	/* Reference data a new database needs (GB/T 2260 divisions). */
+	struct dbc *c = db_acquire(*db, DB_WRITE);
+	int rc = c ? areas_load_divisions(c) : ERR_DB;
+	db_release(*db, c);
+	if (rc) {
+		fprintf(stderr, "%s: cannot load the divisions into %s\n", prog, path);
+		db_close(*db);
+		return 1;
+	}
 	return 0;
 }
 
@@ -277,7 +309,16 @@ static int serve_db(struct db *db, const struct opts *o)
 	};
 	log_info("cordon %s serving %s (time zone %s, %d threads)", CORDON_VERSION, db_path(db),
 		 clock_tz(), o->threads);
-	return server_run(&cfg);
+	/* PostgreSQL: log partitions for this month and 3 more, then hourly. */
+	struct partition_keeper *keeper;
+	struct err_info ei = {0};
+	if (partition_keeper_start(db, &keeper, &ei)) {
+		fprintf(stderr, "%s: %s\n", prog, ei.message);
+		return 1;
+	}
+	int rc = server_run(&cfg);
+	partition_keeper_stop(keeper);
+	return rc;
 }
 
 static int cmd_serve(int argc, char **argv)
@@ -342,6 +383,18 @@ static int cmd_init(int argc, char **argv)
 		fprintf(stderr, "%s: %s already has users; nothing done\n", prog, path);
 		return 1;
 	}
+	/* PostgreSQL: log partitions from 2020-01 (records a district brings
+	 * along, the demo's dates) to 3 months ahead. */
+	struct err_info pei = {0};
+	int64_t from = 0;
+	partition_month_parse("2020-01", &from);
+	if (partition_ensure(c, from, partition_month_add(clock_now(), PARTITION_AHEAD_MONTHS),
+			     &pei) < 0) {
+		db_release(db, c);
+		db_close(db);
+		fprintf(stderr, "%s: %s\n", prog, pei.message);
+		return 1;
+	}
 	int64_t district = 0;
 	rc = db_begin(c);
 	if (!rc && db_one_int(c, &district, "SELECT id FROM units WHERE parent_id IS NULL", "") != 1)
@@ -404,9 +457,19 @@ static int cmd_demo(int argc, char **argv)
 			db_one_int(c, &n, "SELECT COUNT(*) FROM units", "");
 			db_release(db, c);
 			struct err_info ei = {0};
+			/* The demo's logs start in 2020-01: partitions from then. */
+			int64_t from = 0;
+			partition_month_parse("2020-01", &from);
+			c = n ? NULL : db_acquire(db, DB_WRITE);
+			rc = n ? 0
+			       : partition_ensure(c, from,
+						  partition_month_add(clock_now(), PARTITION_AHEAD_MONTHS),
+						  &ei);
+			db_release(db, c);
 			rc = n ? err_set(&ei, ERR_CONFLICT, "db",
 					 "the database is not empty; the demo needs an empty one")
-			       : demo_build(db, o.seed, stdout, &ei);
+			   : rc < 0 ? rc
+				    : demo_build(db, o.seed, stdout, &ei);
 			db_close(db);
 			if (rc) {
 				fprintf(stderr, "%s: demo failed: %s\n", prog, ei.message);
@@ -682,13 +745,149 @@ static int cmd_version(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_copy(int argc, char **argv)
+{
+	static const struct option copyopts[] = {
+		{"from", required_argument, 0, 'f'},
+		{"to", required_argument, 0, 't'},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
+	};
+	const char *from = NULL, *to = NULL;
+	opterr = 0;
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", copyopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': from = optarg; break;
+		case 't': to = optarg; break;
+		case 'h': usage_cmd("copy", stdout); return 0;
+		case ':': return bad_usage("copy", "option %s needs a value", argv[optind - 1]);
+		default: return bad_usage("copy", "unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return bad_usage("copy", "unexpected argument '%s'", argv[optind]);
+	if (!from || !to)
+		return bad_usage("copy", "copy needs --from SOURCE and --to TARGET%s", "");
+	log_set_quiet(1); /* no "applied migration" lines amid the report */
+	struct err_info ei = {0};
+	int rc = copy_database(from, to, stdout, &ei);
+	if (rc) {
+		fprintf(stderr, "%s: copy failed: %s\n", prog, ei.message[0] ? ei.message : err_str(rc));
+		return 1;
+	}
+	return 0;
+}
+
+static void print_partition(void *arg, const struct partition_info *p)
+{
+	char a[PARTITION_MONTH_LEN];
+	partition_month_text(p->from, a);
+	(void)arg;
+	printf("%-14s %-24s %-8s %12lld %10lld kB  %s\n", p->table, p->name, a, (long long)p->rows,
+	       (long long)(p->bytes / 1024), p->attached ? "attached" : "DETACHED: dump and drop");
+}
+
+static int cmd_partitions(int argc, char **argv)
+{
+	static const struct option partopts[] = {
+		{"db", required_argument, 0, 'd'},
+		{"pg", required_argument, 0, 'p'},
+		{"from", required_argument, 0, 'f'},
+		{"months", required_argument, 0, 'm'},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
+	};
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage_cmd("partitions", argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	const char *sub = argv[1];
+	const char *path = getenv("CORDON_PG") && *getenv("CORDON_PG") ? getenv("CORDON_PG")
+								      : getenv("CORDON_DB");
+	const char *from_s = NULL;
+	int months = PARTITION_AHEAD_MONTHS + 1;
+	char *end;
+	opterr = 0;
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc - 1, argv + 1, "h", partopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': path = optarg; break;
+		case 'p':
+			if (!db_is_url(optarg))
+				return bad_usage("partitions", "--pg needs a postgresql:// URL, not '%s'",
+						 optarg);
+			path = optarg;
+			break;
+		case 'f': from_s = optarg; break;
+		case 'm':
+			months = (int)strtol(optarg, &end, 10);
+			if (*end || months < 1 || months > PARTITION_MAX_MONTHS)
+				return bad_usage("partitions", "--months must be 1..1200, not '%s'", optarg);
+			break;
+		case 'h': usage_cmd("partitions", stdout); return 0;
+		case ':': return bad_usage("partitions", "option %s needs a value", argv[optind]);
+		default: return bad_usage("partitions", "unknown option %s", argv[optind]);
+		}
+	}
+	int npos = argc - 1 - optind;
+	char **pos = argv + 1 + optind;
+	int is_list = strcmp(sub, "list") == 0, is_ensure = strcmp(sub, "ensure") == 0,
+	    is_detach = strcmp(sub, "detach") == 0;
+	if (!is_list && !is_ensure && !is_detach)
+		return bad_usage("partitions", "unknown partitions command '%s'", sub);
+	if (is_detach && npos != 2)
+		return bad_usage("partitions", "expected: partitions detach TABLE YYYY-MM%s", "");
+	if (!is_detach && npos != 0)
+		return bad_usage("partitions", "unexpected argument '%s'", pos[0]);
+	int64_t from = partition_month_start(clock_now());
+	if (from_s && partition_month_parse(from_s, &from))
+		return bad_usage("partitions", "--from must be a month YYYY-MM, not '%s'", from_s);
+	struct db *db;
+	if (open_db(path ? path : "var/cordon.db", 0, &db))
+		return 1;
+	struct dbc *dc = db_acquire(db, DB_WRITE);
+	struct err_info ei = {0};
+	int rc = 0;
+	if (strcmp(db_backend(dc), "postgresql") != 0) {
+		printf("%s is a SQLite database: its logs are not partitioned\n", db_path(db));
+	} else if (is_list) {
+		printf("%-14s %-24s %-8s %12s %13s  %s\n", "table", "partition", "month", "rows",
+		       "size", "state");
+		rc = partition_list(dc, print_partition, NULL, &ei);
+	} else if (is_ensure) {
+		rc = partition_ensure(dc, from, partition_month_add(from, months - 1), &ei);
+		if (rc >= 0) {
+			char a[PARTITION_MONTH_LEN], b[PARTITION_MONTH_LEN];
+			partition_month_text(from, a);
+			partition_month_text(partition_month_add(from, months - 1), b);
+			printf("created %d partitions (%s .. %s)\n", rc, a, b);
+			rc = 0;
+		}
+	} else {
+		rc = partition_detach(dc, pos[0], pos[1], &ei);
+		if (!rc)
+			printf("detached %s for %s; archive it with pg_dump -t, then DROP TABLE it\n",
+			       pos[0], pos[1]);
+	}
+	db_release(db, dc);
+	db_close(db);
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", prog, ei.message[0] ? ei.message : err_str(rc));
+		return 1;
+	}
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
 } commands[] = {
 	{"serve", cmd_serve}, {"init", cmd_init},     {"demo", cmd_demo},
 	{"import", cmd_import}, {"user", cmd_user}, {"backup", cmd_backup},
-	{"version", cmd_version},
+	{"version", cmd_version}, {"copy", cmd_copy}, {"partitions", cmd_partitions},
 };
 
 int main(int argc, char **argv)

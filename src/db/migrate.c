@@ -1,4 +1,9 @@
-/* Migration runner; see migrate.h. */
+/* Migration runner; see migrate.h. A migration is NNN_name.sql, shared by
+ * both backends, and may have per-backend variants NNN_name.pg.sql and
+ * NNN_name.sqlite.sql: on a backend, its variant replaces the shared file
+ * for that version. On PostgreSQL several servers may start at once, so the
+ * whole run holds an advisory lock, and after it the current month's log
+ * partitions and the next ones exist (partition.h). */
 #include "migrate.h"
 
 #include <stdio.h>
@@ -7,21 +12,93 @@
 
 #include "../base/buf.h"
 #include "../base/clock.h"
-#include "../base/embed.h"
 #include "../base/log.h"
+#include "partition.h"
+
+/* Advisory lock key serialising migrations across servers ("cordon" 1). */
+#define MIGRATE_LOCK_KEY INT64_C(0x636f72646f6e0001)
 
 static int version_of(const char *name)
 {
 	return atoi(name); /* "001_foundation.sql" -> 1 */
 }
 
-int migrate_latest(void)
+/* The backend a file is a variant for ("postgresql", "sqlite"), or NULL
+ * for a shared file; *base_len is the length of its name without the
+ * variant and ".sql" suffixes. */
+static const char *variant_of(const char *name, size_t *base_len)
+{
+	static const struct {
+		const char *suffix, *backend;
+	} v[] = {{".pg.sql", "postgresql"}, {".sqlite.sql", "sqlite"}, {".sql", NULL}};
+	size_t n = strlen(name);
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		size_t sl = strlen(v[i].suffix);
+		if (n >= sl && strcmp(name + n - sl, v[i].suffix) == 0) {
+			*base_len = n - sl;
+			return v[i].backend;
+		}
+	}
+	*base_len = n;
+	return NULL;
+}
+
+int migrate_latest_of(const struct embedded_file *files, size_t n)
 {
 	int v = 0;
-	for (size_t i = 0; i < embedded_schema_count; i++)
-		if (version_of(embedded_schema[i].name) > v)
-			v = version_of(embedded_schema[i].name);
+	for (size_t i = 0; i < n; i++)
+		if (version_of(files[i].name) > v)
+			v = version_of(files[i].name);
 	return v;
+}
+
+int migrate_latest(void)
+{
+	return migrate_latest_of(embedded_schema, embedded_schema_count);
+}
+
+int migrate_check(const struct embedded_file *files, size_t n, struct err_info *ei)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t bi;
+		const char *vi = variant_of(files[i].name, &bi);
+		if (version_of(files[i].name) < 1)
+			return err_set(ei, ERR_INTERNAL, "db",
+				       "migration %s does not start with its number", files[i].name);
+		for (size_t j = i + 1; j < n; j++) {
+			if (version_of(files[j].name) != version_of(files[i].name))
+				continue;
+			size_t bj;
+			const char *vj = variant_of(files[j].name, &bj);
+			if (bi != bj || memcmp(files[i].name, files[j].name, bi) != 0)
+				return err_set(ei, ERR_INTERNAL, "db",
+					       "two migrations numbered %03d: %s and %s",
+					       version_of(files[i].name), files[i].name, files[j].name);
+			if (vi == vj || (vi && vj && strcmp(vi, vj) == 0))
+				return err_set(ei, ERR_INTERNAL, "db", "migration %s is there twice",
+					       files[i].name);
+		}
+	}
+	return 0;
+}
+
+const struct embedded_file *migrate_pick(const struct embedded_file *files, size_t n, int version,
+					 const char *backend, int *exists)
+{
+	const struct embedded_file *shared = NULL, *own = NULL;
+	*exists = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (version_of(files[i].name) != version)
+			continue;
+		*exists = 1;
+		size_t bl;
+		const char *v = variant_of(files[i].name, &bl);
+		if (!v)
+			shared = &files[i];
+		else if (strcmp(v, backend) == 0)
+			own = &files[i];
+	}
+	return own ? own : shared;
 }
 
 char *migrate_render(const char *sql, const char *backend)
@@ -40,7 +117,41 @@ char *migrate_render(const char *sql, const char *backend)
 	return buf_take(&b, NULL);
 }
 
-int migrate_run(struct dbc *c, struct err_info *ei)
+/* Applies one version: the file picked for this backend, or nothing when
+ * the version only has another backend's variant. */
+static int apply(struct dbc *c, int v, struct err_info *ei)
+{
+	int exists;
+	const struct embedded_file *f =
+		migrate_pick(embedded_schema, embedded_schema_count, v, db_backend(c), &exists);
+	if (!exists)
+		return err_set(ei, ERR_INTERNAL, "db", "migration %03d is missing", v);
+	char name[128];
+	if (f)
+		snprintf(name, sizeof name, "%s", f->name);
+	else
+		snprintf(name, sizeof name, "%03d (nothing for %s)", v, db_backend(c));
+	char *sql = f ? migrate_render((const char *)f->data, db_backend(c)) : NULL;
+	if (f && !sql)
+		return err_set(ei, ERR_NOMEM, "db", "out of memory");
+	int rc = db_begin(c);
+	if (!rc && sql)
+		rc = db_exec(c, sql);
+	free(sql);
+	if (!rc)
+		rc = db_run(c, "INSERT INTO schema_migrations(version, name, applied_at) "
+			       "VALUES ($1, $2, $3)", "iti", (int64_t)v, name, clock_now()) < 0;
+	if (!rc)
+		rc = db_commit(c);
+	else
+		db_rollback(c);
+	if (rc)
+		return err_set(ei, ERR_DB, "db", "migration %s failed: %s", name, db_errmsg(c));
+	log_info("db: applied migration %s", name);
+	return 0;
+}
+
+static int run_locked(struct dbc *c, struct err_info *ei)
 {
 	if (db_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
 		       " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"))
@@ -54,31 +165,30 @@ int migrate_run(struct dbc *c, struct err_info *ei)
 			       "database schema %d is newer than this binary's %d: upgrade cordon",
 			       have, migrate_latest());
 	for (int v = have + 1; v <= migrate_latest(); v++) {
-		const struct embedded_file *f = NULL;
-		for (size_t i = 0; i < embedded_schema_count; i++)
-			if (version_of(embedded_schema[i].name) == v)
-				f = &embedded_schema[i];
-		if (!f)
-			return err_set(ei, ERR_INTERNAL, "db", "migration %03d is missing", v);
-		char *sql = migrate_render((const char *)f->data, db_backend(c));
-		if (!sql)
-			return err_set(ei, ERR_NOMEM, "db", "out of memory");
-		int rc = db_begin(c);
-		if (!rc)
-			rc = db_exec(c, sql);
-		free(sql);
-		if (!rc)
-			rc = db_run(c, "INSERT INTO schema_migrations(version, name, applied_at) "
-				       "VALUES ($1, $2, $3)", "iti", (int64_t)v, f->name,
-				    clock_now()) < 0;
-		if (!rc)
-			rc = db_commit(c);
-		else
-			db_rollback(c);
+		int rc = apply(c, v, ei);
 		if (rc)
-			return err_set(ei, ERR_DB, "db", "migration %s failed: %s", f->name,
-				       db_errmsg(c));
-		log_info("db: applied migration %s", f->name);
+			return rc;
 	}
 	return 0;
+}
+
+int migrate_run(struct dbc *c, struct err_info *ei)
+{
+	int rc = migrate_check(embedded_schema, embedded_schema_count, ei);
+	if (rc)
+		return rc;
+	int pg = strcmp(db_backend(c), "postgresql") == 0;
+	/* Two servers starting on one new database would both apply 001. */
+	if (pg && db_one_int(c, NULL, "SELECT pg_advisory_lock($1)", "i", MIGRATE_LOCK_KEY) < 0)
+		return err_set(ei, ERR_DB, "db", "cannot lock for migrations: %s", db_errmsg(c));
+	rc = run_locked(c, ei);
+	if (pg)
+		db_one_int(c, NULL, "SELECT pg_advisory_unlock($1)", "i", MIGRATE_LOCK_KEY);
+	if (rc)
+		return rc;
+	/* Writes must find their month's partition even before a server's
+	 * keeper has run (init, import, a test opening the database). */
+	int64_t now = clock_now();
+	rc = partition_ensure(c, now, partition_month_add(now, PARTITION_AHEAD_MONTHS), ei);
+	return rc < 0 ? rc : 0;
 }

@@ -3,12 +3,17 @@
 
 #include "../http/auth.h"
 #include "../http/settings.h"
+#include "areas.h"
 #include "audit.h"
 #include "command.h"
+#include "imports.h"
+#include "people.h"
+#include "screening.h"
 #include "units.h"
 #include "users.h"
 
 const struct route_table *const feature_tables[] = {
-	&session_routes, &settings_routes, &units_routes, &command_routes,
-	&users_routes,   &audit_routes,    NULL,
+	&session_routes, &settings_routes, &units_routes,   &command_routes,
+	&users_routes,   &audit_routes,    &people_routes,  &areas_routes,
+	&imports_routes, &screening_routes, NULL,
 };

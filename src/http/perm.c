@@ -9,17 +9,24 @@
 
 #define B(p) (UINT64_C(1) << (p))
 
+#define PEOPLE (B(P_PEOPLE_READ) | B(P_PEOPLE_WRITE))
+#define SCREENING (B(P_SCREENING_READ) | B(P_SCREENING_WRITE))
+
 const struct role_def perm_roles[] = {
 	{"admin", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_COMMAND_WRITE) | B(P_USERS_ADMIN) |
-		       B(P_AUDIT_READ) | B(P_SETTINGS_ADMIN) | B(P_ID_REVEAL), 0},
-	{"commander", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_COMMAND_WRITE) | B(P_ID_REVEAL), 0},
-	{"group_lead", B(P_UNITS_READ) | B(P_COMMAND_WRITE) | B(P_ID_REVEAL), 0},
-	{"officer", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_ID_REVEAL), 1},
-	{"grid_worker", B(P_UNITS_READ), 1},
-	{"checkpoint_staff", B(P_UNITS_READ), 1},
-	{"medic", B(P_UNITS_READ) | B(P_ID_REVEAL), 1},
+		       B(P_AUDIT_READ) | B(P_SETTINGS_ADMIN) | B(P_ID_REVEAL) | PEOPLE |
+		       B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING, 0},
+	{"commander", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_COMMAND_WRITE) | B(P_ID_REVEAL) |
+			   PEOPLE | B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING, 0},
+	{"group_lead", B(P_UNITS_READ) | B(P_COMMAND_WRITE) | B(P_ID_REVEAL) | PEOPLE |
+			    B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING, 0},
+	{"officer", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_ID_REVEAL) | PEOPLE | B(P_IMPORT) |
+			 SCREENING, 1},
+	{"grid_worker", B(P_UNITS_READ) | PEOPLE | SCREENING, 1},
+	{"checkpoint_staff", B(P_UNITS_READ) | PEOPLE, 1},
+	{"medic", B(P_UNITS_READ) | B(P_ID_REVEAL) | B(P_PEOPLE_READ), 1},
 	{"warehouse", B(P_UNITS_READ), 1},
-	{"inspector", B(P_UNITS_READ), 0},
+	{"inspector", B(P_UNITS_READ) | B(P_PEOPLE_READ) | B(P_SCREENING_READ), 0},
 	{"enterprise", 0, 0},
 	{0, 0, 0},
 };
@@ -55,7 +62,10 @@ const char *perm_name(int p)
 		[P_UNITS_READ] = "units.read",       [P_UNITS_WRITE] = "units.write",
 		[P_COMMAND_WRITE] = "command.write", [P_USERS_ADMIN] = "users.admin",
 		[P_AUDIT_READ] = "audit.read",       [P_SETTINGS_ADMIN] = "settings.admin",
-		[P_ID_REVEAL] = "id.reveal",
+		[P_ID_REVEAL] = "id.reveal",         [P_PEOPLE_READ] = "people.read",
+		[P_PEOPLE_WRITE] = "people.write",   [P_AREAS_WRITE] = "areas.write",
+		[P_IMPORT] = "import",               [P_SCREENING_READ] = "screening.read",
+		[P_SCREENING_WRITE] = "screening.write",
 	};
 	return p >= 0 && p < P_COUNT ? names[p] : "?";
 }

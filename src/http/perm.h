@@ -13,6 +13,12 @@ enum perm {
 	P_AUDIT_READ,      /* the audit log */
 	P_SETTINGS_ADMIN,  /* rule settings */
 	P_ID_REVEAL,       /* whole ID numbers and phones (audited) */
+	P_PEOPLE_READ,     /* households, persons, arrivals */
+	P_PEOPLE_WRITE,    /* register and change households and persons */
+	P_AREAS_WRITE,     /* the list of risk areas and their grades */
+	P_IMPORT,          /* import big-data lists */
+	P_SCREENING_READ,  /* screening rounds, teams, visits, coverage */
+	P_SCREENING_WRITE, /* run rounds and teams, record visits */
 	P_COUNT
 };
 

@@ -1,0 +1,3 @@
+-- Partitioned logs: on PostgreSQL the big logs become tables partitioned by
+-- month (002_partitioned_logs.pg.sql). Nothing to do on SQLite: one district
+-- per file, and its logs stay plain tables.

@@ -1,0 +1,5 @@
+/* placeholder: replaced by the real imports feature */
+#include "imports.h"
+static int todo(struct req *r) { return err_set(&r->err, ERR_NOT_FOUND, "", "not yet"); }
+static const struct route routes[] = {{"GET", "/api/v1/_imports", todo, P_UNITS_READ, 0, 0, ""}};
+ROUTE_TABLE(imports_routes, routes);

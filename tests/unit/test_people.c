@@ -1,0 +1,161 @@
+/* Document and phone rules (DOMAIN.md Formats): resident ID check
+ * characters, 15-digit upgrades, lower-case x, impossible or future birth
+ * dates, masks, and the validation every write of a person goes through. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "feature/people.h"
+
+/* 11010519491231002X is the standard's own example. */
+static void good_numbers(void **state)
+{
+	(void)state;
+	struct resident_id r;
+	struct err_info ei = {0};
+	assert_int_equal(people_resident_id("11010519491231002X", "2020-02-15", &r, "doc_number", &ei), 0);
+	assert_string_equal(r.number, "11010519491231002X");
+	assert_string_equal(r.birth_date, "1949-12-31");
+	assert_int_equal(r.sex, 'F'); /* sequence 002: even */
+	assert_int_equal(r.upgraded, 0);
+	assert_int_equal(people_resident_id("11010519491231002x", NULL, &r, "doc_number", &ei), 0);
+	assert_string_equal(r.number, "11010519491231002X");
+	assert_int_equal(people_resident_id(" 110105 19491231 002X ", NULL, &r, "doc_number", &ei), 0);
+	/* The standard's example: 11010519491231002 -> X. */
+	assert_int_equal(people_id_check_char("11010519491231002"), 'X');
+}
+
+static void check_character(void **state)
+{
+	(void)state;
+	struct resident_id r;
+	struct err_info ei = {0};
+	char good[19] = "64010619800101001";
+	good[17] = people_id_check_char(good);
+	good[18] = 0;
+	assert_int_equal(people_resident_id(good, "2020-02-15", &r, "doc_number", &ei), 0);
+	assert_int_equal(r.sex, 'M');
+	char bad[19];
+	memcpy(bad, good, 19);
+	bad[17] = bad[17] == '1' ? '2' : '1';
+	assert_int_equal(people_resident_id(bad, NULL, &r, "doc_number", &ei), ERR_INVALID);
+	assert_string_equal(ei.field, "doc_number");
+	char want[40];
+	snprintf(want, sizeof want, "check character should be %c", good[17]);
+	assert_non_null(strstr(ei.message, want));
+}
+
+static void upgrade_15(void **state)
+{
+	(void)state;
+	struct resident_id r;
+	struct err_info ei = {0};
+	/* 15 digits: 640106 800101 001 -> 640106 19800101 001 + check */
+	assert_int_equal(people_resident_id("640106800101001", NULL, &r, "doc_number", &ei), 0);
+	assert_int_equal(strlen(r.number), 18);
+	assert_memory_equal(r.number, "64010619800101001", 17);
+	assert_int_equal(r.number[17], people_id_check_char("64010619800101001"));
+	assert_int_equal(r.upgraded, 1);
+	assert_string_equal(r.birth_date, "1980-01-01");
+}
+
+static void bad_numbers(void **state)
+{
+	(void)state;
+	struct resident_id r;
+	struct err_info ei = {0};
+	assert_int_equal(people_resident_id("6401061980010100", NULL, &r, "id_number", &ei), ERR_INVALID);
+	assert_string_equal(ei.field, "id_number");
+	assert_non_null(strstr(ei.message, "18 characters"));
+	assert_int_equal(people_resident_id("64010619800101A017", NULL, &r, "f", &ei), ERR_INVALID);
+	assert_int_equal(people_resident_id("640106198002300017", NULL, &r, "f", &ei), ERR_INVALID);
+	assert_non_null(strstr(ei.message, "not a real date")); /* 30 February */
+	char future[19] = "64010620300101001";
+	future[17] = people_id_check_char(future);
+	future[18] = 0;
+	assert_int_equal(people_resident_id(future, "2020-02-15", &r, "f", &ei), ERR_INVALID);
+	assert_non_null(strstr(ei.message, "future"));
+	char prov[19] = "99010619800101001";
+	prov[17] = people_id_check_char(prov);
+	prov[18] = 0;
+	assert_int_equal(people_resident_id(prov, NULL, &r, "f", &ei), ERR_INVALID);
+	assert_non_null(strstr(ei.message, "province"));
+	/* An abolished county's address code is still a valid number. */
+	char old[19] = "64010219800101001"; /* 640102: an old Yinchuan district */
+	old[17] = people_id_check_char(old);
+	old[18] = 0;
+	assert_int_equal(people_resident_id(old, NULL, &r, "f", &ei), 0);
+}
+
+static void phones(void **state)
+{
+	(void)state;
+	char out[12];
+	struct err_info ei = {0};
+	assert_int_equal(people_phone("13812345678", out, "phone", &ei), 0);
+	assert_string_equal(out, "13812345678");
+	assert_int_equal(people_phone("+86 138 1234 5678", out, "phone", &ei), 0);
+	assert_string_equal(out, "13812345678");
+	assert_int_equal(people_phone("8613812345678", out, "phone", &ei), 0);
+	assert_int_equal(people_phone("138-1234-5678", out, "phone", &ei), 0);
+	assert_int_equal(people_phone("12812345678", out, "phone", &ei), ERR_INVALID);
+	assert_string_equal(ei.field, "phone");
+	assert_int_equal(people_phone("1381234567", out, "phone", &ei), ERR_INVALID);
+	assert_int_equal(people_phone("0951-5012345", out, "phone", &ei), ERR_INVALID);
+}
+
+static void masks(void **state)
+{
+	(void)state;
+	char out[40];
+	people_mask_doc("resident_id", "64010619800101001X", out, sizeof out);
+	assert_string_equal(out, "640106********001X");
+	people_mask_doc("passport", "E12345678", out, sizeof out);
+	assert_string_equal(out, "E1*****78");
+	people_mask_phone("13812345678", out, sizeof out);
+	assert_string_equal(out, "138****5678");
+}
+
+static void validation(void **state)
+{
+	(void)state;
+	struct err_info ei = {0};
+	char id[19] = "64010619800101001";
+	id[17] = people_id_check_char(id);
+	id[18] = 0;
+	struct person_in in = {.doc_number = id, .name = "张三", .phone = "13812345678"};
+	assert_int_equal(people_validate(&in, "2020-02-15", &ei), 0);
+	in.birth_date = "1980-01-02";
+	assert_int_equal(people_validate(&in, "2020-02-15", &ei), ERR_INVALID);
+	assert_string_equal(ei.field, "birth_date");
+	in.birth_date = "1980-01-01";
+	in.sex = "F";
+	assert_int_equal(people_validate(&in, "2020-02-15", &ei), ERR_INVALID);
+	assert_string_equal(ei.field, "sex");
+	in.sex = NULL;
+	in.doc_type = "passport";
+	in.doc_number = "e1234 5678";
+	assert_int_equal(people_validate(&in, "2020-02-15", &ei), 0);
+	in.doc_type = "visa";
+	assert_int_equal(people_validate(&in, "2020-02-15", &ei), ERR_INVALID);
+	assert_string_equal(ei.field, "doc_type");
+	in.doc_type = NULL;
+	in.doc_number = id;
+	in.name = "";
+	assert_int_equal(people_validate(&in, NULL, &ei), ERR_INVALID);
+	assert_string_equal(ei.field, "name");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(good_numbers), cmocka_unit_test(check_character),
+		cmocka_unit_test(upgrade_15),   cmocka_unit_test(bad_numbers),
+		cmocka_unit_test(phones),       cmocka_unit_test(masks),
+		cmocka_unit_test(validation),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
