@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${1:-10}
 THREADS=${CORDON_THREADS:-8}
-make -s build/cordon
+[ -n "${NO_BUILD:-}" ] || make -s build/cordon
 mkdir -p build/bench
 cc -O2 -o build/bench/minimal bench/minimal.c $(pkg-config --cflags --libs libmicrohttpd)
 command -v wrk >/dev/null || { echo "wrk missing: run scripts/deps.sh" >&2; exit 1; }

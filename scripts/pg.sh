@@ -46,10 +46,10 @@ start() {
   fi
   as_pg "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
-  # Throwaway data: durability off makes the suite fast; the code paths are
-  # the same. max_connections covers several servers' pools at once.
+  # $durability: off for tests, on for benchmarks (PG_DURABLE=1).
+  # max_connections covers several servers' pools at once.
   as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-k $dir -c listen_addresses='' -c port=5432 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=64MB -c log_checkpoints=off" \
+    -o "-k $dir -c listen_addresses='' -c port=5432 $durability -c max_connections=400 -c shared_buffers=64MB -c log_checkpoints=off" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
   echo "postgresql:///postgres?host=$dir&user=postgres"
 }
@@ -63,6 +63,10 @@ stop() {
   rm -rf "$dir"
 }
 
+# Tests run without durability (fast; the code paths are the same);
+# benchmarks set PG_DURABLE=1 to compare with SQLite at synchronous=FULL.
+if [ "${PG_DURABLE:-0}" = 1 ]; then durability="-c fsync=on -c synchronous_commit=on"
+else durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"; fi
 case "$cmd" in
 start) start "${1:?usage: pg.sh start DIR}" ;;
 stop) stop "${1:?usage: pg.sh stop DIR}" ;;
