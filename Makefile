@@ -143,6 +143,7 @@ run: deps
 
 bench: build/cordon
 	bench/http.sh
+	bench/backends.sh
 
 clean:
 	rm -rf build
