@@ -1,0 +1,167 @@
+/* Group commit; see batch.h. The queue is a singly linked list of jobs
+ * that live on their callers' stacks; the writer takes the whole list at
+ * once, runs it in one transaction, and wakes every caller. */
+#include "batch.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "../base/log.h"
+
+struct job {
+	batch_fn fn;
+	void *arg;
+	int rc;
+	int done;
+	struct job *next;
+};
+
+struct batcher {
+	struct db *db;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t work; /* the writer waits for jobs */
+	pthread_cond_t done; /* callers wait for their batch */
+	struct job *head, *tail;
+	int stopping;
+	int max_batch;
+	struct batch_stats st;
+};
+
+
+/* Runs jobs[0..n) in one transaction; 0 when all committed. */
+static int run_batch(struct dbc *c, struct job **jobs, int n)
+{
+	int rc = db_begin(c);
+	for (int i = 0; !rc && i < n; i++) {
+		jobs[i]->rc = jobs[i]->fn(c, jobs[i]->arg);
+		if (jobs[i]->rc)
+			rc = jobs[i]->rc;
+	}
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+static void *writer(void *p)
+{
+	struct batcher *b = p;
+	struct job **jobs = calloc((size_t)b->max_batch, sizeof *jobs);
+	if (!jobs) {
+		log_error("batch: out of memory");
+		return NULL;
+	}
+	for (;;) {
+		pthread_mutex_lock(&b->mu);
+		while (!b->head && !b->stopping)
+			pthread_cond_wait(&b->work, &b->mu);
+		if (!b->head && b->stopping) {
+			pthread_mutex_unlock(&b->mu);
+			break;
+		}
+		/* Take up to max_batch jobs off the queue. */
+		int n = 0;
+		while (b->head && n < b->max_batch) {
+			jobs[n++] = b->head;
+			b->head = b->head->next;
+		}
+		if (!b->head)
+			b->tail = NULL;
+		b->st.queued -= n;
+		pthread_mutex_unlock(&b->mu);
+
+		struct dbc *c = db_acquire(b->db, DB_WRITE);
+		int rc = c ? run_batch(c, jobs, n) : ERR_DB;
+		int retried = 0;
+		if (rc && c && n > 1) {
+			/* One job failed: run each alone, so only it fails. */
+			for (int i = 0; i < n; i++)
+				if (run_batch(c, &jobs[i], 1) && !jobs[i]->rc)
+					jobs[i]->rc = ERR_DB;
+			retried = n;
+		} else if (rc) {
+			for (int i = 0; i < n; i++)
+				if (!jobs[i]->rc)
+					jobs[i]->rc = rc;
+		}
+		if (c)
+			db_release(b->db, c);
+		pthread_mutex_lock(&b->mu);
+		b->st.jobs += (uint64_t)n;
+		b->st.batches++;
+		b->st.retried += (uint64_t)retried;
+		if (n > b->st.max_batch)
+			b->st.max_batch = n;
+		for (int i = 0; i < n; i++)
+			jobs[i]->done = 1;
+		pthread_cond_broadcast(&b->done);
+		pthread_mutex_unlock(&b->mu);
+	}
+	free(jobs);
+	return NULL;
+}
+
+struct batcher *batch_start(struct db *db, int max_batch)
+{
+	struct batcher *b = calloc(1, sizeof *b);
+	if (!b)
+		return NULL;
+	b->db = db;
+	b->max_batch = max_batch > 0 ? max_batch : 256;
+	pthread_mutex_init(&b->mu, NULL);
+	pthread_cond_init(&b->work, NULL);
+	pthread_cond_init(&b->done, NULL);
+	if (pthread_create(&b->thread, NULL, writer, b) != 0) {
+		pthread_mutex_destroy(&b->mu);
+		pthread_cond_destroy(&b->work);
+		pthread_cond_destroy(&b->done);
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+int batch_run(struct batcher *b, batch_fn fn, void *arg)
+{
+	struct job j = {.fn = fn, .arg = arg};
+	pthread_mutex_lock(&b->mu);
+	if (b->stopping) {
+		pthread_mutex_unlock(&b->mu);
+		return ERR_BUSY;
+	}
+	if (b->tail)
+		b->tail->next = &j;
+	else
+		b->head = &j;
+	b->tail = &j;
+	b->st.queued++;
+	pthread_cond_signal(&b->work);
+	while (!j.done)
+		pthread_cond_wait(&b->done, &b->mu);
+	pthread_mutex_unlock(&b->mu);
+	return j.rc;
+}
+
+void batch_stats(struct batcher *b, struct batch_stats *out)
+{
+	pthread_mutex_lock(&b->mu);
+	*out = b->st;
+	pthread_mutex_unlock(&b->mu);
+}
+
+void batch_stop(struct batcher *b)
+{
+	if (!b)
+		return;
+	pthread_mutex_lock(&b->mu);
+	b->stopping = 1;
+	pthread_cond_signal(&b->work);
+	pthread_mutex_unlock(&b->mu);
+	pthread_join(b->thread, NULL);
+	pthread_mutex_destroy(&b->mu);
+	pthread_cond_destroy(&b->work);
+	pthread_cond_destroy(&b->done);
+	free(b);
+}

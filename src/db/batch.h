@@ -1,0 +1,39 @@
+/* Group commit: many small writes from many request threads go through one
+ * writer thread that runs them in one transaction and answers each caller
+ * only after that transaction is durable. One fsync carries a whole batch,
+ * so a hot path (gate scans, checkpoint screening, health checks) writes
+ * at the disk's transaction rate times the batch size. */
+#ifndef CORDON_BATCH_H
+#define CORDON_BATCH_H
+
+#include <stdint.h>
+
+#include "db.h"
+
+struct batcher;
+
+/* A job runs its statements on the writer's connection inside the batch's
+ * transaction. It must not commit, and should not fail on expected
+ * conflicts (use ON CONFLICT ... DO NOTHING and read back). Returns 0 or a
+ * negative enum err. */
+typedef int (*batch_fn)(struct dbc *c, void *arg);
+
+struct batch_stats {
+	uint64_t jobs, batches, retried; /* retried: jobs re-run alone after a failed batch */
+	int max_batch;
+	int queued;
+};
+
+/* Starts the writer thread on db. max_batch bounds a batch (default 256
+ * when 0). Returns NULL when the thread cannot start. */
+struct batcher *batch_start(struct db *db, int max_batch);
+/* Runs fn(arg) in the next batch and waits until it is committed. Returns
+ * fn's result, or the commit's error (then nothing of fn was stored). If a
+ * batch fails, each of its jobs is re-run alone so one bad job cannot sink
+ * the others. */
+int batch_run(struct batcher *b, batch_fn fn, void *arg);
+void batch_stats(struct batcher *b, struct batch_stats *out);
+/* Finishes the queued jobs, stops the thread and frees b. */
+void batch_stop(struct batcher *b);
+
+#endif

@@ -1,0 +1,58 @@
+/* Compound passes (DOMAIN.md §4, Rules: pass colour): Ed25519-signed QR
+ * tokens naming a person and a compound, keys that rotate with the old key
+ * still verifying until its passes expire, revocation, and the colour of a
+ * person computed from the records at scan time. */
+#ifndef CORDON_PASSES_H
+#define CORDON_PASSES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../db/db.h"
+#include "../http/http.h"
+
+extern const struct route_table passes_routes;
+
+/* What a pass token says. The colour is never in it: it is computed at
+ * every scan from the records of that day. */
+struct pass_claims {
+	int64_t pass_id;
+	int64_t person_id;
+	int64_t unit_id;    /* the compound */
+	int64_t issued_at;  /* Unix seconds */
+	int64_t expires_at;
+	char kid[17];       /* the signing key's id */
+};
+
+#define PASS_TOKEN_MAX 256
+
+/* Encodes and signs claims with the Ed25519 secret key sk (64 bytes):
+ * base64url(payload) "." base64url(signature). 0, or -1 if out is small. */
+int passes_token_sign(const struct pass_claims *c, const unsigned char sk[64], char *out,
+		      size_t cap);
+/* Parses a token without checking its signature: fills c (kid included).
+ * 0, or ERR_INVALID (ei names "token") for anything malformed. */
+int passes_token_parse(const char *token, struct pass_claims *c, struct err_info *ei);
+/* 1 when token's signature verifies with the public key pk (32 bytes). */
+int passes_token_verify(const char *token, const unsigned char pk[32]);
+
+/* The facts the colour rules read; each 0 or 1. */
+struct colour_facts {
+	int case_or_suspect;   /* a confirmed or suspected case (later: cases) */
+	int fever;             /* a fever recorded and not cleared */
+	int close_contact_obs; /* a close contact under observation (later: contacts) */
+	int travel_obs;        /* under observation after travel: a graded arrival within 14 days */
+	int general_contact;   /* a general contact (later: contacts) */
+	int temp_missed;       /* under observation and no temperature check today */
+};
+
+/* "red", "yellow" or "green" by DOMAIN.md's rules, and in reason (cap
+ * bytes) the fact that decided it in words a gate guard understands. */
+const char *passes_colour(const struct colour_facts *f, char *reason, size_t cap);
+/* Reads today's facts about a person from the records (arrivals within
+ * their observation, fevers, temperature marks) into f. today is the local
+ * day; obs_days the observation length (14). 0 or an error. */
+int passes_facts(struct dbc *c, int64_t person_id, const char *today, int obs_days,
+		 struct colour_facts *f);
+
+#endif

@@ -1,0 +1,92 @@
+/* Group commit: every job from many threads is stored once, batches carry
+ * many jobs, and a failing job fails alone. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "db/batch.h"
+#include "db/db.h"
+
+#define THREADS 8
+#define PER 150
+
+static struct batcher *B;
+
+struct item {
+	int64_t v;
+	int fail;
+};
+
+static int insert(struct dbc *c, void *arg)
+{
+	struct item *it = arg;
+	if (it->fail) /* a statement that fails: a NOT NULL column given NULL */
+		return (int)db_run(c, "INSERT INTO t(v) VALUES ($1)", "n");
+	int64_t n = db_run(c, "INSERT INTO t(v) VALUES ($1)", "i", it->v);
+	return n < 0 ? (int)n : 0;
+}
+
+static void *worker(void *p)
+{
+	int64_t base = (int64_t)(intptr_t)p * 1000;
+	for (int i = 0; i < PER; i++) {
+		struct item it = {base + i, i == 7};
+		int rc = batch_run(B, insert, &it);
+		if (it.fail ? rc == 0 : rc != 0)
+			return (void *)1;
+	}
+	return NULL;
+}
+
+static void many_threads(void **state)
+{
+	(void)state;
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/cordon-batch-%d.db", (int)getpid());
+	unlink(path);
+	struct db *db;
+	struct err_info ei = {0};
+	assert_int_equal(db_open(path, 0, &db, &ei), 0);
+	struct dbc *c = db_acquire(db, DB_WRITE);
+	assert_int_equal(db_exec(c, "CREATE TABLE t (v INTEGER NOT NULL UNIQUE)"), 0);
+	db_release(db, c);
+	B = batch_start(db, 64);
+	assert_non_null(B);
+	pthread_t th[THREADS];
+	for (intptr_t i = 0; i < THREADS; i++)
+		pthread_create(&th[i], NULL, worker, (void *)i);
+	for (int i = 0; i < THREADS; i++) {
+		void *ret;
+		pthread_join(th[i], &ret);
+		assert_null(ret);
+	}
+	struct batch_stats st;
+	batch_stats(B, &st);
+	batch_stop(B);
+	assert_int_equal(st.jobs, THREADS * PER);
+	assert_true(st.batches < st.jobs); /* jobs shared transactions */
+	assert_true(st.max_batch > 1);
+	c = db_acquire(db, DB_READ);
+	int64_t n = 0;
+	db_one_int(c, &n, "SELECT COUNT(*) FROM t", "");
+	assert_int_equal(n, THREADS * (PER - 1)); /* every job but the failing ones */
+	db_release(db, c);
+	db_close(db);
+	unlink(path);
+	char side[80];
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {cmocka_unit_test(many_threads)};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
