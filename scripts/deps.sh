@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 PKGS=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev postgresql
       libsodium-dev libqrencode-dev libcsv-dev libxlsxwriter-dev libcmocka-dev
-      chromium fonts-noto-cjk wrk sqlite3 curl tzdata)
+      chromium fonts-noto-cjk wrk sqlite3 curl tzdata zbar-tools librsvg2-bin)
 command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
 command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 

@@ -13,6 +13,7 @@ struct job {
 	void *arg;
 	int rc;
 	int done;
+	pthread_cond_t cv; /* its caller waits here: only a finished batch's callers wake */
 	struct job *next;
 };
 
@@ -21,7 +22,6 @@ struct batcher {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t work; /* the writer waits for jobs */
-	pthread_cond_t done; /* callers wait for their batch */
 	struct job *head, *tail;
 	int stopping;
 	int max_batch;
@@ -94,9 +94,13 @@ static void *writer(void *p)
 		b->st.retried += (uint64_t)retried;
 		if (n > b->st.max_batch)
 			b->st.max_batch = n;
-		for (int i = 0; i < n; i++)
+		/* Wake only this batch's callers (a broadcast would wake every
+		 * waiter, most of them for the next batch, on every commit).
+		 * A job lives on its caller's stack: not touched after this. */
+		for (int i = 0; i < n; i++) {
 			jobs[i]->done = 1;
-		pthread_cond_broadcast(&b->done);
+			pthread_cond_signal(&jobs[i]->cv);
+		}
 		pthread_mutex_unlock(&b->mu);
 	}
 	free(jobs);
@@ -112,11 +116,9 @@ struct batcher *batch_start(struct db *db, int max_batch)
 	b->max_batch = max_batch > 0 ? max_batch : 256;
 	pthread_mutex_init(&b->mu, NULL);
 	pthread_cond_init(&b->work, NULL);
-	pthread_cond_init(&b->done, NULL);
 	if (pthread_create(&b->thread, NULL, writer, b) != 0) {
 		pthread_mutex_destroy(&b->mu);
 		pthread_cond_destroy(&b->work);
-		pthread_cond_destroy(&b->done);
 		free(b);
 		return NULL;
 	}
@@ -126,9 +128,11 @@ struct batcher *batch_start(struct db *db, int max_batch)
 int batch_run(struct batcher *b, batch_fn fn, void *arg)
 {
 	struct job j = {.fn = fn, .arg = arg};
+	pthread_cond_init(&j.cv, NULL);
 	pthread_mutex_lock(&b->mu);
 	if (b->stopping) {
 		pthread_mutex_unlock(&b->mu);
+		pthread_cond_destroy(&j.cv);
 		return ERR_BUSY;
 	}
 	if (b->tail)
@@ -139,8 +143,9 @@ int batch_run(struct batcher *b, batch_fn fn, void *arg)
 	b->st.queued++;
 	pthread_cond_signal(&b->work);
 	while (!j.done)
-		pthread_cond_wait(&b->done, &b->mu);
+		pthread_cond_wait(&j.cv, &b->mu);
 	pthread_mutex_unlock(&b->mu);
+	pthread_cond_destroy(&j.cv);
 	return j.rc;
 }
 
@@ -160,8 +165,12 @@ void batch_stop(struct batcher *b)
 	pthread_cond_signal(&b->work);
 	pthread_mutex_unlock(&b->mu);
 	pthread_join(b->thread, NULL);
+	if (b->st.batches)
+		log_info("batch: %llu writes in %llu commits (%.1f a commit, at most %d), %llu re-run alone",
+			 (unsigned long long)b->st.jobs, (unsigned long long)b->st.batches,
+			 (double)b->st.jobs / (double)b->st.batches, b->st.max_batch,
+			 (unsigned long long)b->st.retried);
 	pthread_mutex_destroy(&b->mu);
 	pthread_cond_destroy(&b->work);
-	pthread_cond_destroy(&b->done);
 	free(b);
 }

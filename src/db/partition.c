@@ -16,14 +16,14 @@
 #include "../base/clock.h"
 #include "../base/log.h"
 
-/* The partitioned logs and their time columns (BIGINT Unix seconds). Issue
- * 5 adds the gate scan and checkpoint screening logs here, beside their
- * migration's PARTITION BY RANGE. */
+/* The partitioned logs and their time columns (BIGINT Unix seconds), each
+ * beside its migration's PARTITION BY RANGE (002, 004 .pg.sql). */
 static const struct {
 	const char *table;
 	const char *column;
 } logs[] = {
-	{"audit_log", "at"},
+	{"audit_log", "at"},    {"vehicle_checks", "at"}, {"train_checks", "at"},
+	{"occupant_checks", "at"}, {"gate_scans", "at"},
 };
 #define NLOGS (sizeof logs / sizeof logs[0])
 

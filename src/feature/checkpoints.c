@@ -1,9 +1,87 @@
-/* Checkpoints (卡点, DOMAIN.md §2); see checkpoints.h. This part holds the
- * plate rules; the routes follow. */
+/* Checkpoints (卡点, DOMAIN.md §2); see checkpoints.h. The plate rules come
+ * first, then the other pure rules (rosters, cover, duty, dispositions),
+ * then the routes: checkpoints, rosters and shifts, duty sign-in and
+ * sign-out, the checkpoint's page (who is on duty, missing sign-outs, gaps
+ * in cover), road and rail screening, their lists, recent plates and the
+ * counts the bulletin reports.
+ *
+ * Screening is the hottest write path after gate scans: a vehicle with its
+ * occupants (or a train with its flagged persons) is validated and every
+ * read it needs (the checkpoint and scope, origins and their grades, the
+ * destination, the persons already registered, the fever threshold) is
+ * done on the read connection; then one job of the group-commit writer
+ * (db/batch.h) stores everything: the client id claimed in field_writes
+ * (a retry finds it and gets the first answer), the vehicle or train row,
+ * the persons registered or referred (people_upsert) with their arrivals
+ * and fevers, one occupant_checks row per person, the day's counters in
+ * checkpoint_days and the audit row. The answer is acknowledged only once
+ * that batch is durable. */
 #include "checkpoints.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "../db/batch.h"
+#include "../http/scope.h"
+#include "../http/settings.h"
+#include "areas.h"
+#include "people.h"
+#include "units.h"
+
+static int list_checkpoints(struct req *r);
+static int create_checkpoint(struct req *r);
+static int get_checkpoint(struct req *r);
+static int patch_checkpoint(struct req *r);
+static int post_roster(struct req *r);
+static int list_shifts(struct req *r);
+static int sign_in(struct req *r);
+static int list_duty(struct req *r);
+static int sign_out(struct req *r);
+static int post_vehicle(struct req *r);
+static int list_vehicles(struct req *r);
+static int post_train(struct req *r);
+static int list_trains(struct req *r);
+static int recent_plates(struct req *r);
+static int get_counts(struct req *r);
+
+static const struct route routes[] = {
+	{"GET", "/api/v1/checkpoints", list_checkpoints, P_CHECKPOINTS_READ, 0, 0,
+	 "checkpoints in scope"},
+	{"POST", "/api/v1/checkpoints", create_checkpoint, P_CHECKPOINTS_ADMIN, 0,
+	 ROUTE_IDEMPOTENT, "set up a road or rail checkpoint reporting to a unit"},
+	{"GET", "/api/v1/checkpoints/counts", get_counts, P_CHECKPOINTS_READ, 0, 0,
+	 "vehicles, person trips, trains, fevers, referrals, registered per checkpoint and day"},
+	{"GET", "/api/v1/checkpoints/recent-plates", recent_plates, P_CHECKPOINTS_READ, 0, 0,
+	 "the last plates seen at a checkpoint, for suggestions"},
+	{"GET", "/api/v1/checkpoints/{id}", get_checkpoint, P_CHECKPOINTS_READ, 0, 0,
+	 "a checkpoint with who is on duty, missing sign-outs, gaps in cover, today's counts"},
+	{"PATCH", "/api/v1/checkpoints/{id}", patch_checkpoint, P_CHECKPOINTS_ADMIN, 0, 0,
+	 "rename, recode, move or relocate a checkpoint"},
+	{"POST", "/api/v1/checkpoints/{id}/roster", post_roster, P_CHECKPOINTS_ADMIN, 0, 0,
+	 "lay out 四班三运转 shifts over a period"},
+	{"GET", "/api/v1/checkpoints/{id}/shifts", list_shifts, P_CHECKPOINTS_READ, 0, 0,
+	 "a checkpoint's shifts over days"},
+	{"POST", "/api/v1/checkpoints/{id}/duty", sign_in, P_CHECKPOINTS_WRITE, 0, ROUTE_IDEMPOTENT,
+	 "sign in for duty (retry-safe by client_id)"},
+	{"GET", "/api/v1/checkpoints/{id}/duty", list_duty, P_CHECKPOINTS_READ, 0, 0,
+	 "the sign-in register, newest first"},
+	{"POST", "/api/v1/duty/{id}/sign-out", sign_out, P_CHECKPOINTS_WRITE, 0, ROUTE_IDEMPOTENT,
+	 "sign out from duty"},
+	/* Batched routes keep their client ids in field_writes (not the
+	 * router's idempotency table, which would take the write connection). */
+	{"POST", "/api/v1/checkpoints/{id}/vehicles", post_vehicle, P_CHECKPOINTS_WRITE, 0, 0,
+	 "screen a vehicle and its occupants (group commit, retry-safe by client_id)"},
+	{"GET", "/api/v1/checkpoints/{id}/vehicles", list_vehicles, P_CHECKPOINTS_READ, 0, 0,
+	 "vehicles screened, newest first"},
+	{"POST", "/api/v1/checkpoints/{id}/trains", post_train, P_CHECKPOINTS_WRITE, 0, 0,
+	 "screen a train and its flagged persons (group commit, retry-safe by client_id)"},
+	{"GET", "/api/v1/checkpoints/{id}/trains", list_trains, P_CHECKPOINTS_READ, 0, 0,
+	 "trains screened, newest first"},
+};
+ROUTE_TABLE(checkpoints_routes, routes);
 
 /* The province characters of GA 36-2018 with their province. */
 static const struct {
@@ -107,10 +185,2025 @@ int checkpoints_plate(const char *in, struct plate *out, const char *field, stru
 	return 0;
 }
 
-/* placeholder routes: replaced by the real ones */
-static int todo(struct req *r)
+/* ---------- shifts, cover and duty ---------- */
+
+int checkpoints_roster(const char *from, int days, int nteams, int shift_hours,
+		       struct roster_shift *out, size_t cap)
 {
-	return err_set(&r->err, ERR_NOT_FOUND, "", "not yet");
+	if (!from || day_valid(from) || days < 1 || nteams < 1 ||
+	    nteams > CHECKPOINTS_MAX_TEAMS || shift_hours < 1 || shift_hours > 24 ||
+	    24 % shift_hours)
+		return -1;
+	int per_day = 24 / shift_hours;
+	if ((size_t)days * (size_t)per_day > cap)
+		return -1;
+	int n = 0;
+	for (int d = 0; d < days; d++) {
+		char day[DAY_LEN], next[DAY_LEN];
+		if (day_add(from, d, day) || day_add(from, d + 1, next))
+			return -1;
+		int64_t start = day_start(day), end = day_start(next);
+		for (int k = 0; k < per_day; k++, n++) {
+			struct roster_shift *s = &out[n];
+			memcpy(s->day, day, DAY_LEN);
+			s->slot = k;
+			s->team = n % nteams;
+			s->starts_at = start + (int64_t)k * shift_hours * 3600;
+			/* The day's last shift ends at the next midnight (a day
+			 * of 23 or 25 hours where clocks change). */
+			s->ends_at = k == per_day - 1 ? end : s->starts_at + (int64_t)shift_hours * 3600;
+		}
+	}
+	return n;
 }
-static const struct route routes[] = {{"GET", "/api/v1/_checkpoints", todo, P_UNITS_READ, 0, 0, ""}};
-ROUTE_TABLE(checkpoints_routes, routes);
+
+int checkpoints_gaps(const struct span *spans, size_t n, int64_t from, int64_t to,
+		     struct span *out, size_t cap)
+{
+	size_t k = 0;
+	int64_t cur = from;
+	for (size_t i = 0; i < n && cur < to; i++) {
+		if (spans[i].to <= cur)
+			continue;
+		if (spans[i].from > cur) {
+			if (k == cap)
+				return -1;
+			out[k].from = cur;
+			out[k].to = spans[i].from < to ? spans[i].from : to;
+			k++;
+		}
+		if (spans[i].to > cur)
+			cur = spans[i].to;
+	}
+	if (cur < to) {
+		if (k == cap)
+			return -1;
+		out[k].from = cur;
+		out[k].to = to;
+		k++;
+	}
+	return (int)k;
+}
+
+int checkpoints_duty_shift(const struct span *shifts, size_t n, int64_t t)
+{
+	int early = -1, covering = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (shifts[i].from > t && shifts[i].from <= t + 3600 &&
+		    (early < 0 || shifts[i].from < shifts[early].from))
+			early = (int)i;
+		if (shifts[i].from <= t && t < shifts[i].to &&
+		    (covering < 0 || shifts[i].from > shifts[covering].from))
+			covering = (int)i;
+	}
+	return early >= 0 ? early : covering;
+}
+
+int64_t checkpoints_duty_due(int64_t signed_in_at, int64_t shift_ends_at)
+{
+	return shift_ends_at > 0 ? shift_ends_at : signed_in_at + 12 * 3600;
+}
+
+/* ---------- screening ---------- */
+
+int checkpoints_temperature(double celsius, int *tenths)
+{
+	if (!isfinite(celsius) || celsius < 30.0 || celsius > 45.0)
+		return -1;
+	*tenths = (int)lround(celsius * 10.0);
+	return 0;
+}
+
+int checkpoints_grade_registers(const char *grade)
+{
+	static const char *const g[] = {"severe", "heavy", "other_province", "high", "medium"};
+	if (!grade)
+		return 0;
+	for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
+		if (strcmp(g[i], grade) == 0)
+			return 1;
+	return 0;
+}
+
+enum disposition checkpoints_disposition(int tenths, int threshold, const char *grade,
+					 int has_document)
+{
+	if (tenths >= threshold)
+		return DISP_REFERRAL;
+	if (has_document && checkpoints_grade_registers(grade))
+		return DISP_REGISTERED;
+	return DISP_PASS;
+}
+
+const char *checkpoints_disposition_name(enum disposition d)
+{
+	return d == DISP_REFERRAL ? "referral" : d == DISP_REGISTERED ? "registered" : "pass";
+}
+
+int checkpoints_train_no(const char *in, char out[16])
+{
+	char s[16];
+	size_t n = 0;
+	for (const char *p = in; *p; p++) {
+		if (*p == ' ' || *p == '\t')
+			continue;
+		if (n + 1 >= sizeof s)
+			return -1;
+		s[n++] = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+	}
+	s[n] = 0;
+	size_t i = 0;
+	if (n && strchr("GDCZTKYLS", s[0]) && s[0])
+		i = 1;
+	size_t digits = n - i;
+	if (digits < 1 || digits > 5)
+		return -1;
+	for (size_t k = i; k < n; k++)
+		if (!digit(s[k]))
+			return -1;
+	memcpy(out, s, n + 1);
+	return 0;
+}
+
+/* ---------- helpers ---------- */
+
+#define MAX_OCCUPANTS 60   /* a coach */
+#define MAX_FLAGGED 500    /* flagged persons of one train */
+#define MAX_TRAIN_PERSONS 5000
+#define OFFLINE_SECONDS (30 * 86400) /* how old a queued entry may be */
+#define AHEAD_SECONDS 3600           /* how far a device's clock may run ahead */
+#define VIEW_DAYS 7                  /* the checkpoint page looks this far ahead for gaps */
+
+/* Local "YYYY-MM-DD HH:MM" of t, for exports. */
+static void local_time(int64_t t, char out[20])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	strftime(out, 20, "%Y-%m-%d %H:%M", &tm);
+}
+
+static json_t *time_text(int64_t t)
+{
+	char s[20];
+	local_time(t, s);
+	return json_string(s);
+}
+
+/* Rewrites ei's field as "<prefix>.<field>" (or "<prefix>" when none).
+ * Returns rc. */
+static int prefix_field(struct err_info *ei, const char *prefix, int rc)
+{
+	char f[192];
+	if (*ei->field)
+		snprintf(f, sizeof f, "%s.%s", prefix, ei->field);
+	else
+		snprintf(f, sizeof f, "%s", prefix);
+	size_t n = strlen(f);
+	if (n >= sizeof ei->field)
+		n = sizeof ei->field - 1;
+	memcpy(ei->field, f, n);
+	ei->field[n] = 0;
+	return rc;
+}
+
+/* What the handlers need of a checkpoint. */
+struct cp {
+	int64_t id, unit_id;
+	char kind[8];
+	char name[128];
+};
+
+/* Loads checkpoint id on c and checks it against the caller's scope: a
+ * missing one, or (reads) one outside scope, is 404; a write outside scope
+ * is 403. Uses c, never the request's write connection, so batched routes
+ * may call it on the read connection. */
+static int cp_load(struct req *r, struct dbc *c, int64_t id, int write, struct cp *out)
+{
+	struct dbq *q = db_query(c, "SELECT unit_id, kind, name FROM checkpoints WHERE id = $1", "i",
+				 id);
+	if (!q)
+		return ERR_DB;
+	int rc = db_step(q);
+	if (rc == 1) {
+		out->id = id;
+		out->unit_id = db_int(q, 0);
+		snprintf(out->kind, sizeof out->kind, "%s", db_text(q, 1));
+		snprintf(out->name, sizeof out->name, "%s", db_text(q, 2));
+	}
+	db_done(q);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return err_set(&r->err, ERR_NOT_FOUND, "", "no such checkpoint");
+	if ((rc = scope_contains(c, r->who.scope_unit_id, out->unit_id)) < 0)
+		return rc;
+	if (rc == 1)
+		return 0;
+	if (write)
+		return err_set(&r->err, ERR_FORBIDDEN, "", "this checkpoint is outside your area (scope)");
+	return err_set(&r->err, ERR_NOT_FOUND, "", "no such checkpoint");
+}
+
+/* Reads the checkpoint of path parameter {id} for a read. */
+static int cp_param(struct req *r, struct dbc *c, int write, struct cp *out)
+{
+	int64_t id = 0;
+	int rc = req_param_id(r, "id", &id);
+	if (rc)
+		return err_set(&r->err, ERR_NOT_FOUND, "", "no such checkpoint");
+	return cp_load(r, c, id, write, out);
+}
+
+/* A unit's kind and name: 1 found, 0 not, <0 error. */
+static int unit_info(struct dbc *c, int64_t id, char kind[32], char *name, size_t cap)
+{
+	struct dbq *q = db_query(c, "SELECT kind, name FROM units WHERE id = $1", "i", id);
+	if (!q)
+		return ERR_DB;
+	int rc = db_step(q);
+	if (rc == 1) {
+		snprintf(kind, 32, "%s", db_text(q, 0));
+		if (name)
+			snprintf(name, cap, "%s", db_text(q, 1));
+	}
+	db_done(q);
+	return rc;
+}
+
+/* Reads ?key=YYYY-MM-DD into out (def when absent; def may be NULL: "").
+ * 0 or ERR_INVALID naming key. */
+static int query_day(struct req *r, const char *key, const char *def, char out[DAY_LEN])
+{
+	const char *v = req_query(r, key);
+	if (!v || !*v) {
+		snprintf(out, DAY_LEN, "%s", def ? def : "");
+		return 0;
+	}
+	if (day_valid(v))
+		return err_set(&r->err, ERR_INVALID, key, "must be a date YYYY-MM-DD");
+	snprintf(out, DAY_LEN, "%s", v);
+	return 0;
+}
+
+/* ---------- checkpoints ---------- */
+
+#define CP_COLS                                                                           \
+	"SELECT c.id, c.code, c.name, c.kind, c.unit_id, u.name, c.location, c.created_at"  \
+	" FROM checkpoints c JOIN units u ON u.id = c.unit_id"
+
+static json_t *cp_row(struct dbq *q)
+{
+	return json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:o,s:I}", "id", (json_int_t)db_int(q, 0),
+			 "code", db_text(q, 1), "name", db_text(q, 2), "kind", db_text(q, 3),
+			 "unit_id", (json_int_t)db_int(q, 4), "unit_name", db_text(q, 5),
+			 "location", jx_text_or_null(db_text(q, 6)), "created_at",
+			 (json_int_t)db_int(q, 7));
+}
+
+/* The CHECKPOINT of id; NULL with *err on failure. */
+static json_t *cp_json(struct dbc *c, int64_t id, int *err)
+{
+	struct dbq *q = db_query(c, CP_COLS " WHERE c.id = $1", "i", id);
+	*err = 0;
+	if (!q) {
+		*err = ERR_DB;
+		return NULL;
+	}
+	int rc = db_step(q);
+	json_t *o = rc == 1 ? cp_row(q) : NULL;
+	db_done(q);
+	if (!o)
+		*err = rc < 0 ? rc : rc == 0 ? ERR_NOT_FOUND : ERR_NOMEM;
+	return o;
+}
+
+static const struct list_col cp_export[] = {
+	{"id", "编号"},       {"code", "代码"},     {"name", "卡点"},
+	{"kind", "类型"},     {"unit_name", "所属单位"}, {"location", "位置"},
+	{0, 0},
+};
+
+static int list_checkpoints(struct req *r)
+{
+	static const char sql[] =
+		CP_COLS " WHERE " SCOPE_SQL("c.unit_id", "1") " AND ($2 = '' OR c.kind = $2)"
+		" AND c.id > $3 ORDER BY c.id LIMIT $4";
+	struct page pg;
+	int rc = req_page(r, &pg);
+	if (rc)
+		return rc;
+	const char *kind = req_query(r, "kind");
+	if (kind && *kind && strcmp(kind, "road") && strcmp(kind, "rail"))
+		return err_set(&r->err, ERR_INVALID, "kind", "must be road or rail");
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	struct dbq *q = db_query(c, sql, "itii", r->who.scope_unit_id, kind ? kind : "", pg.after,
+				 pg.limit + 1);
+	return resp_query_list(r, &pg, q, cp_row, cp_export, "checkpoints");
+}
+
+/* Checks code, name, kind, location of a create or patch body; required
+ * fields only on create. */
+static int cp_fields(struct req *r, int create, const char **code, const char **name,
+		     const char **kind, const char **location, int64_t *unit, int *has_loc)
+{
+	int rc = jx_str(r, r->json, "code", create, 32, code, NULL);
+	if (!rc && *code && !units_code_valid(*code))
+		rc = err_set(&r->err, ERR_INVALID, "code",
+			     "must be 1 to 32 letters, digits or '-' (e.g. KD-S103)");
+	if (!rc)
+		rc = jx_str(r, r->json, "name", create, 64, name, NULL);
+	if (!rc && create)
+		rc = jx_str(r, r->json, "kind", 1, 8, kind, NULL);
+	if (!rc && create && strcmp(*kind, "road") && strcmp(*kind, "rail"))
+		rc = err_set(&r->err, ERR_INVALID, "kind", "must be road or rail");
+	if (!rc && !create && json_object_get(r->json, "kind"))
+		rc = err_set(&r->err, ERR_INVALID, "kind",
+			     "cannot change: its records are road or rail screenings");
+	if (!rc)
+		rc = jx_str(r, r->json, "location", 0, 200, location, has_loc);
+	if (!rc)
+		rc = jx_id(r, r->json, "unit_id", create, 0, unit, NULL);
+	if (!rc && *name && !**name)
+		rc = err_set(&r->err, ERR_INVALID, "name", "must not be empty");
+	return rc;
+}
+
+/* The unit a checkpoint reports to must exist (400) and lie in scope (403). */
+static int cp_unit_ok(struct req *r, struct dbc *c, int64_t unit)
+{
+	char kind[32];
+	int rc = unit_info(c, unit, kind, NULL, 0);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return err_set(&r->err, ERR_INVALID, "unit_id", "no such unit");
+	return scope_check(r, unit, 1, "unit");
+}
+
+static int code_taken(struct req *r, struct dbc *c, const char *code, int64_t self)
+{
+	int64_t other = 0;
+	int rc = db_one_int(c, &other, "SELECT id FROM checkpoints WHERE code = $1", "t", code);
+	if (rc < 0)
+		return rc;
+	if (rc == 1 && other != self)
+		return err_set(&r->err, ERR_CONFLICT, "code", "checkpoint %lld already has code %s",
+			       (long long)other, code);
+	return 0;
+}
+
+static int create_checkpoint(struct req *r)
+{
+	const char *code = NULL, *name = NULL, *kind = NULL, *location = NULL;
+	int64_t unit = 0;
+	int rc = req_json(r);
+	if (!rc)
+		rc = cp_fields(r, 1, &code, &name, &kind, &location, &unit, NULL);
+	if (rc)
+		return rc;
+	if (location && !*location)
+		location = NULL;
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	if ((rc = cp_unit_ok(r, c, unit)) || (rc = code_taken(r, c, code, 0)))
+		return rc;
+	int64_t id = 0;
+	rc = db_one_int(c, &id,
+			"INSERT INTO checkpoints(unit_id, code, name, kind, location, created_at)"
+			" VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+			"itttti", unit, code, name, kind, location, clock_now());
+	if (rc != 1)
+		return rc < 0 ? rc : ERR_DB;
+	req_audit_record(r, "checkpoint", id);
+	json_t *o = cp_json(c, id, &rc);
+	return o ? resp_json(r, 201, o) : rc;
+}
+
+static int patch_checkpoint(struct req *r)
+{
+	const char *code = NULL, *name = NULL, *kind = NULL, *location = NULL;
+	int64_t unit = 0;
+	int has_loc = 0;
+	struct cp cp;
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	int rc = cp_param(r, c, 1, &cp);
+	if (rc)
+		return rc;
+	req_audit_record(r, "checkpoint", cp.id);
+	if ((rc = req_json(r)) ||
+	    (rc = cp_fields(r, 0, &code, &name, &kind, &location, &unit, &has_loc)))
+		return rc;
+	if (unit && (rc = cp_unit_ok(r, c, unit)))
+		return rc;
+	if (code && (rc = code_taken(r, c, code, cp.id)))
+		return rc;
+	if (code && db_run(c, "UPDATE checkpoints SET code = $2 WHERE id = $1", "it", cp.id, code) < 0)
+		return ERR_DB;
+	if (name && db_run(c, "UPDATE checkpoints SET name = $2 WHERE id = $1", "it", cp.id, name) < 0)
+		return ERR_DB;
+	if (unit && db_run(c, "UPDATE checkpoints SET unit_id = $2 WHERE id = $1", "ii", cp.id, unit) < 0)
+		return ERR_DB;
+	if (has_loc && db_run(c, "UPDATE checkpoints SET location = $2 WHERE id = $1", "it", cp.id,
+			      location && *location ? location : NULL) < 0)
+		return ERR_DB;
+	json_t *o = cp_json(c, cp.id, &rc);
+	return o ? resp_json(r, 200, o) : rc;
+}
+
+/* ---------- rosters and shifts ---------- */
+
+#define MAX_ROSTER_DAYS 92
+
+static json_t *shift_json(int64_t id, int64_t cp, const char *team, int64_t starts, int64_t ends,
+			  int64_t signed_in)
+{
+	char day[DAY_LEN];
+	clock_day(starts, day);
+	json_t *o = json_pack("{s:I,s:I,s:s,s:s,s:I,s:I,s:o,s:o}", "id", (json_int_t)id,
+			      "checkpoint_id", (json_int_t)cp, "team", team, "day", day, "starts_at",
+			      (json_int_t)starts, "ends_at", (json_int_t)ends, "from",
+			      time_text(starts), "to", time_text(ends));
+	if (o && signed_in >= 0)
+		json_object_set_new(o, "signed_in", json_integer(signed_in));
+	return o;
+}
+
+static json_t *shift_row(struct dbq *q)
+{
+	return shift_json(db_int(q, 0), db_int(q, 1), db_text(q, 2), db_int(q, 3), db_int(q, 4),
+			  db_int(q, 5));
+}
+
+static int post_roster(struct req *r)
+{
+	static const char existing_sql[] =
+		"SELECT id, team, starts_at, ends_at FROM shifts WHERE checkpoint_id = $1"
+		" AND starts_at < $3 AND ends_at > $2 ORDER BY starts_at";
+	static const char ins_sql[] =
+		"INSERT INTO shifts(checkpoint_id, team, starts_at, ends_at, created_at)"
+		" VALUES ($1, $2, $3, $4, $5) ON CONFLICT (checkpoint_id, starts_at) DO NOTHING";
+	const char *from = NULL;
+	int64_t days = 0, hours = 8;
+	const char *teams[CHECKPOINTS_MAX_TEAMS] = {"A", "B", "C", "D"};
+	int nteams = 4;
+	int rc = req_json(r);
+	if (!rc)
+		rc = jx_str(r, r->json, "from", 1, 10, &from, NULL);
+	if (!rc && day_valid(from))
+		rc = err_set(&r->err, ERR_INVALID, "from", "must be a date YYYY-MM-DD");
+	if (!rc)
+		rc = jx_int(r, r->json, "days", 1, 1, MAX_ROSTER_DAYS, &days, NULL);
+	if (!rc)
+		rc = jx_int(r, r->json, "shift_hours", 0, 1, 24, &hours, NULL);
+	if (!rc && 24 % hours)
+		rc = err_set(&r->err, ERR_INVALID, "shift_hours",
+			     "must divide the day: 4, 6, 8, 12 or 24 (四班三运转: 8)");
+	if (!rc && hours < 4)
+		rc = err_set(&r->err, ERR_INVALID, "shift_hours", "must be at least 4");
+	if (rc)
+		return rc;
+	json_t *tj = json_object_get(r->json, "teams");
+	if (tj && !json_is_null(tj)) {
+		if (!json_is_array(tj) || json_array_size(tj) < 1 ||
+		    json_array_size(tj) > CHECKPOINTS_MAX_TEAMS)
+			return err_set(&r->err, ERR_INVALID, "teams",
+				       "must be a list of 1 to %d team names", CHECKPOINTS_MAX_TEAMS);
+		nteams = (int)json_array_size(tj);
+		json_t *holder = json_object();
+		for (int i = 0; i < nteams; i++) {
+			char f[24];
+			snprintf(f, sizeof f, "teams[%d]", i);
+			json_object_set(holder, f, json_array_get(tj, i));
+			rc = jx_str(r, holder, f, 1, 16, &teams[i], NULL);
+			for (int k = 0; !rc && k < i; k++)
+				if (strcmp(teams[k], teams[i]) == 0)
+					rc = err_set(&r->err, ERR_INVALID, f, "team %s is listed twice",
+						     teams[i]);
+			if (rc)
+				break;
+		}
+		json_decref(holder);
+		if (rc)
+			return rc;
+	}
+	size_t cap = (size_t)days * (size_t)(24 / hours);
+	struct roster_shift *sh = arena_alloc(&r->arena, cap * sizeof *sh);
+	if (!sh)
+		return ERR_NOMEM;
+	int n = checkpoints_roster(from, (int)days, nteams, (int)hours, sh, cap);
+	if (n <= 0)
+		return err_set(&r->err, ERR_INVALID, "from", "cannot lay out shifts from %s", from);
+
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	struct cp cp;
+	if ((rc = cp_param(r, c, 1, &cp)))
+		return rc;
+	req_audit_record(r, "checkpoint", cp.id);
+	/* Existing shifts in the range: an identical one is kept, any other
+	 * overlap refuses the whole roster. */
+	char *keep = arena_alloc(&r->arena, (size_t)n);
+	if (!keep)
+		return ERR_NOMEM;
+	memset(keep, 0, (size_t)n);
+	struct dbq *q = db_query(c, existing_sql, "iii", cp.id, sh[0].starts_at,
+				 sh[n - 1].ends_at);
+	if (!q)
+		return ERR_DB;
+	int kept = 0, i = 0;
+	while ((rc = db_step(q)) == 1) {
+		int64_t s = db_int(q, 2), e = db_int(q, 3);
+		while (i < n && sh[i].ends_at <= s)
+			i++;
+		for (int k = i; k < n && sh[k].starts_at < e; k++) {
+			if (sh[k].starts_at == s && sh[k].ends_at == e) {
+				keep[k] = 1;
+				kept++;
+				continue;
+			}
+			char a[20], b[20];
+			local_time(s, a);
+			local_time(e, b);
+			rc = err_set(&r->err, ERR_CONFLICT, "from",
+				     "overlaps shift %lld (team %s, %s to %s) laid out before",
+				     (long long)db_int(q, 0), db_text(q, 1), a, b);
+			break;
+		}
+		if (rc < 0 || rc == ERR_CONFLICT)
+			break;
+	}
+	db_done(q);
+	if (rc < 0)
+		return rc;
+	int64_t now = clock_now();
+	json_t *items = json_array();
+	for (int k = 0; k < n; k++) {
+		if (keep[k])
+			continue;
+		int64_t id = 0;
+		rc = PEOPLE_INSERT_ID(c, &id, ins_sql, "itiii", cp.id, teams[sh[k].team],
+				      sh[k].starts_at, sh[k].ends_at, now);
+		if (rc < 0) {
+			json_decref(items);
+			return rc;
+		}
+		if (rc == 0) { /* laid out at the same moment by another request */
+			kept++;
+			continue;
+		}
+		json_array_append_new(items, shift_json(id, cp.id, teams[sh[k].team], sh[k].starts_at,
+							sh[k].ends_at, -1));
+	}
+	int created = (int)json_array_size(items);
+	return resp_json(r, created ? 201 : 200,
+			 json_pack("{s:o,s:i,s:i}", "items", items, "created", created, "kept", kept));
+}
+
+static const struct list_col shift_export[] = {
+	{"id", "编号"}, {"day", "日期"}, {"team", "班组"}, {"from", "开始"}, {"to", "结束"},
+	{"signed_in", "签到人数"}, {0, 0},
+};
+
+static int list_shifts(struct req *r)
+{
+	static const char sql[] =
+		"SELECT s.id, s.checkpoint_id, s.team, s.starts_at, s.ends_at,"
+		" (SELECT COUNT(*) FROM duty d WHERE d.shift_id = s.id) FROM shifts s"
+		" WHERE s.checkpoint_id = $1 AND s.starts_at >= $2 AND s.starts_at < $3"
+		" ORDER BY s.starts_at";
+	struct page pg;
+	char today[DAY_LEN], from[DAY_LEN], to[DAY_LEN], end[DAY_LEN], def_to[DAY_LEN];
+	clock_day(clock_now(), today);
+	day_add(today, VIEW_DAYS - 1, def_to);
+	int rc = req_page(r, &pg);
+	if (!rc)
+		rc = query_day(r, "from", today, from);
+	if (!rc)
+		rc = query_day(r, "to", NULL, to);
+	if (rc)
+		return rc;
+	if (!*to)
+		day_add(from, VIEW_DAYS - 1, to);
+	if (day_diff(from, to) < 0)
+		return err_set(&r->err, ERR_INVALID, "to", "is before from");
+	if (day_diff(from, to) > MAX_ROSTER_DAYS)
+		return err_set(&r->err, ERR_INVALID, "to", "at most %d days at once", MAX_ROSTER_DAYS);
+	day_add(to, 1, end);
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	struct cp cp;
+	if ((rc = cp_param(r, c, 0, &cp)))
+		return rc;
+	struct dbq *q = db_query(c, sql, "iii", cp.id, day_start(from), day_start(end));
+	if (!q)
+		return ERR_DB;
+	json_t *items = json_array();
+	while ((rc = db_step(q)) == 1)
+		json_array_append_new(items, shift_row(q));
+	db_done(q);
+	if (rc < 0) {
+		json_decref(items);
+		return rc;
+	}
+	/* A bounded range, one page. */
+	return resp_list(r, &pg, items, 0, shift_export, "shifts");
+}
+
+/* ---------- duty: sign-in and sign-out ---------- */
+
+#define DUTY_COLS                                                                          \
+	"SELECT d.id, d.checkpoint_id, d.shift_id, s.team, s.starts_at, s.ends_at,"          \
+	" d.person_name, d.agency, d.user_id, d.signed_in_at, d.signed_out_at FROM duty d"    \
+	" LEFT JOIN shifts s ON s.id = d.shift_id"
+
+static int agency_valid(const char *a)
+{
+	return a && (!strcmp(a, "law_enforcement") || !strcmp(a, "police") ||
+		     !strcmp(a, "health") || !strcmp(a, "other"));
+}
+
+/* on_duty, missing_sign_out or signed_out at `now`. */
+static const char *duty_status(int64_t in, int64_t shift_end, int signed_out, int64_t now)
+{
+	if (signed_out)
+		return "signed_out";
+	return checkpoints_duty_due(in, shift_end) <= now ? "missing_sign_out" : "on_duty";
+}
+
+static json_t *duty_row(struct dbq *q)
+{
+	int64_t in = db_int(q, 9), shift_end = db_null(q, 5) ? 0 : db_int(q, 5);
+	int out = !db_null(q, 10);
+	json_t *o = json_pack(
+		"{s:I,s:I,s:o,s:o,s:o,s:o,s:s,s:s,s:o,s:I,s:o,s:I,s:s,s:o,s:o}", "id",
+		(json_int_t)db_int(q, 0), "checkpoint_id", (json_int_t)db_int(q, 1), "shift_id",
+		jx_col_int(q, 2), "team", jx_text_or_null(db_text(q, 3)), "shift_starts_at",
+		jx_col_int(q, 4), "shift_ends_at", jx_col_int(q, 5), "person_name", db_text(q, 6),
+		"agency", db_text(q, 7), "user_id", jx_col_int(q, 8), "signed_in_at",
+		(json_int_t)in, "signed_out_at", jx_col_int(q, 10), "due_at",
+		(json_int_t)checkpoints_duty_due(in, shift_end), "status",
+		duty_status(in, shift_end, out, clock_now()), "signed_in", time_text(in),
+		"signed_out", out ? time_text(db_int(q, 10)) : json_null());
+	return o;
+}
+
+/* The DUTY of id; NULL with *err on failure. */
+static json_t *duty_json(struct dbc *c, int64_t id, int *err)
+{
+	struct dbq *q = db_query(c, DUTY_COLS " WHERE d.id = $1", "i", id);
+	*err = 0;
+	if (!q) {
+		*err = ERR_DB;
+		return NULL;
+	}
+	int rc = db_step(q);
+	json_t *o = rc == 1 ? duty_row(q) : NULL;
+	db_done(q);
+	if (!o)
+		*err = rc < 0 ? rc : rc == 0 ? ERR_NOT_FOUND : ERR_NOMEM;
+	return o;
+}
+
+static int sign_in(struct req *r)
+{
+	static const char shifts_sql[] =
+		"SELECT id, starts_at, ends_at FROM shifts WHERE checkpoint_id = $1"
+		" AND starts_at <= $2 AND ends_at > $3 ORDER BY starts_at LIMIT 16";
+	static const char open_sql[] =
+		"SELECT d.id, d.signed_in_at, s.ends_at FROM duty d LEFT JOIN shifts s ON s.id = d.shift_id"
+		" WHERE d.checkpoint_id = $1 AND d.person_name = $2 AND d.agency = $3"
+		" AND d.signed_out_at IS NULL AND d.signed_in_at >= $4";
+	static const char ins_sql[] =
+		"INSERT INTO duty(checkpoint_id, shift_id, person_name, agency, user_id, signed_in_at,"
+		" client_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+	const char *name = NULL, *agency = NULL;
+	int64_t now = clock_now(), at = now;
+	int rc = req_json(r);
+	if (!rc)
+		rc = jx_str(r, r->json, "person_name", 1, 32, &name, NULL);
+	if (!rc)
+		rc = jx_str(r, r->json, "agency", 1, 16, &agency, NULL);
+	if (!rc && !agency_valid(agency))
+		rc = err_set(&r->err, ERR_INVALID, "agency",
+			     "must be law_enforcement, police, health or other");
+	/* A sign-in queued offline carries the time it was made. */
+	if (!rc)
+		rc = jx_int(r, r->json, "at", 0, now - OFFLINE_SECONDS, now + AHEAD_SECONDS, &at, NULL);
+	if (!rc)
+		rc = jx_str(r, r->json, "client_id", 0, 128, NULL, NULL);
+	if (rc)
+		return rc;
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	struct cp cp;
+	if ((rc = cp_param(r, c, 1, &cp)))
+		return rc;
+	req_audit_record(r, "checkpoint", cp.id);
+	if (r->client_id) {
+		/* The router replays a stored answer; if that was purged the
+		 * duty row still knows its client id. */
+		int64_t existing = 0;
+		rc = db_one_int(c, &existing, "SELECT id FROM duty WHERE client_id = $1", "t",
+				r->client_id);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			json_t *o = duty_json(c, existing, &rc);
+			r->no_audit = 1;
+			return o ? resp_json(r, 200, o) : rc;
+		}
+	}
+	/* Still on duty here (signed in, not out, shift not over): a second
+	 * sign-in is a slip. */
+	struct dbq *q = db_query(c, open_sql, "itti", cp.id, name, agency, now - OFFLINE_SECONDS);
+	if (!q)
+		return ERR_DB;
+	int64_t open_id = 0;
+	while ((rc = db_step(q)) == 1)
+		if (checkpoints_duty_due(db_int(q, 1), db_null(q, 2) ? 0 : db_int(q, 2)) > at)
+			open_id = db_int(q, 0);
+	db_done(q);
+	if (rc < 0)
+		return rc;
+	if (open_id)
+		return err_set(&r->err, ERR_CONFLICT, "person_name",
+			       "%s is already signed in here (duty %lld): sign out first", name,
+			       (long long)open_id);
+	/* The shift the sign-in belongs to. */
+	struct span sp[16];
+	int64_t ids[16];
+	size_t n = 0;
+	q = db_query(c, shifts_sql, "iii", cp.id, at + 3600, at);
+	if (!q)
+		return ERR_DB;
+	while ((rc = db_step(q)) == 1 && n < 16) {
+		ids[n] = db_int(q, 0);
+		sp[n].from = db_int(q, 1);
+		sp[n].to = db_int(q, 2);
+		n++;
+	}
+	db_done(q);
+	if (rc < 0)
+		return rc;
+	int k = checkpoints_duty_shift(sp, n, at);
+	int64_t id = 0;
+	rc = db_one_int(c, &id, ins_sql, "iIttIiti", cp.id, k >= 0 ? ids[k] : 0, name, agency,
+			r->who.user_id, at, r->client_id, now);
+	if (rc != 1)
+		return rc < 0 ? rc : ERR_DB;
+	req_audit_record(r, "duty", id);
+	json_t *o = duty_json(c, id, &rc);
+	return o ? resp_json(r, 201, o) : rc;
+}
+
+static int sign_out(struct req *r)
+{
+	int64_t id = 0, cpid = 0, in = 0, now = clock_now(), at = now;
+	int rc = req_param_id(r, "id", &id);
+	if (rc)
+		return err_set(&r->err, ERR_NOT_FOUND, "", "no such duty");
+	if (r->body_len) {
+		if ((rc = req_json(r)) ||
+		    (rc = jx_int(r, r->json, "at", 0, now - OFFLINE_SECONDS, now + AHEAD_SECONDS, &at,
+				 NULL)))
+			return rc;
+	}
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	struct dbq *q = db_query(c,
+				 "SELECT checkpoint_id, signed_in_at, signed_out_at FROM duty WHERE id = $1",
+				 "i", id);
+	if (!q)
+		return ERR_DB;
+	rc = db_step(q);
+	int out = 0;
+	if (rc == 1) {
+		cpid = db_int(q, 0);
+		in = db_int(q, 1);
+		out = !db_null(q, 2);
+	}
+	db_done(q);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return err_set(&r->err, ERR_NOT_FOUND, "", "no such duty");
+	struct cp cp;
+	req_audit_record(r, "duty", id);
+	if ((rc = cp_load(r, c, cpid, 1, &cp)))
+		return rc;
+	if (!out) {
+		if (at < in)
+			return err_set(&r->err, ERR_INVALID, "at", "is before the sign-in");
+		if (db_run(c, "UPDATE duty SET signed_out_at = $2 WHERE id = $1 AND signed_out_at IS NULL",
+			   "ii", id, at) < 0)
+			return ERR_DB;
+	} else {
+		r->no_audit = 1; /* signed out already: nothing changes */
+	}
+	json_t *o = duty_json(c, id, &rc);
+	return o ? resp_json(r, 200, o) : rc;
+}
+
+static const struct list_col duty_export[] = {
+	{"id", "编号"},          {"person_name", "姓名"}, {"agency", "单位类别"},
+	{"team", "班组"},        {"signed_in", "签到时间"}, {"signed_out", "签退时间"},
+	{"status", "状态"},      {0, 0},
+};
+
+static int list_duty(struct req *r)
+{
+	static const char sql[] =
+		DUTY_COLS " WHERE d.checkpoint_id = $1 AND d.signed_in_at >= $2 AND d.signed_in_at < $3"
+		" AND ($4 = 0 OR d.signed_out_at IS NULL) AND ($5 = 0 OR d.id < $5)"
+		" ORDER BY d.id DESC LIMIT $6";
+	struct page pg;
+	char day[DAY_LEN], next[DAY_LEN];
+	int64_t open = 0;
+	int rc = req_page(r, &pg);
+	if (!rc)
+		rc = query_day(r, "day", NULL, day);
+	if (!rc)
+		rc = req_query_int(r, "open", 0, 1, 0, &open);
+	if (rc)
+		return rc;
+	int64_t lo = 0, hi = INT64_MAX;
+	if (*day) {
+		day_add(day, 1, next);
+		lo = day_start(day);
+		hi = day_start(next);
+	}
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	struct cp cp;
+	if ((rc = cp_param(r, c, 0, &cp)))
+		return rc;
+	struct dbq *q = db_query(c, sql, "iiiiii", cp.id, lo, hi, open, pg.after, pg.limit + 1);
+	return resp_query_list(r, &pg, q, duty_row, duty_export, "duty");
+}
+
+/* ---------- the checkpoint's page ---------- */
+
+/* A day's counters of a checkpoint (zeros when nothing was screened). */
+static json_t *day_counts(struct dbc *c, int64_t cp, const char *day, int *err)
+{
+	struct dbq *q = db_query(c,
+				 "SELECT vehicles, person_trips, trains, fevers, referrals, registered"
+				 " FROM checkpoint_days WHERE checkpoint_id = $1 AND day = $2",
+				 "it", cp, day);
+	*err = 0;
+	if (!q) {
+		*err = ERR_DB;
+		return NULL;
+	}
+	int64_t v[6] = {0};
+	int rc = db_step(q);
+	if (rc == 1)
+		for (int i = 0; i < 6; i++)
+			v[i] = db_int(q, i);
+	db_done(q);
+	if (rc < 0) {
+		*err = rc;
+		return NULL;
+	}
+	return json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I}", "day", day, "vehicles", (json_int_t)v[0],
+			 "person_trips", (json_int_t)v[1], "trains", (json_int_t)v[2], "fevers",
+			 (json_int_t)v[3], "referrals", (json_int_t)v[4], "registered",
+			 (json_int_t)v[5]);
+}
+
+static int get_checkpoint(struct req *r)
+{
+	static const char shifts_sql[] =
+		"SELECT id, team, starts_at, ends_at FROM shifts WHERE checkpoint_id = $1"
+		" AND ends_at > $2 AND starts_at < $3 ORDER BY starts_at LIMIT 1000";
+	static const char open_sql[] =
+		DUTY_COLS " WHERE d.checkpoint_id = $1 AND d.signed_out_at IS NULL"
+		" AND d.signed_in_at >= $2 ORDER BY d.signed_in_at, d.id LIMIT 500";
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	struct cp cp;
+	int rc = cp_param(r, c, 0, &cp);
+	if (rc)
+		return rc;
+	json_t *o = cp_json(c, cp.id, &rc);
+	if (!o)
+		return rc;
+	int64_t now = clock_now(), until = now + VIEW_DAYS * 86400;
+
+	/* The shift now and the gaps in cover over the coming days. */
+	struct span *sp = arena_alloc(&r->arena, 1000 * sizeof *sp);
+	struct span *gaps = arena_alloc(&r->arena, 1001 * sizeof *gaps);
+	if (!sp || !gaps) {
+		json_decref(o);
+		return ERR_NOMEM;
+	}
+	size_t n = 0;
+	json_t *current = json_null();
+	struct dbq *q = db_query(c, shifts_sql, "iii", cp.id, now, until);
+	if (!q) {
+		json_decref(o);
+		return ERR_DB;
+	}
+	while ((rc = db_step(q)) == 1 && n < 1000) {
+		sp[n].from = db_int(q, 2);
+		sp[n].to = db_int(q, 3);
+		if (sp[n].from <= now && now < sp[n].to && json_is_null(current))
+			current = shift_json(db_int(q, 0), cp.id, db_text(q, 1), sp[n].from, sp[n].to,
+					     -1);
+		n++;
+	}
+	db_done(q);
+	json_object_set_new(o, "current_shift", current);
+	if (rc < 0) {
+		json_decref(o);
+		return rc;
+	}
+	int ng = checkpoints_gaps(sp, n, now, until, gaps, 1001);
+	json_t *gj = json_array();
+	for (int i = 0; i < ng; i++)
+		json_array_append_new(gj, json_pack("{s:I,s:I,s:o,s:o}", "from",
+						    (json_int_t)gaps[i].from, "to",
+						    (json_int_t)gaps[i].to, "from_text",
+						    time_text(gaps[i].from), "to_text",
+						    time_text(gaps[i].to)));
+	json_object_set_new(o, "gaps", gj);
+
+	/* Who is on duty, and who never signed out after their shift. */
+	json_t *on = json_array(), *missing = json_array();
+	json_object_set_new(o, "on_duty", on);
+	json_object_set_new(o, "missing_sign_outs", missing);
+	q = db_query(c, open_sql, "ii", cp.id, now - OFFLINE_SECONDS);
+	if (!q) {
+		json_decref(o);
+		return ERR_DB;
+	}
+	while ((rc = db_step(q)) == 1) {
+		json_t *d = duty_row(q);
+		const char *st = json_string_value(json_object_get(d, "status"));
+		json_array_append_new(st && !strcmp(st, "on_duty") ? on : missing, d);
+	}
+	db_done(q);
+	if (rc < 0) {
+		json_decref(o);
+		return rc;
+	}
+	char today[DAY_LEN];
+	clock_day(now, today);
+	json_t *counts = day_counts(c, cp.id, today, &rc);
+	if (!counts) {
+		json_decref(o);
+		return rc;
+	}
+	json_object_set_new(o, "today", counts);
+	return resp_json(r, 200, o);
+}
+
+/* ---------- screening: the input ---------- */
+
+/* One person screened: an occupant of a vehicle or a flagged person of a
+ * train. */
+struct occ {
+	/* as given, validated */
+	const char *name, *doc_type, *origin, *arrival_date;
+	int64_t dest_unit; /* 0: the vehicle's, else the checkpoint's unit */
+	int tenths;
+	char doc[40]; /* the normalised document number, "" when none */
+	char ph[12];  /* the normalised phone, "" when none */
+	/* prepared on the read connection */
+	const char *origin_code, *origin_name; /* NULL: no origin known */
+	char grade[16];
+	const char *handling;
+	int64_t rule_id;
+	char day[DAY_LEN]; /* arrival day */
+	int64_t unit;      /* where a person registered here goes */
+	int located;
+	const char *unit_name;
+	enum disposition disp;
+	int fever, identified, add_arrival;
+	const char *reason;
+	/* stored by the job */
+	int64_t person_id, arrival_id, fever_id;
+	int created;
+};
+
+/* A vehicle or a train with its persons: the batch job's argument. */
+struct screen {
+	int train;
+	struct cp cp;
+	int64_t at, now;
+	char day[DAY_LEN]; /* the counted day */
+	/* vehicle */
+	struct plate plate;
+	const char *direction, *origin, *destination;
+	const char *origin_code, *origin_name;
+	int64_t dest_unit;
+	/* train */
+	char train_no[16];
+	int64_t arrival_at, persons;
+	size_t n;
+	struct occ *occ;
+	int threshold;
+	int fevers, referrals, registered;
+	const char *client_id;
+	int64_t user_id, device_id;
+	const char *actor, *route, *path, *ip;
+	/* the job's results */
+	int64_t id;
+	int replay;
+	char stored_kind[16];
+	char *answer; /* malloc'd JSON text */
+	struct err_info ei;
+};
+
+/* Reads the client id of a field write: the body's client_id or the
+ * Idempotency-Key header; required, so a retry is stored once. */
+static int read_client_id(struct req *r, const char **out)
+{
+	int rc = jx_str(r, r->json, "client_id", 0, 128, out, NULL);
+	if (rc)
+		return rc;
+	if (!*out || !**out) {
+		const char *h = req_header(r, "Idempotency-Key");
+		*out = h && *h && strlen(h) <= 128 ? h : NULL;
+	}
+	if (!*out)
+		return err_set(&r->err, ERR_INVALID, "client_id",
+			       "is required: a client-made id, so that a retry is stored once");
+	return 0;
+}
+
+/* Reads a temperature in °C: required. */
+static int read_temperature(struct req *r, json_t *o, int *tenths)
+{
+	json_t *v = json_object_get(o, "temperature");
+	if (!v || json_is_null(v))
+		return err_set(&r->err, ERR_INVALID, "temperature",
+			       "is required: every person's temperature is taken (凡人必测)");
+	if (!json_is_number(v))
+		return err_set(&r->err, ERR_INVALID, "temperature",
+			       "must be a number of °C, e.g. 36.5");
+	if (checkpoints_temperature(json_number_value(v), tenths))
+		return err_set(&r->err, ERR_INVALID, "temperature",
+			       "must be a temperature in °C from 30.0 to 45.0, e.g. 36.5");
+	return 0;
+}
+
+/* Reads arr (occupants or flagged persons) into j->occ, each validated;
+ * errors name "<what>[i].field". */
+static int read_persons(struct req *r, json_t *arr, const char *what, const char *today,
+			struct screen *j)
+{
+	size_t n = json_array_size(arr);
+	j->n = n;
+	j->occ = n ? arena_alloc(&r->arena, n * sizeof *j->occ) : NULL;
+	if (n && !j->occ)
+		return ERR_NOMEM;
+	if (n)
+		memset(j->occ, 0, n * sizeof *j->occ);
+	for (size_t i = 0; i < n; i++) {
+		struct occ *o = &j->occ[i];
+		char f[48];
+		snprintf(f, sizeof f, "%s[%zu]", what, i);
+		json_t *x = json_array_get(arr, i);
+		if (!json_is_object(x))
+			return err_set(&r->err, ERR_INVALID, f, "must be an object");
+		const char *dt = NULL, *num = NULL, *phone = NULL;
+		int rc = jx_str(r, x, "name", 0, 64, &o->name, NULL);
+		if (!rc)
+			rc = jx_str(r, x, "doc_type", 0, 32, &dt, NULL);
+		if (!rc)
+			rc = jx_str(r, x, "doc_number", 0, 40, &num, NULL);
+		if (!rc)
+			rc = jx_str(r, x, "phone", 0, 32, &phone, NULL);
+		if (!rc)
+			rc = read_temperature(r, x, &o->tenths);
+		if (!rc)
+			rc = jx_str(r, x, "origin", 0, 64, &o->origin, NULL);
+		if (!rc)
+			rc = jx_str(r, x, "arrival_date", 0, 10, &o->arrival_date, NULL);
+		if (!rc && o->arrival_date && *o->arrival_date &&
+		    (day_valid(o->arrival_date) || strcmp(o->arrival_date, today) > 0))
+			rc = err_set(&r->err, ERR_INVALID, "arrival_date",
+				     "must be a date YYYY-MM-DD, not in the future");
+		if (!rc)
+			rc = jx_id(r, x, "destination_unit_id", 0, 1, &o->dest_unit, NULL);
+		if (!rc && dt && *dt && !people_doc_type_valid(dt))
+			rc = err_set(&r->err, ERR_INVALID, "doc_type",
+				     "must be resident_id, passport, hk_macao_permit, taiwan_permit or other");
+		if (rc)
+			return prefix_field(&r->err, f, rc);
+		if (o->name && !*o->name)
+			o->name = NULL;
+		if (o->origin && !*o->origin)
+			o->origin = NULL;
+		if (o->arrival_date && !*o->arrival_date)
+			o->arrival_date = NULL;
+		o->doc_type = dt && *dt ? dt : "resident_id";
+		if (num && *num) {
+			struct person_in p = {.doc_type = o->doc_type, .doc_number = num, .name = o->name,
+					      .phone = phone && *phone ? phone : NULL};
+			if ((rc = people_validate(&p, today, &r->err)) ||
+			    (rc = people_doc_number(o->doc_type, num, today, o->doc, sizeof o->doc, NULL,
+						    "doc_number", &r->err)))
+				return prefix_field(&r->err, f, rc);
+			for (size_t k = 0; k < i; k++)
+				if (!strcmp(j->occ[k].doc, o->doc) &&
+				    !strcmp(j->occ[k].doc_type, o->doc_type)) {
+					err_set(&r->err, ERR_INVALID, "doc_number",
+						"is the same document as %s[%zu]", what, k);
+					return prefix_field(&r->err, f, ERR_INVALID);
+				}
+		}
+		if (phone && *phone && (rc = people_phone(phone, o->ph, "phone", &r->err)))
+			return prefix_field(&r->err, f, rc);
+	}
+	return 0;
+}
+
+/* ---------- screening: the reads before the write ---------- */
+
+static const char *handling_words(const char *h)
+{
+	if (!h)
+		return "";
+	return !strcmp(h, "centralized") ? "centralized quarantine"
+	       : !strcmp(h, "home")      ? "home isolation"
+					 : "monitoring";
+}
+
+/* The disposition's reason, in words a checkpoint worker acts on. */
+static const char *reason_of(struct req *r, const struct screen *j, const struct occ *o)
+{
+	switch (o->disp) {
+	case DISP_REFERRAL:
+		return arena_printf(&r->arena, "fever %.1f °C (%.1f or more): refer to a fever clinic%s",
+				    o->tenths / 10.0, j->threshold / 10.0,
+				    o->identified ? ", fever recorded"
+				    : o->doc[0]   ? ", not in the registry and no name: no fever record"
+						  : ", no document: no fever record");
+	case DISP_REGISTERED:
+		return arena_printf(&r->arena, "arrival from %s (%s): registered, handed to %s for %s",
+				    o->origin_name, o->grade, o->unit_name, handling_words(o->handling));
+	default:
+		if (o->origin_code && checkpoints_grade_registers(o->grade))
+			return arena_printf(&r->arena,
+					    "arrival from %s (%s) without a document: not registered",
+					    o->origin_name, o->grade);
+		return "temperature normal";
+	}
+}
+
+/* Resolves an origin text, reusing what earlier persons resolved: 0 with
+ * *code and *name (arena), ERR_INVALID naming field when unknown. */
+static int origin_of(struct req *r, struct dbc *c, struct screen *j, size_t upto, const char *text,
+		     const char *field, const char **code, const char **name)
+{
+	for (size_t k = 0; k < upto; k++)
+		if (j->occ[k].origin && !strcmp(j->occ[k].origin, text)) {
+			*code = j->occ[k].origin_code;
+			*name = j->occ[k].origin_name;
+			return 0;
+		}
+	char cd[7], nm[64];
+	int rc = areas_resolve(c, text, cd, nm);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return err_set(&r->err, ERR_INVALID, field,
+			       "\"%s\" is not a known place (a GB/T 2260 code or name)", text);
+	*code = arena_strdup(&r->arena, cd);
+	*name = arena_strdup(&r->arena, nm);
+	return *code && *name ? 0 : ERR_NOMEM;
+}
+
+/* Everything the job needs that is read, on the read connection: origins
+ * and their grades, destinations, the threshold, and who is already in the
+ * registry; then each person's disposition. */
+static int prepare(struct req *r, struct dbc *c, struct screen *j, const char *what)
+{
+	static const char person_sql[] =
+		"SELECT id FROM persons WHERE doc_type = $1 AND doc_number = $2";
+	j->threshold = (int)settings_int(c, "fever_threshold_tenths");
+	int rc;
+	if (j->origin && (rc = origin_of(r, c, j, 0, j->origin, "origin", &j->origin_code,
+					 &j->origin_name)))
+		return rc;
+	char kind[32], uname[128];
+	if (j->dest_unit) {
+		if ((rc = unit_info(c, j->dest_unit, kind, NULL, 0)) < 0)
+			return rc;
+		if (rc == 0)
+			return err_set(&r->err, ERR_INVALID, "destination_unit_id", "no such unit");
+	}
+	for (size_t i = 0; i < j->n; i++) {
+		struct occ *o = &j->occ[i];
+		char f[96];
+		snprintf(f, sizeof f, "%s[%zu].origin", what, i);
+		if (o->origin) {
+			if ((rc = origin_of(r, c, j, i, o->origin, f, &o->origin_code, &o->origin_name)))
+				return rc;
+		} else if (j->origin_code) {
+			o->origin_code = j->origin_code;
+			o->origin_name = j->origin_name;
+		}
+		snprintf(o->day, sizeof o->day, "%s", o->arrival_date ? o->arrival_date : j->day);
+		if (o->origin_code) {
+			size_t k;
+			for (k = 0; k < i; k++)
+				if (j->occ[k].origin_code && !strcmp(j->occ[k].origin_code, o->origin_code) &&
+				    !strcmp(j->occ[k].day, o->day))
+					break;
+			if (k < i) {
+				memcpy(o->grade, j->occ[k].grade, sizeof o->grade);
+				o->handling = j->occ[k].handling;
+				o->rule_id = j->occ[k].rule_id;
+			} else if ((rc = areas_grade_of(c, o->origin_code, o->day, o->grade, &o->handling,
+							&o->rule_id))) {
+				return rc;
+			}
+		}
+		o->unit = o->dest_unit ? o->dest_unit : j->dest_unit ? j->dest_unit : j->cp.unit_id;
+		size_t k;
+		for (k = 0; k < i; k++)
+			if (j->occ[k].unit == o->unit)
+				break;
+		if (k < i) {
+			o->located = j->occ[k].located;
+			o->unit_name = j->occ[k].unit_name;
+		} else {
+			if ((rc = unit_info(c, o->unit, kind, uname, sizeof uname)) < 0)
+				return rc;
+			if (rc == 0) {
+				snprintf(f, sizeof f, "%s[%zu].destination_unit_id", what, i);
+				return err_set(&r->err, ERR_INVALID, f, "no such unit");
+			}
+			o->located = !strcmp(kind, "compound") || !strcmp(kind, "building");
+			o->unit_name = arena_strdup(&r->arena, uname);
+			if (!o->unit_name)
+				return ERR_NOMEM;
+		}
+		o->fever = o->tenths >= j->threshold;
+		o->disp = checkpoints_disposition(o->tenths, j->threshold,
+						  o->origin_code ? o->grade : NULL, o->doc[0] != 0);
+		if (o->doc[0] && o->disp != DISP_PASS) {
+			/* A person is identified by a document: one already in the
+			 * registry, or a new one with a name. */
+			rc = db_one_int(c, NULL, person_sql, "tt", o->doc_type, o->doc);
+			if (rc < 0)
+				return rc;
+			if (rc == 1 || o->name)
+				o->identified = 1;
+			else if (o->disp == DISP_REGISTERED) {
+				snprintf(f, sizeof f, "%s[%zu].name", what, i);
+				return err_set(&r->err, ERR_INVALID, f,
+					       "is required to register a person not yet in the registry");
+			}
+		}
+		/* An identified person from a graded area has their arrival
+		 * recorded, referred or not. */
+		o->add_arrival = o->identified && o->origin_code && checkpoints_grade_registers(o->grade);
+		if (!(o->reason = reason_of(r, j, o)))
+			return ERR_NOMEM;
+		j->fevers += o->fever;
+		j->referrals += o->disp == DISP_REFERRAL;
+		j->registered += o->disp == DISP_REGISTERED;
+	}
+	return 0;
+}
+
+/* ---------- screening: the write (a group-commit job) ---------- */
+
+static json_t *occ_json(const struct occ *o)
+{
+	char doc[64] = "", ph[24] = "";
+	if (o->doc[0])
+		people_mask_doc(o->doc_type, o->doc, doc, sizeof doc);
+	if (o->ph[0])
+		people_mask_phone(o->ph, ph, sizeof ph);
+#define ID_OR_NULL(x) ((x) ? json_integer(x) : json_null())
+	return json_pack(
+		"{s:o,s:o,s:o,s:o,s:f,s:b,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:s,s:o,s:b,s:o,s:o}",
+		"name", jx_text_or_null(o->name), "doc_type",
+		o->doc[0] ? json_string(o->doc_type) : json_null(), "doc_number",
+		doc[0] ? json_string(doc) : json_null(), "phone",
+		ph[0] ? json_string(ph) : json_null(), "temperature", o->tenths / 10.0, "fever",
+		o->fever, "disposition", checkpoints_disposition_name(o->disp), "reason", o->reason,
+		"origin_code", jx_text_or_null(o->origin_code), "origin_name",
+		jx_text_or_null(o->origin_name), "grade",
+		o->origin_code ? json_string(o->grade) : json_null(), "handling",
+		o->origin_code ? json_string(o->handling) : json_null(), "arrival_date",
+		o->origin_code ? json_string(o->day) : json_null(), "destination_unit_id",
+		(json_int_t)o->unit, "destination_unit_name", o->unit_name, "person_id",
+		ID_OR_NULL(o->person_id), "person_created", o->created, "arrival_id",
+		ID_OR_NULL(o->arrival_id), "fever_id", ID_OR_NULL(o->fever_id));
+}
+
+/* The first answer to a screening, kept in field_writes for retries. */
+static json_t *screen_answer(const struct screen *j)
+{
+	json_t *persons = json_array();
+	for (size_t i = 0; i < j->n; i++)
+		json_array_append_new(persons, occ_json(&j->occ[i]));
+	json_t *o = json_pack("{s:I,s:s,s:I,s:I,s:s,s:I,s:I,s:I,s:o,s:o}", "id",
+			      (json_int_t)j->id, "kind", j->train ? "train" : "vehicle",
+			      "checkpoint_id", (json_int_t)j->cp.id, "at", (json_int_t)j->at, "day",
+			      j->day, "fevers", (json_int_t)j->fevers, "referrals",
+			      (json_int_t)j->referrals, "registered", (json_int_t)j->registered,
+			      "created_by", ID_OR_NULL(j->user_id), "device_id",
+			      ID_OR_NULL(j->device_id));
+	if (!o) {
+		json_decref(persons);
+		return NULL;
+	}
+	if (j->train) {
+		json_object_set_new(o, "train_no", json_string(j->train_no));
+		json_object_set_new(o, "arrival_at", json_integer(j->arrival_at));
+		json_object_set_new(o, "persons", json_integer(j->persons));
+		json_object_set_new(o, "flagged", persons);
+	} else {
+		json_object_set_new(o, "plate", json_string(j->plate.number));
+		json_object_set_new(o, "plate_province", json_string(j->plate.province));
+		json_object_set_new(o, "plate_province_code", json_string(j->plate.province_code));
+		json_object_set_new(o, "new_energy", json_boolean(j->plate.new_energy));
+		json_object_set_new(o, "direction", json_string(j->direction));
+		json_object_set_new(o, "origin_code", jx_text_or_null(j->origin_code));
+		json_object_set_new(o, "origin_name", jx_text_or_null(j->origin_name));
+		json_object_set_new(o, "destination", jx_text_or_null(j->destination));
+		json_object_set_new(o, "destination_unit_id", ID_OR_NULL(j->dest_unit));
+		json_object_set_new(o, "occupants", persons);
+	}
+	return o;
+#undef ID_OR_NULL
+}
+
+/* One person's registry writes and screening row. */
+static int store_person(struct dbc *c, struct screen *j, size_t i)
+{
+	static const char unit_sql[] = "SELECT unit_id FROM persons WHERE id = $1";
+	struct occ *o = &j->occ[i];
+	int rc;
+	if (o->identified) {
+		struct person_in p = {.doc_type = o->doc_type,
+				      .doc_number = o->doc,
+				      .name = o->name,
+				      .phone = o->ph[0] ? o->ph : NULL,
+				      .unit_id = o->unit,
+				      .located = o->located,
+				      .source = "checkpoint",
+				      .source_id = j->id};
+		if ((rc = people_upsert(c, &p, j->now, &o->person_id, &o->created, &j->ei)))
+			return rc;
+		if (o->add_arrival) {
+			/* Counted where the person is: a resident already found
+			 * in their compound stays there. */
+			int64_t unit = o->unit;
+			if ((rc = db_one_int(c, &unit, unit_sql, "i", o->person_id)) != 1)
+				return rc < 0 ? rc : ERR_DB;
+			struct arrival_grade g = {.code = o->origin_code,
+						  .name = o->origin_name,
+						  .grade = o->grade,
+						  .handling = o->handling,
+						  .rule_id = o->rule_id};
+			if ((rc = people_add_arrival_graded(c, o->person_id, unit, &g, o->day,
+							    j->train ? "train" : "car", "checkpoint",
+							    j->id, j->now, &o->arrival_id, &j->ei)))
+				return rc;
+		}
+		if (o->fever) {
+			rc = PEOPLE_INSERT_ID(c, &o->fever_id,
+					      "INSERT INTO fevers(person_id, at, temperature, source,"
+					      " source_id) VALUES ($1, $2, $3, 'checkpoint', $4)",
+					      "iiii", o->person_id, j->at, (int64_t)o->tenths, j->cp.id);
+			if (rc != 1)
+				return rc < 0 ? rc : ERR_DB;
+		}
+	}
+	int64_t n = db_run(
+		c,
+		"INSERT INTO occupant_checks(checkpoint_id, vehicle_check_id, train_check_id, at, name,"
+		" doc_type, doc_number, phone, person_id, temperature, disposition, origin_code,"
+		" destination_unit_id, arrival_id)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+		"iIIitttt" "IittII", j->cp.id, j->train ? 0 : j->id, j->train ? j->id : 0, j->at,
+		o->name, o->doc[0] ? o->doc_type : NULL, o->doc[0] ? o->doc : NULL,
+		o->ph[0] ? o->ph : NULL, o->person_id, (int64_t)o->tenths,
+		checkpoints_disposition_name(o->disp), o->origin_code,
+		o->disp == DISP_PASS ? 0 : o->unit, o->arrival_id);
+	return n < 0 ? (int)n : 0;
+}
+
+static int screen_job(struct dbc *c, void *arg)
+{
+	struct screen *j = arg;
+	/* A job may run twice (its batch failed and each job is re-run
+	 * alone): start from nothing. */
+	free(j->answer);
+	j->answer = NULL;
+	j->replay = 0;
+	j->id = 0;
+	err_clear(&j->ei);
+	for (size_t i = 0; i < j->n; i++) {
+		j->occ[i].person_id = j->occ[i].arrival_id = j->occ[i].fever_id = 0;
+		j->occ[i].created = 0;
+	}
+	const char *kind = j->train ? "train" : "vehicle";
+	/* Claim the client id; a retry finds the first answer. */
+	int64_t n = db_run(c,
+			   "INSERT INTO field_writes(client_id, kind, record_id, at, answer)"
+			   " VALUES ($1, $2, 0, $3, '') ON CONFLICT (client_id) DO NOTHING",
+			   "tti", j->client_id, kind, j->now);
+	if (n < 0)
+		return (int)n;
+	if (n == 0) {
+		struct dbq *q = db_query(c, "SELECT kind, answer FROM field_writes WHERE client_id = $1",
+					 "t", j->client_id);
+		if (!q)
+			return ERR_DB;
+		int rc = db_step(q);
+		if (rc == 1) {
+			j->replay = 1;
+			snprintf(j->stored_kind, sizeof j->stored_kind, "%s", db_text(q, 0));
+			j->answer = strdup(db_text(q, 1));
+		}
+		db_done(q);
+		if (rc != 1)
+			return rc < 0 ? rc : ERR_DB;
+		return j->answer ? 0 : ERR_NOMEM;
+	}
+	int rc;
+	if (j->train)
+		rc = PEOPLE_INSERT_ID(c, &j->id,
+				      "INSERT INTO train_checks(checkpoint_id, at, day, train_no, arrival_at,"
+				      " persons, flagged, created_by, device_id)"
+				      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+				      "iittiiiII", j->cp.id, j->at, j->day, j->train_no, j->arrival_at,
+				      j->persons, (int64_t)j->n, j->user_id, j->device_id);
+	else
+		rc = PEOPLE_INSERT_ID(c, &j->id,
+				      "INSERT INTO vehicle_checks(checkpoint_id, at, day, plate,"
+				      " plate_province, direction, origin_code, destination,"
+				      " destination_unit_id, occupants, fevers, registered, created_by,"
+				      " device_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+				      " $12, $13, $14)",
+				      "iitttttt" "IiiiII", j->cp.id, j->at, j->day, j->plate.number,
+				      j->plate.province, j->direction, j->origin_code, j->destination,
+				      j->dest_unit, (int64_t)j->n, (int64_t)j->fevers,
+				      (int64_t)j->registered, j->user_id, j->device_id);
+	if (rc != 1)
+		return rc < 0 ? rc : ERR_DB;
+	for (size_t i = 0; i < j->n; i++) {
+		if ((rc = store_person(c, j, i))) {
+			char f[48];
+			snprintf(f, sizeof f, "%s[%zu]", j->train ? "flagged" : "occupants", i);
+			return prefix_field(&j->ei, f, rc);
+		}
+	}
+	n = db_run(c,
+		   "INSERT INTO checkpoint_days(checkpoint_id, day, vehicles, person_trips, trains,"
+		   " fevers, referrals, registered) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+		   " ON CONFLICT (checkpoint_id, day) DO UPDATE SET"
+		   " vehicles = checkpoint_days.vehicles + excluded.vehicles,"
+		   " person_trips = checkpoint_days.person_trips + excluded.person_trips,"
+		   " trains = checkpoint_days.trains + excluded.trains,"
+		   " fevers = checkpoint_days.fevers + excluded.fevers,"
+		   " referrals = checkpoint_days.referrals + excluded.referrals,"
+		   " registered = checkpoint_days.registered + excluded.registered",
+		   "itiiiiii", j->cp.id, j->day, (int64_t)(j->train ? 0 : 1),
+		   j->train ? j->persons : (int64_t)j->n, (int64_t)(j->train ? 1 : 0),
+		   (int64_t)j->fevers, (int64_t)j->referrals, (int64_t)j->registered);
+	if (n < 0)
+		return (int)n;
+	/* The audit row the router writes for other writes. */
+	n = db_run(c,
+		   "INSERT INTO audit_log(at, user_id, device_id, actor, method, route, path, status,"
+		   " record_type, record_id, action, detail, ip)"
+		   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+		   "iIIttttitItt" "t", j->now, j->user_id, j->device_id, j->actor, "POST", j->route,
+		   j->path, (int64_t)201, j->train ? "train_check" : "vehicle_check", j->id, "write",
+		   NULL, j->ip);
+	if (n < 0)
+		return (int)n;
+	json_t *a = screen_answer(j);
+	j->answer = a ? json_dumps(a, JSON_COMPACT) : NULL;
+	json_decref(a);
+	if (!j->answer)
+		return ERR_NOMEM;
+	n = db_run(c, "UPDATE field_writes SET record_id = $2, answer = $3 WHERE client_id = $1",
+		   "tit", j->client_id, j->id, j->answer);
+	return n < 0 ? (int)n : 0;
+}
+
+/* Answers a retry with the first answer, if it was this principal's
+ * screening of this kind at this checkpoint; else 409. Frees nothing. */
+static int replay_answer(struct req *r, const struct screen *j, const char *stored_kind,
+			 const char *answer)
+{
+	const char *kind = j->train ? "train" : "vehicle";
+	if (strcmp(stored_kind, kind) != 0)
+		return err_set(&r->err, ERR_CONFLICT, "client_id",
+			       "this client id was already used for another kind of record");
+	json_t *a = json_loads(answer, 0, NULL);
+	if (!a)
+		return err_set(&r->err, ERR_INTERNAL, "", "the first answer cannot be read");
+	json_t *by = json_object_get(a, "created_by"), *dev = json_object_get(a, "device_id");
+	if (json_integer_value(json_object_get(a, "checkpoint_id")) != j->cp.id ||
+	    (json_is_integer(by) ? json_integer_value(by) : 0) != j->user_id ||
+	    (json_is_integer(dev) ? json_integer_value(dev) : 0) != j->device_id) {
+		json_decref(a);
+		return err_set(&r->err, ERR_CONFLICT, "client_id",
+			       "this client id was already used by someone else or elsewhere");
+	}
+	r->no_audit = 1;
+	r->replayed = 1; /* Idempotent-Replay: true, as the router's own replays */
+	return resp_json(r, 201, a);
+}
+
+/* The part of both screenings after their own fields: the checkpoint and
+ * scope, the replay of a retry, the reads, then the batch job. */
+static int screen_run(struct req *r, struct screen *j, const char *kind, const char *what)
+{
+	struct dbc *c = req_reader(r);
+	if (!c)
+		return ERR_DB;
+	int rc = cp_param(r, c, 1, &j->cp);
+	if (rc)
+		return rc;
+	if (strcmp(j->cp.kind, kind) != 0)
+		return err_set(&r->err, ERR_RULE, "",
+			       "%s is a %s checkpoint: it screens %s", j->cp.name, j->cp.kind,
+			       strcmp(j->cp.kind, "road") ? "trains" : "vehicles");
+	j->user_id = r->who.user_id;
+	j->device_id = r->who.device_id;
+	/* A retry of a stored screening: the first answer, nothing stored. */
+	struct dbq *q = db_query(c, "SELECT kind, answer FROM field_writes WHERE client_id = $1",
+				 "t", j->client_id);
+	if (!q)
+		return ERR_DB;
+	rc = db_step(q);
+	char skind[16] = "";
+	char *answer = NULL;
+	if (rc == 1) {
+		snprintf(skind, sizeof skind, "%s", db_text(q, 0));
+		answer = arena_strdup(&r->arena, db_text(q, 1));
+	}
+	db_done(q);
+	if (rc < 0)
+		return rc;
+	if (rc == 1 && answer && *answer)
+		return replay_answer(r, j, skind, answer);
+	if ((rc = prepare(r, c, j, what)))
+		return rc;
+	j->actor = r->authed ? r->who.username : "-";
+	j->route = r->route->pattern;
+	j->path = r->path;
+	j->ip = r->ip;
+	rc = batch_run(req_batcher(r), screen_job, j);
+	if (rc) {
+		free(j->answer);
+		if (j->ei.message[0] || j->ei.field[0])
+			r->err = j->ei;
+		return rc;
+	}
+	if (j->replay) {
+		rc = replay_answer(r, j, j->stored_kind, j->answer);
+		free(j->answer);
+		return rc;
+	}
+	json_t *a = json_loads(j->answer, 0, NULL);
+	free(j->answer);
+	if (!a)
+		return ERR_NOMEM;
+	return resp_json(r, 201, a);
+}
+
+static struct screen *screen_new(struct req *r)
+{
+	struct screen *j = arena_alloc(&r->arena, sizeof *j);
+	if (j) {
+		memset(j, 0, sizeof *j);
+		j->now = clock_now();
+		j->at = j->now;
+	}
+	return j;
+}
+
+static int post_vehicle(struct req *r)
+{
+	struct screen *j = screen_new(r);
+	if (!j)
+		return ERR_NOMEM;
+	char today[DAY_LEN];
+	clock_day(j->now, today);
+	const char *plate = NULL;
+	int rc = req_json(r);
+	if (!rc)
+		rc = jx_str(r, r->json, "plate", 1, 16, &plate, NULL);
+	if (!rc)
+		rc = checkpoints_plate(plate, &j->plate, "plate", &r->err);
+	if (!rc)
+		rc = jx_str(r, r->json, "direction", 1, 3, &j->direction, NULL);
+	if (!rc && strcmp(j->direction, "in") && strcmp(j->direction, "out"))
+		rc = err_set(&r->err, ERR_INVALID, "direction", "must be in or out");
+	if (!rc)
+		rc = jx_str(r, r->json, "origin", 0, 64, &j->origin, NULL);
+	if (!rc)
+		rc = jx_str(r, r->json, "destination", 0, 100, &j->destination, NULL);
+	if (!rc)
+		rc = jx_id(r, r->json, "destination_unit_id", 0, 1, &j->dest_unit, NULL);
+	/* An entry queued offline carries the time it was made. */
+	if (!rc)
+		rc = jx_int(r, r->json, "at", 0, j->now - OFFLINE_SECONDS, j->now + AHEAD_SECONDS,
+			    &j->at, NULL);
+	if (!rc)
+		rc = read_client_id(r, &j->client_id);
+	if (rc)
+		return rc;
+	if (j->origin && !*j->origin)
+		j->origin = NULL;
+	if (j->destination && !*j->destination)
+		j->destination = NULL;
+	json_t *arr = json_object_get(r->json, "occupants");
+	if (!arr || json_is_null(arr))
+		return err_set(&r->err, ERR_INVALID, "occupants",
+			       "is required: every person in the vehicle, the driver first");
+	if (!json_is_array(arr) || json_array_size(arr) < 1 ||
+	    json_array_size(arr) > MAX_OCCUPANTS)
+		return err_set(&r->err, ERR_INVALID, "occupants", "must be a list of 1 to %d persons",
+			       MAX_OCCUPANTS);
+	if ((rc = read_persons(r, arr, "occupants", today, j)))
+		return rc;
+	clock_day(j->at, j->day);
+	return screen_run(r, j, "road", "occupants");
+}
+
+static int post_train(struct req *r)
+{
+	struct screen *j = screen_new(r);
+	if (!j)
+		return ERR_NOMEM;
+	j->train = 1;
+	char today[DAY_LEN];
+	clock_day(j->now, today);
+	const char *train_no = NULL;
+	int rc = req_json(r);
+	if (!rc)
+		rc = jx_str(r, r->json, "train_no", 1, 16, &train_no, NULL);
+	if (!rc && checkpoints_train_no(train_no, j->train_no))
+		rc = err_set(&r->err, ERR_INVALID, "train_no",
+			     "must be a train number such as K1234, G85 or 7501");
+	if (!rc)
+		rc = jx_int(r, r->json, "arrival_at", 1, j->now - OFFLINE_SECONDS,
+			    j->now + AHEAD_SECONDS, &j->arrival_at, NULL);
+	if (!rc)
+		rc = jx_int(r, r->json, "persons", 1, 0, MAX_TRAIN_PERSONS, &j->persons, NULL);
+	if (!rc)
+		rc = jx_int(r, r->json, "at", 0, j->now - OFFLINE_SECONDS, j->now + AHEAD_SECONDS,
+			    &j->at, NULL);
+	if (!rc)
+		rc = read_client_id(r, &j->client_id);
+	if (rc)
+		return rc;
+	json_t *arr = json_object_get(r->json, "flagged");
+	if (arr && !json_is_null(arr)) {
+		if (!json_is_array(arr) || json_array_size(arr) > MAX_FLAGGED)
+			return err_set(&r->err, ERR_INVALID, "flagged", "must be a list of at most %d persons",
+				       MAX_FLAGGED);
+		if ((rc = read_persons(r, arr, "flagged", today, j)))
+			return rc;
+	}
+	if ((int64_t)j->n > j->persons)
+		return err_set(&r->err, ERR_INVALID, "persons",
+			       "must be at least the %zu persons flagged", j->n);
+	/* The station counts a train on the day it arrived. */
+	clock_day(j->arrival_at, j->day);
+	return screen_run(r, j, "rail", "flagged");
+}
+
+/* ---------- lists of screenings ---------- */
+
+#define VEHICLE_COLS                                                                        \
+	"SELECT v.id, v.checkpoint_id, v.at, v.day, v.plate, v.plate_province, v.direction,"   \
+	" v.origin_code, dv.name, v.destination, v.destination_unit_id, u.name, v.occupants,"   \
+	" v.fevers, v.registered, v.created_by, v.device_id FROM vehicle_checks v"               \
+	" LEFT JOIN divisions dv ON dv.code = v.origin_code"                                    \
+	" LEFT JOIN units u ON u.id = v.destination_unit_id"
+
+static json_t *vehicle_row(struct dbq *q)
+{
+	return json_pack("{s:I,s:I,s:I,s:o,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:I,s:I,s:o,s:o}",
+			 "id", (json_int_t)db_int(q, 0), "checkpoint_id", (json_int_t)db_int(q, 1),
+			 "at", (json_int_t)db_int(q, 2), "time", time_text(db_int(q, 2)), "day",
+			 db_text(q, 3), "plate", db_text(q, 4), "plate_province", db_text(q, 5),
+			 "direction", db_text(q, 6), "origin_code", jx_text_or_null(db_text(q, 7)),
+			 "origin_name", jx_text_or_null(db_text(q, 8)), "destination",
+			 jx_text_or_null(db_text(q, 9)), "destination_unit_id", jx_col_int(q, 10),
+			 "destination_unit_name", jx_text_or_null(db_text(q, 11)), "occupants",
+			 (json_int_t)db_int(q, 12), "fevers", (json_int_t)db_int(q, 13), "registered",
+			 (json_int_t)db_int(q, 14), "created_by", jx_col_int(q, 15), "device_id",
+			 jx_col_int(q, 16));
+}
+
+static const struct list_col vehicle_export[] = {
+	{"id", "编号"},          {"time", "检查时间"},   {"plate", "车牌号"},
+	{"plate_province", "车牌归属地"}, {"direction", "方向"}, {"origin_name", "来源地"},
+	{"destination", "目的地"}, {"destination_unit_name", "目的社区"},
+	{"occupants", "人数"},   {"fevers", "发热人数"}, {"registered", "登记人数"},
+	{0, 0},
+};
+
+/* The paging and ?day= of a screening list: $1 checkpoint, $2 cursor (ids
+ * below it: newest first), $3 and $4 the day's instants. */
+static int list_vehicles(struct req *r)
+{
+	/* Without a day: walk ids backwards ("+" keeps SQLite off the
+	 * checkpoint index); with one: the (checkpoint, at) index. */
+	static const char all_sql[] =
+		VEHICLE_COLS " WHERE +v.checkpoint_id = $1 AND ($2 = 0 OR v.id < $2) AND $3 = 0"
+		" AND $4 = 0 ORDER BY v.id DESC LIMIT $5";
+	static const char day_sql[] =
+		VEHICLE_COLS " WHERE v.checkpoint_id = $1 AND ($2 = 0 OR v.id < $2) AND v.at >= $3"
+		" AND v.at < $4 ORDER BY v.id DESC LIMIT $5";
+	static const char plate_sql[] =
+		VEHICLE_COLS " WHERE v.plate = $6 AND v.checkpoint_id = $1 AND ($2 = 0 OR v.id < $2)"
+		" AND v.at >= $3 AND v.at < $4 ORDER BY v.id DESC LIMIT $5";
+	struct page pg;
+	char day[DAY_LEN], next[DAY_LEN];
+	int rc = req_page(r, &pg);
+	if (!rc)
+		rc = query_day(r, "day", NULL, day);
+	if (rc)
+		return rc;
+	struct plate plate;
+	const char *ptext = req_query(r, "plate");
+	if (ptext && *ptext && (rc = checkpoints_plate(ptext, &plate, "plate", &r->err)))
+		return rc;
+	int64_t lo = 0, hi = 0;
+	if (*day) {
+		day_add(day, 1, next);
+		lo = day_start(day);
+		hi = day_start(next);
+	}
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	struct cp cp;
+	if ((rc = cp_param(r, c, 0, &cp)))
+		return rc;
+	struct dbq *q;
+	if (ptext && *ptext)
+		q = db_query(c, plate_sql, "iiiiit", cp.id, pg.after, lo, *day ? hi : INT64_MAX,
+			     pg.limit + 1, plate.number);
+	else
+		q = db_query(c, *day ? day_sql : all_sql, "iiiii", cp.id, pg.after, lo, hi,
+			     pg.limit + 1);
+	return resp_query_list(r, &pg, q, vehicle_row, vehicle_export, "vehicles");
+}
+
+static json_t *train_row(struct dbq *q)
+{
+	return json_pack("{s:I,s:I,s:I,s:o,s:s,s:s,s:I,s:o,s:I,s:I,s:o,s:o}", "id",
+			 (json_int_t)db_int(q, 0), "checkpoint_id", (json_int_t)db_int(q, 1), "at",
+			 (json_int_t)db_int(q, 2), "time", time_text(db_int(q, 2)), "day",
+			 db_text(q, 3), "train_no", db_text(q, 4), "arrival_at",
+			 (json_int_t)db_int(q, 5), "arrival_time", time_text(db_int(q, 5)),
+			 "persons", (json_int_t)db_int(q, 6), "flagged", (json_int_t)db_int(q, 7),
+			 "created_by", jx_col_int(q, 8), "device_id", jx_col_int(q, 9));
+}
+
+static const struct list_col train_export[] = {
+	{"id", "编号"},          {"day", "日期"},         {"train_no", "车次"},
+	{"arrival_time", "到站时间"}, {"persons", "检测人数"}, {"flagged", "重点人员"},
+	{0, 0},
+};
+
+static int list_trains(struct req *r)
+{
+	static const char sql[] =
+		"SELECT t.id, t.checkpoint_id, t.at, t.day, t.train_no, t.arrival_at, t.persons,"
+		" t.flagged, t.created_by, t.device_id FROM train_checks t"
+		" WHERE t.checkpoint_id = $1 AND ($2 = 0 OR t.id < $2) AND ($3 = '' OR t.day = $3)"
+		" ORDER BY t.id DESC LIMIT $4";
+	struct page pg;
+	char day[DAY_LEN];
+	int rc = req_page(r, &pg);
+	if (!rc)
+		rc = query_day(r, "day", NULL, day);
+	if (rc)
+		return rc;
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	struct cp cp;
+	if ((rc = cp_param(r, c, 0, &cp)))
+		return rc;
+	struct dbq *q = db_query(c, sql, "iiti", cp.id, pg.after, day, pg.limit + 1);
+	return resp_query_list(r, &pg, q, train_row, train_export, "trains");
+}
+
+/* ---------- recent plates ---------- */
+
+static int recent_plates(struct req *r)
+{
+	/* The latest 2000 screenings there, grouped by plate: a bounded walk
+	 * of the (checkpoint, at) index however long the checkpoint runs. */
+	static const char sql[] =
+		"SELECT plate, MAX(at) AS last_at, COUNT(*), MAX(id) AS last_id FROM (SELECT id, plate, at"
+		" FROM vehicle_checks WHERE checkpoint_id = $1 ORDER BY at DESC, id DESC LIMIT 2000) x"
+		" WHERE $3 = 0 OR substr(plate, 1, CAST($3 AS INTEGER)) = $2"
+		" GROUP BY plate ORDER BY last_at DESC, last_id DESC LIMIT $4";
+	int64_t id = 0, limit = 10;
+	int rc = req_query_int(r, "checkpoint_id", 1, INT64_MAX, 0, &id);
+	if (!rc)
+		rc = req_query_int(r, "limit", 1, 50, 10, &limit);
+	if (rc)
+		return rc;
+	if (!id)
+		return err_set(&r->err, ERR_INVALID, "checkpoint_id", "is required");
+	/* The prefix as plates are stored: upper case, no spaces or dots. */
+	const char *p = req_query(r, "prefix");
+	char prefix[64];
+	size_t n = 0;
+	int64_t chars = 0;
+	for (; p && *p; p++) {
+		if (*p == ' ' || *p == '.' || *p == '-' || *p == '\t')
+			continue;
+		if (n + 1 >= sizeof prefix)
+			return err_set(&r->err, ERR_INVALID, "prefix", "is too long for a plate");
+		prefix[n++] = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+		if (((unsigned char)*p & 0xC0) != 0x80)
+			chars++;
+	}
+	prefix[n] = 0;
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	struct cp cp;
+	if ((rc = cp_load(r, c, id, 0, &cp)))
+		return rc;
+	struct dbq *q = db_query(c, sql, "itii", cp.id, prefix, chars, limit);
+	if (!q)
+		return ERR_DB;
+	json_t *items = json_array();
+	while ((rc = db_step(q)) == 1)
+		json_array_append_new(items, json_pack("{s:s,s:I,s:I}", "plate", db_text(q, 0),
+						       "last_at", (json_int_t)db_int(q, 1), "times",
+						       (json_int_t)db_int(q, 2)));
+	db_done(q);
+	if (rc < 0) {
+		json_decref(items);
+		return rc;
+	}
+	return resp_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* ---------- counts: the bulletin's checkpoint figures ---------- */
+
+enum { C_VEHICLES, C_TRIPS, C_TRAINS, C_FEVERS, C_REFERRALS, C_REGISTERED, C_N };
+static const char *const count_keys[C_N] = {"vehicles", "person_trips", "trains",
+					     "fevers",   "referrals",    "registered"};
+
+static json_t *counts_json(const int64_t *v)
+{
+	json_t *o = json_object();
+	for (int i = 0; i < C_N; i++)
+		json_object_set_new(o, count_keys[i], json_integer(v[i]));
+	return o;
+}
+
+static const struct list_col counts_export[] = {
+	{"day", "日期"},         {"code", "卡点代码"},   {"name", "卡点"},
+	{"kind", "类型"},        {"vehicles", "车辆"},  {"person_trips", "人次"},
+	{"trains", "列车"},      {"fevers", "发热"},    {"referrals", "转诊"},
+	{"registered", "登记"},  {0, 0},
+};
+
+static int get_counts(struct req *r)
+{
+	static const char cps_sql[] =
+		"SELECT c.id, c.code, c.name, c.kind FROM checkpoints c WHERE "
+		SCOPE_SQL("c.unit_id", "1") " AND ($2 = 0 OR c.id = $2) ORDER BY c.id LIMIT 1000";
+	static const char days_sql[] =
+		"SELECT d.checkpoint_id, d.day, d.vehicles, d.person_trips, d.trains, d.fevers,"
+		" d.referrals, d.registered FROM checkpoint_days d JOIN checkpoints c"
+		" ON c.id = d.checkpoint_id WHERE " SCOPE_SQL("c.unit_id", "1")
+		" AND ($2 = 0 OR c.id = $2) AND d.day >= $3 AND d.day <= $4"
+		" ORDER BY d.day, d.checkpoint_id";
+	struct page pg;
+	char from[DAY_LEN], to[DAY_LEN];
+	int64_t only = 0;
+	int rc = req_page(r, &pg);
+	if (!rc)
+		rc = query_day(r, "from", NULL, from);
+	if (!rc)
+		rc = query_day(r, "to", NULL, to);
+	if (!rc)
+		rc = req_query_int(r, "checkpoint_id", 1, INT64_MAX, 0, &only);
+	if (rc)
+		return rc;
+	if (*from && *to && strcmp(to, from) < 0)
+		return err_set(&r->err, ERR_INVALID, "to", "is before from");
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	if (only) {
+		struct cp cp;
+		if ((rc = cp_load(r, c, only, 0, &cp)))
+			return rc;
+	}
+	/* The checkpoints in scope, each with its totals. */
+	struct tot {
+		int64_t id;
+		const char *code, *name, *kind;
+		int64_t v[C_N];
+	} *cps = arena_alloc(&r->arena, 1000 * sizeof *cps);
+	if (!cps)
+		return ERR_NOMEM;
+	size_t n = 0;
+	struct dbq *q = db_query(c, cps_sql, "ii", r->who.scope_unit_id, only);
+	if (!q)
+		return ERR_DB;
+	while ((rc = db_step(q)) == 1 && n < 1000) {
+		memset(&cps[n], 0, sizeof cps[n]);
+		cps[n].id = db_int(q, 0);
+		cps[n].code = arena_strdup(&r->arena, db_text(q, 1));
+		cps[n].name = arena_strdup(&r->arena, db_text(q, 2));
+		cps[n].kind = arena_strdup(&r->arena, db_text(q, 3));
+		if (!cps[n].code || !cps[n].name || !cps[n].kind)
+			rc = ERR_NOMEM;
+		n++;
+	}
+	db_done(q);
+	if (rc < 0)
+		return rc;
+	int64_t road[C_N] = {0}, rail[C_N] = {0}, all[C_N] = {0};
+	json_t *items = json_array();
+	q = db_query(c, days_sql, "iitt", r->who.scope_unit_id, only, *from ? from : "0000-01-01",
+		     *to ? to : "9999-12-31");
+	if (!q) {
+		json_decref(items);
+		return ERR_DB;
+	}
+	while ((rc = db_step(q)) == 1) {
+		int64_t id = db_int(q, 0);
+		size_t k = 0;
+		while (k < n && cps[k].id != id)
+			k++;
+		if (k == n)
+			continue;
+		int64_t v[C_N];
+		for (int i = 0; i < C_N; i++) {
+			v[i] = db_int(q, 2 + i);
+			cps[k].v[i] += v[i];
+			(strcmp(cps[k].kind, "rail") ? road : rail)[i] += v[i];
+			all[i] += v[i];
+		}
+		json_t *it = counts_json(v);
+		json_object_set_new(it, "checkpoint_id", json_integer(id));
+		json_object_set_new(it, "code", json_string(cps[k].code));
+		json_object_set_new(it, "name", json_string(cps[k].name));
+		json_object_set_new(it, "kind", json_string(cps[k].kind));
+		json_object_set_new(it, "day", json_string(db_text(q, 1)));
+		json_array_append_new(items, it);
+	}
+	db_done(q);
+	if (rc < 0) {
+		json_decref(items);
+		return rc;
+	}
+	if (pg.export)
+		return resp_list(r, &pg, items, 0, counts_export, "checkpoint-counts");
+	json_t *per = json_array();
+	for (size_t k = 0; k < n; k++) {
+		json_t *it = counts_json(cps[k].v);
+		json_object_set_new(it, "checkpoint_id", json_integer(cps[k].id));
+		json_object_set_new(it, "code", json_string(cps[k].code));
+		json_object_set_new(it, "name", json_string(cps[k].name));
+		json_object_set_new(it, "kind", json_string(cps[k].kind));
+		json_array_append_new(per, it);
+	}
+	json_t *roadj = counts_json(road), *railj = counts_json(rail);
+	json_object_set_new(roadj, "checkpoints", json_integer(0));
+	json_object_set_new(railj, "checkpoints", json_integer(0));
+	for (size_t k = 0; k < n; k++) {
+		json_t *t = strcmp(cps[k].kind, "rail") ? roadj : railj;
+		json_object_set_new(t, "checkpoints",
+				    json_integer(json_integer_value(json_object_get(t, "checkpoints")) + 1));
+	}
+	return resp_json(r, 200,
+			 json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "from",
+				   jx_text_or_null(*from ? from : NULL), "to",
+				   jx_text_or_null(*to ? to : NULL), "items", items, "checkpoints", per,
+				   "road", roadj, "rail", railj, "total", counts_json(all)));
+}

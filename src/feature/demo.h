@@ -1,6 +1,7 @@
 /* The demo district (`cordon demo`): Jinfeng District of Yinchuan (640106)
  * with its sub-districts and towns, communities and villages, compounds, the
- * command structure and one account per role. Deterministic: the same seed
+ * command structure, one account per role, and the whole population with its
+ * two screening rounds (DOMAIN.md §7). Deterministic: the same seed
  * builds the same district. Later features add their records here until the
  * demo reproduces the whole bulletin of DOMAIN.md from records. */
 #ifndef CORDON_DEMO_H
@@ -12,11 +13,16 @@
 #include "../db/db.h"
 
 #define DEMO_PASSWORD "demo2020"
-#define DEMO_VERSION 1 /* bump when the demo's content changes */
+#define DEMO_VERSION 2 /* bump when the demo's content changes */
 
 /* Fills an empty, migrated database. Progress lines go to `progress` (may be
  * NULL). Returns 0 or an error with ei filled. */
 int demo_build(struct db *db, uint32_t seed, FILE *progress, struct err_info *ei);
+/* The step after the accounts (demo_people.c): the population, risk areas,
+ * arrivals and the two screening rounds with their visits, inside the
+ * caller's transaction on c; the round totals are checked against the
+ * bulletin before it returns 0 (otherwise an error with ei filled). */
+int demo_people(struct dbc *c, uint64_t seed, FILE *progress, struct err_info *ei);
 /* Prints the demo accounts (username, role, scope) and the password. */
 void demo_print_accounts(struct db *db, FILE *out);
 

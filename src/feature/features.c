@@ -5,8 +5,11 @@
 #include "../http/settings.h"
 #include "areas.h"
 #include "audit.h"
+#include "checkpoints.h"
 #include "command.h"
+#include "gates.h"
 #include "imports.h"
+#include "passes.h"
 #include "people.h"
 #include "screening.h"
 #include "units.h"
@@ -15,5 +18,6 @@
 const struct route_table *const feature_tables[] = {
 	&session_routes, &settings_routes, &units_routes,   &command_routes,
 	&users_routes,   &audit_routes,    &people_routes,  &areas_routes,
-	&imports_routes, &screening_routes, NULL,
+	&imports_routes, &screening_routes, &passes_routes, &gates_routes,
+	&checkpoints_routes, NULL,
 };

@@ -9,8 +9,51 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/buf.h"
 #include "../base/clock.h"
+#include "../http/scope.h"
 #include "areas.h"
+
+static int list_households(struct req *r);
+static int create_household(struct req *r);
+static int get_household(struct req *r);
+static int patch_household(struct req *r);
+static int list_persons(struct req *r);
+static int create_person(struct req *r);
+static int get_person(struct req *r);
+static int patch_person(struct req *r);
+static int merge_person(struct req *r);
+static int add_arrival(struct req *r);
+static int list_arrivals(struct req *r);
+static int arrivals_by_grade(struct req *r);
+
+static const struct route routes[] = {
+	{"GET", "/api/v1/households", list_households, P_PEOPLE_READ, 0, 0,
+	 "households in scope: by compound, status, address"},
+	{"POST", "/api/v1/households", create_household, P_PEOPLE_WRITE, 0, ROUTE_IDEMPOTENT,
+	 "register a household in a compound or building"},
+	{"GET", "/api/v1/households/{id}", get_household, P_PEOPLE_READ, 0, 0,
+	 "one household with its persons and visits"},
+	{"PATCH", "/api/v1/households/{id}", patch_household, P_PEOPLE_WRITE, 0, 0,
+	 "change a household's status or address"},
+	{"GET", "/api/v1/persons", list_persons, P_PEOPLE_READ, 0, 0,
+	 "persons in scope by name, ID number, its last 4, phone; numbers masked"},
+	{"POST", "/api/v1/persons", create_person, P_PEOPLE_WRITE, 0, ROUTE_IDEMPOTENT,
+	 "register a person (409 naming the record that holds the document)"},
+	{"GET", "/api/v1/persons/{id}", get_person, P_PEOPLE_READ, 0, 0,
+	 "a person's card: arrivals, visits, facts; ?reveal=1 whole numbers (audited)"},
+	{"PATCH", "/api/v1/persons/{id}", patch_person, P_PEOPLE_WRITE, 0, 0,
+	 "change a person's name, phone, household or place"},
+	{"POST", "/api/v1/persons/{id}/merge", merge_person, P_PEOPLE_WRITE, 0, 0,
+	 "fold a second record of the same person into this one"},
+	{"POST", "/api/v1/persons/{id}/arrivals", add_arrival, P_PEOPLE_WRITE, 0, ROUTE_IDEMPOTENT,
+	 "record an arrival, graded on its date"},
+	{"GET", "/api/v1/arrivals", list_arrivals, P_PEOPLE_READ, 0, 0,
+	 "arrivals in scope by grade, handling, unit, dates"},
+	{"GET", "/api/v1/arrivals/by-grade", arrivals_by_grade, P_PEOPLE_READ, 0, 0,
+	 "arrivals per grade for a unit's direct children and in total"},
+};
+ROUTE_TABLE(people_routes, routes);
 
 /* ---------- pure rules: documents and phones ---------- */
 
@@ -290,6 +333,185 @@ static int household_members(struct dbc *c, int64_t household, int64_t delta)
 	return n < 0 ? (int)n : 0;
 }
 
+int people_insert_id_sqlite(struct dbc *c, int64_t changed, int64_t *id)
+{
+	if (changed <= 0)
+		return (int)changed;
+	int rc = db_one_int(c, id, "SELECT last_insert_rowid()", "");
+	return rc == 1 ? 1 : (rc < 0 ? rc : ERR_DB);
+}
+
+const char *people_sql_returning(char *buf, const char *sql)
+{
+	snprintf(buf, 4096, "%s RETURNING id", sql);
+	return buf;
+}
+
+int people_insert_id_step(struct dbq *q, int64_t *id)
+{
+	if (!q)
+		return ERR_DB;
+	int rc = db_step(q);
+	if (rc == 1)
+		*id = db_int(q, 0);
+	db_done(q);
+	return rc;
+}
+
+/* ---------- deferred counters for bulk writes ---------- */
+
+struct tally_ent {
+	int64_t key; /* a unit or household id; 0: empty slot */
+	int64_t a, b; /* units: households, persons; households: members */
+	int inc, dec; /* households: a member came, a member left */
+};
+
+struct tally_map {
+	struct tally_ent *e;
+	size_t cap, n;
+};
+
+struct people_tally {
+	struct tally_map units, households;
+};
+
+struct people_tally *people_tally_new(void)
+{
+	return calloc(1, sizeof(struct people_tally));
+}
+
+void people_tally_free(struct people_tally *t)
+{
+	if (!t)
+		return;
+	free(t->units.e);
+	free(t->households.e);
+	free(t);
+}
+
+static struct tally_ent *tally_get(struct tally_map *m, int64_t key)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 1024;
+		struct tally_ent *ne = calloc(ncap, sizeof *ne);
+		if (!ne)
+			return NULL;
+		for (size_t i = 0; i < m->cap; i++) {
+			if (!m->e[i].key)
+				continue;
+			size_t j = (size_t)((uint64_t)m->e[i].key * 0x9E3779B97F4A7C15ull) & (ncap - 1);
+			while (ne[j].key)
+				j = (j + 1) & (ncap - 1);
+			ne[j] = m->e[i];
+		}
+		free(m->e);
+		m->e = ne;
+		m->cap = ncap;
+	}
+	size_t i = (size_t)((uint64_t)key * 0x9E3779B97F4A7C15ull) & (m->cap - 1);
+	while (m->e[i].key && m->e[i].key != key)
+		i = (i + 1) & (m->cap - 1);
+	if (!m->e[i].key) {
+		m->e[i].key = key;
+		m->n++;
+	}
+	return &m->e[i];
+}
+
+int people_tally_add(struct people_tally *t, int64_t unit_id, int64_t households,
+		     int64_t persons)
+{
+	if (!households && !persons)
+		return 0;
+	struct tally_ent *e = tally_get(&t->units, unit_id);
+	if (!e)
+		return ERR_NOMEM;
+	e->a += households;
+	e->b += persons;
+	return 0;
+}
+
+int people_tally_flush(struct dbc *c, struct people_tally *t)
+{
+	int rc = 0;
+	for (size_t i = 0; i < t->units.cap && !rc; i++) {
+		struct tally_ent *e = &t->units.e[i];
+		if (e->key)
+			rc = people_count_unit(c, e->key, e->a, e->b);
+	}
+	/* The status a household would have after its changes one by one: a
+	 * member coming makes it occupied; one leaving keeps it occupied when
+	 * others remain. */
+	for (size_t i = 0; i < t->households.cap && !rc; i++) {
+		struct tally_ent *e = &t->households.e[i];
+		if (!e->key)
+			continue;
+		int64_t n = db_run(c,
+				   "UPDATE households SET members = members + $2,"
+				   " status = CASE WHEN $3 = 1 OR ($4 = 1 AND members > 1)"
+				   " THEN 'occupied' ELSE status END WHERE id = $1",
+				   "iiii", e->key, e->a, (int64_t)e->inc, (int64_t)e->dec);
+		rc = n < 0 ? (int)n : 0;
+	}
+	free(t->units.e);
+	free(t->households.e);
+	memset(t, 0, sizeof *t);
+	return rc;
+}
+
+/* people_count_unit, or its deferral into the tally. */
+static int count_unit(struct dbc *c, struct people_tally *t, int64_t unit_id, int64_t households,
+		      int64_t persons)
+{
+	return t ? people_tally_add(t, unit_id, households, persons)
+		 : people_count_unit(c, unit_id, households, persons);
+}
+
+/* household_members, or its deferral into the tally. */
+static int members(struct dbc *c, struct people_tally *t, int64_t household, int64_t delta)
+{
+	if (!t || !household || !delta)
+		return household_members(c, household, delta);
+	struct tally_ent *e = tally_get(&t->households, household);
+	if (!e)
+		return ERR_NOMEM;
+	e->a += delta;
+	if (delta > 0)
+		e->inc = 1;
+	else
+		e->dec = 1;
+	return 0;
+}
+
+/* The facts of a new person — name, and phone and household when given —
+ * in one statement (this runs once per row of an imported list). */
+static int new_facts(struct dbc *c, int64_t person, const struct person_in *in,
+		     const char *phone, int64_t now)
+{
+#define FACTS_SQL "INSERT INTO person_facts(person_id, field, value, source, source_id, at) VALUES"
+#define FACT_ROW(f, v) " ($1, '" f "', $" v ", $2, $3, $4)"
+	const char *src = in->source ? in->source : "manual";
+	char h[24];
+	snprintf(h, sizeof h, "%lld", (long long)in->household_id);
+	int64_t n;
+	if (phone && in->household_id)
+		n = db_run(c, FACTS_SQL FACT_ROW("name", "5") "," FACT_ROW("phone", "6") ","
+				      FACT_ROW("household_id", "7"),
+			   "itIi" "ttt", person, src, in->source_id, now, in->name, phone, h);
+	else if (phone)
+		n = db_run(c, FACTS_SQL FACT_ROW("name", "5") "," FACT_ROW("phone", "6"),
+			   "itIi" "tt", person, src, in->source_id, now, in->name, phone);
+	else if (in->household_id)
+		n = db_run(c, FACTS_SQL FACT_ROW("name", "5") "," FACT_ROW("household_id", "6"),
+			   "itIi" "tt", person, src, in->source_id, now, in->name, h);
+	else
+		n = db_run(c, FACTS_SQL FACT_ROW("name", "5"), "itIi" "t", person, src,
+			   in->source_id, now, in->name);
+#undef FACT_ROW
+#undef FACTS_SQL
+	return n < 0 ? (int)n : 0;
+}
+
 int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_t *id,
 		  int *created, struct err_info *ei)
 {
@@ -310,6 +532,31 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 	size_t nl = strlen(num);
 	const char *last4 = nl > 4 ? num + nl - 4 : num;
 
+	/* A new person (most of an imported list): inserted straight away; a
+	 * document already registered makes the insert do nothing and is read
+	 * and updated below. */
+	if (in->name && *in->name && in->unit_id) {
+		rc = PEOPLE_INSERT_ID(
+			c, id,
+			"INSERT INTO persons(unit_id, household_id, located, doc_type, doc_number,"
+			" doc_last4, name, sex, birth_date, phone, source, source_id, created_at,"
+			" updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"
+			" ON CONFLICT (doc_type, doc_number) DO NOTHING",
+			"iIitttttttt" "Ii", in->unit_id, in->household_id, (int64_t)(in->located ? 1 : 0),
+			type, num, last4, in->name, sex, birth, phone,
+			in->source ? in->source : "manual", in->source_id, now);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			*created = 1;
+			if ((rc = members(c, in->tally, in->household_id, 1)) ||
+			    (rc = count_unit(c, in->tally, in->unit_id, 0, 1)))
+				return rc;
+			/* The facts a source gave, for "where did we learn this". */
+			return new_facts(c, *id, in, phone, now);
+		}
+		/* The document exists: update it below. */
+	}
 	/* Follow a merged record to the one it was folded into. */
 	struct dbq *q = db_query(c,
 				 "SELECT id, name, phone, unit_id, household_id, located, sex,"
@@ -328,39 +575,7 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 			return err_set(ei, ERR_INVALID, "name", "is required for a new person");
 		if (!in->unit_id)
 			return err_set(ei, ERR_INVALID, "unit_id", "is required for a new person");
-		struct dbq *ins = db_query(
-			c,
-			"INSERT INTO persons(unit_id, household_id, located, doc_type, doc_number,"
-			" doc_last4, name, sex, birth_date, phone, source, source_id, created_at,"
-			" updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"
-			" RETURNING id",
-			"iIitttttttt" "Ii", in->unit_id, in->household_id, (int64_t)(in->located ? 1 : 0),
-			type, num, last4, in->name, sex, birth, phone,
-			in->source ? in->source : "manual", in->source_id, now);
-		if (!ins)
-			return ERR_DB;
-		rc = db_step(ins);
-		if (rc == 1)
-			*id = db_int(ins, 0);
-		db_done(ins);
-		if (rc != 1)
-			return rc < 0 ? rc : ERR_DB;
-		*created = 1;
-		if ((rc = household_members(c, in->household_id, 1)) ||
-		    (rc = people_count_unit(c, in->unit_id, 0, 1)))
-			return rc;
-		/* The facts a source gave, for "where did we learn this". */
-		if ((rc = fact(c, *id, "name", in->name, in, now)))
-			return rc;
-		if (phone && (rc = fact(c, *id, "phone", phone, in, now)))
-			return rc;
-		if (in->household_id) {
-			char h[24];
-			snprintf(h, sizeof h, "%lld", (long long)in->household_id);
-			if ((rc = fact(c, *id, "household_id", h, in, now)))
-				return rc;
-		}
-		return 0;
+		return ERR_CONFLICT; /* the insert above met a record that is gone */
 	}
 	int64_t pid = db_int(q, 0);
 	int64_t merged = db_null(q, 8) ? 0 : db_int(q, 8);
@@ -371,6 +586,34 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 	int64_t ohh = db_null(q, 4) ? 0 : db_int(q, 4);
 	int olocated = (int)db_int(q, 5);
 	db_done(q);
+	if (merged) {
+		/* Writes go to the surviving record: compare with what it holds
+		 * (the folded record's own values are stale, its household and
+		 * counts no longer its own). */
+		q = db_query(c, "SELECT name, phone, unit_id, household_id, located FROM persons"
+				" WHERE id = $1", "i", merged);
+		if (!q)
+			return ERR_DB;
+		rc = db_step(q);
+		if (rc == 1) {
+			snprintf(oname, sizeof oname, "%s", db_text(q, 0));
+			snprintf(ophone, sizeof ophone, "%s", db_null(q, 1) ? "" : db_text(q, 1));
+			ounit = db_int(q, 2);
+			ohh = db_null(q, 3) ? 0 : db_int(q, 3);
+			olocated = (int)db_int(q, 4);
+		}
+		db_done(q);
+		if (rc != 1)
+			return rc < 0 ? rc : ERR_DB;
+	}
+	if (in->scope_unit_id) {
+		rc = scope_contains(c, in->scope_unit_id, ounit);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			return err_set(ei, ERR_FORBIDDEN, "doc_number",
+				       "belongs to a person registered outside your area (scope)");
+	}
 	if (merged) {
 		/* Writes go to the surviving record. */
 		pid = merged;
@@ -393,9 +636,12 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 	/* A place: a located one (a visit, a compound column) replaces a guess;
 	 * an unlocated one (a telecom list) never moves someone already found. */
 	if (in->unit_id && in->unit_id != ounit && (in->located || !olocated)) {
+		/* Their arrivals are counted where they are. */
 		if (db_run(c, "UPDATE persons SET unit_id = $2, located = $3 WHERE id = $1", "iii",
 			   pid, in->unit_id, (int64_t)(in->located ? 1 : 0)) < 0 ||
-		    people_count_unit(c, ounit, 0, -1) || people_count_unit(c, in->unit_id, 0, 1))
+		    db_run(c, "UPDATE arrivals SET unit_id = $2 WHERE person_id = $1", "ii", pid,
+			   in->unit_id) < 0 ||
+		    count_unit(c, in->tally, ounit, 0, -1) || count_unit(c, in->tally, in->unit_id, 0, 1))
 			return ERR_DB;
 		char u[24];
 		snprintf(u, sizeof u, "%lld", (long long)in->unit_id);
@@ -410,7 +656,7 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 	if (in->household_id && in->household_id != ohh) {
 		if (db_run(c, "UPDATE persons SET household_id = $2 WHERE id = $1", "ii", pid,
 			   in->household_id) < 0 ||
-		    household_members(c, ohh, -1) || household_members(c, in->household_id, 1))
+		    members(c, in->tally, ohh, -1) || members(c, in->tally, in->household_id, 1))
 			return ERR_DB;
 		char h[24];
 		snprintf(h, sizeof h, "%lld", (long long)in->household_id);
@@ -432,6 +678,46 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 	return 0;
 }
 
+static int arrival_check(const char *arrival_date, const char **mode, struct err_info *ei)
+{
+	if (day_valid(arrival_date))
+		return err_set(ei, ERR_INVALID, "arrival_date", "must be a date YYYY-MM-DD");
+	if (!*mode)
+		*mode = "other";
+	if (strcmp(*mode, "car") && strcmp(*mode, "train") && strcmp(*mode, "plane") &&
+	    strcmp(*mode, "other"))
+		return err_set(ei, ERR_INVALID, "mode", "must be car, train, plane or other");
+	return 0;
+}
+
+int people_add_arrival_graded(struct dbc *c, int64_t person_id, int64_t unit_id,
+			      const struct arrival_grade *g, const char *arrival_date,
+			      const char *mode, const char *source, int64_t source_id, int64_t now,
+			      int64_t *id, struct err_info *ei)
+{
+	int rc = arrival_check(arrival_date, &mode, ei);
+	if (rc)
+		return rc;
+	/* A duplicate (person, day, origin) inserts nothing and is read. */
+	rc = PEOPLE_INSERT_ID(c, id,
+			      "INSERT INTO arrivals(person_id, unit_id, origin_code, origin_name,"
+			      " arrival_date, mode, grade, handling, risk_area_id, source, source_id,"
+			      " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+			      " ON CONFLICT (person_id, arrival_date, origin_code) DO NOTHING",
+			      "iittttttIt" "Ii", person_id, unit_id, g->code, g->name, arrival_date,
+			      mode, g->grade, g->handling, g->rule_id, source ? source : "manual",
+			      source_id, now);
+	if (rc < 0)
+		return rc;
+	if (rc == 1)
+		return 0;
+	rc = db_one_int(c, id,
+			"SELECT id FROM arrivals WHERE person_id = $1 AND arrival_date = $2"
+			" AND origin_code = $3",
+			"itt", person_id, arrival_date, g->code);
+	return rc == 1 ? 0 : (rc < 0 ? rc : ERR_DB);
+}
+
 int people_add_arrival(struct dbc *c, int64_t person_id, int64_t unit_id, const char *origin,
 		       const char *arrival_date, const char *mode, const char *source,
 		       int64_t source_id, int64_t now, int64_t *id, struct err_info *ei)
@@ -443,47 +729,1370 @@ int people_add_arrival(struct dbc *c, int64_t person_id, int64_t unit_id, const 
 	if (rc == 0)
 		return err_set(ei, ERR_INVALID, "origin", "\"%s\" is not a known place (a GB/T 2260 code or name)",
 			       origin);
-	if (day_valid(arrival_date))
-		return err_set(ei, ERR_INVALID, "arrival_date", "must be a date YYYY-MM-DD");
-	if (!mode)
-		mode = "other";
-	if (strcmp(mode, "car") && strcmp(mode, "train") && strcmp(mode, "plane") &&
-	    strcmp(mode, "other"))
-		return err_set(ei, ERR_INVALID, "mode", "must be car, train, plane or other");
-	int64_t existing = 0;
-	rc = db_one_int(c, &existing,
-			"SELECT id FROM arrivals WHERE person_id = $1 AND arrival_date = $2"
-			" AND origin_code = $3",
-			"itt", person_id, arrival_date, code);
+	if ((rc = arrival_check(arrival_date, &mode, ei)))
+		return rc;
+	char grade[16];
+	struct arrival_grade g = {.code = code, .name = name, .grade = grade};
+	if ((rc = areas_grade_of(c, code, arrival_date, grade, &g.handling, &g.rule_id)))
+		return rc;
+	return people_add_arrival_graded(c, person_id, unit_id, &g, arrival_date, mode, source,
+					 source_id, now, id, ei);
+}
+
+
+
+/* ---------- searching ---------- */
+
+int people_search_kind(const char *q, char *out, size_t cap)
+{
+	char s[80];
+	size_t n = 0;
+	while (*q == ' ' || *q == '\t')
+		q++;
+	snprintf(s, sizeof s, "%s", q);
+	n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = 0;
+	struct resident_id rid;
+	char ph[12];
+	if (people_resident_id(s, NULL, &rid, "q", NULL) == 0) {
+		snprintf(out, cap, "%s", rid.number);
+		return PEOPLE_SEARCH_RESIDENT_ID;
+	}
+	if (people_phone(s, ph, "q", NULL) == 0) {
+		snprintf(out, cap, "%s", ph);
+		return PEOPLE_SEARCH_PHONE;
+	}
+	int digit = 0, docchars = n >= 3;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		if (ch >= '0' && ch <= '9')
+			digit = 1;
+		else if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch == '-' ||
+			   ch == '(' || ch == ')'))
+			docchars = 0;
+	}
+	int last4 = n == 4;
+	for (size_t i = 0; last4 && i < 4; i++)
+		last4 = (s[i] >= '0' && s[i] <= '9') || ((s[i] == 'x' || s[i] == 'X') && i == 3);
+	if (last4 || (docchars && digit && n <= 32)) {
+		size_t k = 0;
+		for (size_t i = 0; i < n && k + 1 < cap; i++)
+			out[k++] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 'a' + 'A') : s[i];
+		out[k] = 0;
+		return last4 ? PEOPLE_SEARCH_LAST4 : PEOPLE_SEARCH_DOC;
+	}
+	snprintf(out, cap, "%s", s);
+	return PEOPLE_SEARCH_NAME;
+}
+
+/* ---------- routes: shared pieces ---------- */
+
+/* A LIKE pattern "%text%" (lower-cased ASCII, wildcards escaped with \) in
+ * the request's arena. */
+static const char *contains_pattern(struct req *r, const char *text)
+{
+	struct buf b = {0};
+	buf_puts(&b, "%");
+	for (const char *p = text; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			buf_puts(&b, "\\");
+		char ch = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+		buf_append(&b, &ch, 1);
+	}
+	buf_puts(&b, "%");
+	const char *s = buf_str(&b);
+	char *out = s ? arena_strdup(&r->arena, s) : NULL;
+	buf_free(&b);
+	return out;
+}
+
+/* The kind of a unit into kind[16]: 1 found, 0 not, <0 error. */
+static int unit_kind(struct dbc *c, int64_t id, char kind[16])
+{
+	struct dbq *q = db_query(c, "SELECT kind FROM units WHERE id = $1", "i", id);
+	if (!q)
+		return ERR_DB;
+	int rc = db_step(q);
+	if (rc == 1)
+		snprintf(kind, 16, "%s", db_text(q, 0));
+	db_done(q);
+	return rc;
+}
+
+/* Households and located persons live in compounds (or their buildings). */
+static int place_kind(const char *kind)
+{
+	return strcmp(kind, "compound") == 0 || strcmp(kind, "building") == 0;
+}
+
+/* Checks a unit named by the input field `field` for a write: 400 when it
+ * does not exist, 403 outside scope. *located gets whether it is a real
+ * place (compound or building). */
+static int unit_for_write(struct req *r, struct dbc *c, int64_t unit, const char *field,
+			  int *located)
+{
+	char kind[16];
+	int rc = unit_kind(c, unit, kind);
 	if (rc < 0)
 		return rc;
-	if (rc == 1) {
-		*id = existing;
-		return 0;
-	}
-	char grade[16];
-	const char *handling;
-	int64_t rule = 0;
-	if ((rc = areas_grade_of(c, code, arrival_date, grade, &handling, &rule)))
+	if (rc == 0)
+		return err_set(&r->err, ERR_INVALID, field, "no such unit");
+	rc = scope_contains(c, r->who.scope_unit_id, unit);
+	if (rc < 0)
 		return rc;
+	if (rc == 0)
+		return err_set(&r->err, ERR_FORBIDDEN, field, "the unit is outside your area (scope)");
+	*located = place_kind(kind);
+	return 0;
+}
+
+static const char *const hh_statuses[] = {"occupied", "empty", "unknown"};
+
+static int hh_status_valid(const char *s)
+{
+	for (size_t i = 0; i < 3; i++)
+		if (strcmp(s, hh_statuses[i]) == 0)
+			return 1;
+	return 0;
+}
+
+#define HH_COLS                                                                         \
+	"SELECT h.id, h.unit_id, u.name, h.address, h.status, h.members, h.empty_confirmed," \
+	" h.created_at, h.updated_at FROM households h JOIN units u ON u.id = h.unit_id"
+
+static json_t *household_row(struct dbq *q)
+{
+	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:I,s:b,s:I,s:I}", "id", (json_int_t)db_int(q, 0),
+			 "unit_id", (json_int_t)db_int(q, 1), "unit_name", db_text(q, 2), "address",
+			 db_text(q, 3), "status", db_text(q, 4), "members", (json_int_t)db_int(q, 5),
+			 "empty_confirmed", db_int(q, 6) != 0, "created_at", (json_int_t)db_int(q, 7),
+			 "updated_at", (json_int_t)db_int(q, 8));
+}
+
+/* One household as JSON, or NULL with *err (0 when absent). */
+static json_t *load_household(struct dbc *c, int64_t id, int *err)
+{
+	struct dbq *q = db_query(c, HH_COLS " WHERE h.id = $1", "i", id);
+	*err = 0;
+	if (!q) {
+		*err = ERR_DB;
+		return NULL;
+	}
+	int rc = db_step(q);
+	json_t *o = rc == 1 ? household_row(q) : NULL;
+	if (rc < 0)
+		*err = rc;
+	db_done(q);
+	return o;
+}
+
+#define PERSON_COLS                                                                   \
+	"SELECT p.id, p.doc_type, p.doc_number, p.name, p.sex, p.birth_date, p.phone,"  \
+	" p.unit_id, u.name, p.household_id, h.address, p.located, p.source,"           \
+	" p.created_at, p.updated_at, p.merged_into FROM persons p"                      \
+	" JOIN units u ON u.id = p.unit_id LEFT JOIN households h ON h.id = p.household_id"
+
+/* A person as JSON: numbers whole, or masked as in lists. */
+static json_t *person_json(struct dbq *q, int whole)
+{
+	const char *type = db_text(q, 1), *num = db_text(q, 2), *phone = db_text(q, 6);
+	char mdoc[64] = "", mphone[24] = "";
+	if (!whole) {
+		people_mask_doc(type, num, mdoc, sizeof mdoc);
+		if (phone)
+			people_mask_phone(phone, mphone, sizeof mphone);
+	}
+	json_t *o = json_pack(
+		"{s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:I,s:s,s:o,s:o,s:b,s:s,s:I,s:I}", "id",
+		(json_int_t)db_int(q, 0), "doc_type", type, "doc_number", whole ? num : mdoc, "name",
+		db_text(q, 3), "sex", jx_text_or_null(db_text(q, 4)), "birth_date",
+		jx_text_or_null(db_text(q, 5)), "phone",
+		jx_text_or_null(phone ? (whole ? phone : mphone) : NULL), "unit_id",
+		(json_int_t)db_int(q, 7), "unit_name", db_text(q, 8), "household_id",
+		jx_col_int(q, 9), "household_address", jx_text_or_null(db_text(q, 10)), "located",
+		db_int(q, 11) != 0, "source", db_text(q, 12), "created_at", (json_int_t)db_int(q, 13),
+		"updated_at", (json_int_t)db_int(q, 14));
+	if (o && !db_null(q, 15))
+		json_object_set_new(o, "merged_into", json_integer(db_int(q, 15)));
+	return o;
+}
+
+static json_t *person_row(struct dbq *q)
+{
+	return person_json(q, 0);
+}
+
+/* One person as JSON, or NULL with *err (0 when absent). */
+static json_t *load_person(struct dbc *c, int64_t id, int whole, int *err)
+{
+	struct dbq *q = db_query(c, PERSON_COLS " WHERE p.id = $1", "i", id);
+	*err = 0;
+	if (!q) {
+		*err = ERR_DB;
+		return NULL;
+	}
+	int rc = db_step(q);
+	json_t *o = rc == 1 ? person_json(q, whole) : NULL;
+	if (rc < 0)
+		*err = rc;
+	db_done(q);
+	return o;
+}
+
+#define ARRIVAL_COLS                                                                    \
+	"SELECT a.id, a.person_id, a.unit_id, a.origin_code, a.origin_name, a.arrival_date," \
+	" a.mode, a.grade, a.handling, a.risk_area_id, u.name, p.name, a.source,"          \
+	" a.created_at FROM arrivals a JOIN units u ON u.id = a.unit_id"                    \
+	" JOIN persons p ON p.id = a.person_id"
+
+static json_t *arrival_row(struct dbq *q)
+{
+	return json_pack("{s:I,s:I,s:I,s:s,s:o,s:s,s:s,s:s,s:s,s:o,s:s,s:s,s:s,s:I}", "id",
+			 (json_int_t)db_int(q, 0), "person_id", (json_int_t)db_int(q, 1),
+			 "unit_id", (json_int_t)db_int(q, 2), "origin_code", db_text(q, 3),
+			 "origin_name", jx_text_or_null(db_text(q, 4)), "arrival_date",
+			 db_text(q, 5), "mode", db_text(q, 6), "grade", db_text(q, 7), "handling",
+			 db_text(q, 8), "risk_area_id", jx_col_int(q, 9), "unit_name",
+			 db_text(q, 10), "person_name", db_text(q, 11), "source", db_text(q, 12),
+			 "created_at", (json_int_t)db_int(q, 13));
+}
+
+#define VISIT_COLS                                                                      \
+	"SELECT v.id, v.round_id, sr.name, v.household_id, h.address, v.unit_id, v.team_id," \
+	" t.name, v.at, v.method, v.result, v.persons_found, v.note, us.name"              \
+	" FROM visits v JOIN screening_rounds sr ON sr.id = v.round_id"                    \
+	" JOIN households h ON h.id = v.household_id"                                      \
+	" LEFT JOIN screening_teams t ON t.id = v.team_id"                                 \
+	" LEFT JOIN users us ON us.id = v.created_by"
+
+static json_t *visit_row(struct dbq *q)
+{
+	return json_pack("{s:I,s:I,s:s,s:I,s:s,s:I,s:o,s:o,s:I,s:s,s:s,s:I,s:o,s:o}", "id",
+			 (json_int_t)db_int(q, 0), "round_id", (json_int_t)db_int(q, 1),
+			 "round_name", db_text(q, 2), "household_id", (json_int_t)db_int(q, 3),
+			 "household_address", db_text(q, 4), "unit_id", (json_int_t)db_int(q, 5),
+			 "team_id", jx_col_int(q, 6), "team_name", jx_text_or_null(db_text(q, 7)),
+			 "at", (json_int_t)db_int(q, 8), "method", db_text(q, 9), "result",
+			 db_text(q, 10), "persons_found", (json_int_t)db_int(q, 11), "note",
+			 jx_text_or_null(db_text(q, 12)), "created_by_name",
+			 jx_text_or_null(db_text(q, 13)));
+}
+
+/* Appends row(q) for every row of q (consumed) to a new array in o[key]. */
+static int attach_rows(json_t *o, const char *key, struct dbq *q, json_t *(*row)(struct dbq *))
+{
+	if (!q)
+		return ERR_DB;
+	json_t *a = json_array();
+	int rc;
+	while ((rc = db_step(q)) == 1)
+		json_array_append_new(a, row(q));
+	db_done(q);
+	json_object_set_new(o, key, a);
+	return rc < 0 ? rc : 0;
+}
+
+/* Where a list looks: the caller's scope, or the unit_id filter when it
+ * lies inside it. 0 with *where set; 1 when the filter is outside scope
+ * (the list is empty); <0 error. */
+static int list_where(struct req *r, struct dbc *c, int64_t unit, int64_t *where)
+{
+	*where = r->who.scope_unit_id;
+	if (!unit || unit == *where)
+		return 0;
+	int rc = scope_contains(c, *where, unit);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return 1;
+	*where = unit;
+	return 0;
+}
+
+/* The subtree condition on `col` for the unit bound at $1. For a subtree
+ * holding a large share of all persons (the district, a big town) the
+ * list is walked in id order and each row checked ("+col" keeps SQLite
+ * from driving the query through the unit index, which would read the
+ * whole subtree and sort it before the first page); for a small one the
+ * unit index finds its few rows. Both forms are plain SQL on PostgreSQL. */
+static const char *subtree_sql(struct dbc *c, int64_t where, const char *narrow,
+			       const char *wide)
+{
+	int64_t big = 0;
+	int rc = db_one_int(c, &big,
+			    "SELECT CASE WHEN 4 * COALESCE((SELECT persons FROM unit_households"
+			    " WHERE unit_id = $1), 0) >= COALESCE((SELECT MAX(persons)"
+			    " FROM unit_households), 0) AND COALESCE((SELECT MAX(persons)"
+			    " FROM unit_households), 0) > 2000 THEN 1 ELSE 0 END",
+			    "i", where);
+	return rc == 1 && big ? wide : narrow;
+}
+
+static int empty_list(struct req *r, const struct page *pg, const struct list_col *cols,
+		      const char *filename)
+{
+	return resp_list(r, pg, json_array(), 0, cols, filename);
+}
+
+/* ---------- routes: households ---------- */
+
+static const struct list_col household_export[] = {
+	{"id", "编号"},      {"unit_id", "小区编号"}, {"unit_name", "小区"},
+	{"address", "地址"}, {"status", "状态"},     {"members", "人数"},
+	{"empty_confirmed", "确认空置"}, {0, 0},
+};
+
+static int list_households(struct req *r)
+{
+	struct page pg;
+	int64_t unit = 0;
+	const char *pat = "";
+	int rc = req_page(r, &pg);
+	if (!rc)
+		rc = req_query_int(r, "unit_id", 1, INT64_MAX, 0, &unit);
+	if (!rc)
+		rc = req_query_like(r, "q", &pat);
+	if (rc)
+		return rc;
+	const char *status = req_query(r, "status");
+	if (status && *status && !hh_status_valid(status))
+		return err_set(&r->err, ERR_INVALID, "status", "must be occupied, empty or unknown");
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	int64_t where = 0;
+	if ((rc = list_where(r, c, unit, &where)))
+		return rc < 0 ? rc : empty_list(r, &pg, household_export, "households");
+	struct buf b = {0};
+	buf_puts(&b, HH_COLS " WHERE ");
+	buf_puts(&b, subtree_sql(c, where, SCOPE_SQL("h.unit_id", "1"), "+" SCOPE_SQL("h.unit_id", "1")));
+	buf_puts(&b, " AND h.id > $2");
+	if (status && *status)
+		buf_puts(&b, " AND h.status = $3");
+	if (*pat)
+		buf_puts(&b, " AND lower(h.address) LIKE $4 ESCAPE '\\'");
+	buf_puts(&b, " ORDER BY h.id LIMIT $5");
+	const char *sql = buf_str(&b);
+	struct dbq *q = sql ? db_query(c, sql, "iitti", where, pg.after, status ? status : "", pat,
+				       pg.limit + 1)
+			    : NULL;
+	buf_free(&b);
+	return resp_query_list(r, &pg, q, household_row, household_export, "households");
+}
+
+static int address_taken(struct req *r, struct dbc *c, int64_t unit, const char *address,
+			 int64_t self)
+{
+	int64_t other = 0;
+	int rc = db_one_int(c, &other,
+			    "SELECT id FROM households WHERE unit_id = $1 AND address = $2 AND id <> $3",
+			    "iti", unit, address, self);
+	if (rc < 0)
+		return rc;
+	if (rc == 1)
+		return err_set(&r->err, ERR_CONFLICT, "address",
+			       "%s is already registered in this compound (household %lld)", address,
+			       (long long)other);
+	return 0;
+}
+
+static int create_household(struct req *r)
+{
+	int64_t unit = 0;
+	const char *address = NULL, *status = NULL;
+	int rc = req_json(r);
+	if (!rc)
+		rc = jx_id(r, r->json, "unit_id", 1, 0, &unit, NULL);
+	if (!rc)
+		rc = jx_str(r, r->json, "address", 1, 128, &address, NULL);
+	if (!rc)
+		rc = jx_str(r, r->json, "status", 0, 16, &status, NULL);
+	if (!rc && status && !hh_status_valid(status))
+		rc = err_set(&r->err, ERR_INVALID, "status", "must be occupied, empty or unknown");
+	if (rc)
+		return rc;
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	int located = 0;
+	if ((rc = unit_for_write(r, c, unit, "unit_id", &located)))
+		return rc;
+	if (!located)
+		return err_set(&r->err, ERR_RULE, "unit_id",
+			       "a household belongs to a compound or a building");
+	if ((rc = address_taken(r, c, unit, address, 0)))
+		return rc;
+	int64_t now = clock_now(), id = 0;
 	struct dbq *q = db_query(c,
-				 "INSERT INTO arrivals(person_id, unit_id, origin_code, origin_name,"
-				 " arrival_date, mode, grade, handling, risk_area_id, source, source_id,"
-				 " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-				 " RETURNING id",
-				 "iittttttIt" "Ii", person_id, unit_id, code, name, arrival_date, mode,
-				 grade, handling, rule, source ? source : "manual", source_id, now);
+				 "INSERT INTO households(unit_id, address, status, created_at, updated_at)"
+				 " VALUES ($1, $2, $3, $4, $4) RETURNING id",
+				 "itti", unit, address, status ? status : "unknown", now);
 	if (!q)
 		return ERR_DB;
 	rc = db_step(q);
 	if (rc == 1)
-		*id = db_int(q, 0);
+		id = db_int(q, 0);
 	db_done(q);
-	return rc == 1 ? 0 : (rc < 0 ? rc : ERR_DB);
+	if (rc == ERR_CONFLICT)
+		return err_set(&r->err, ERR_CONFLICT, "address",
+			       "%s is already registered in this compound", address);
+	if (rc != 1)
+		return rc < 0 ? rc : ERR_DB;
+	if ((rc = people_count_unit(c, unit, 1, 0)))
+		return rc;
+	req_audit_record(r, "household", id);
+	json_t *o = load_household(c, id, &rc);
+	return o ? resp_json(r, 201, o) : (rc ? rc : ERR_DB);
 }
 
+static int get_household(struct req *r)
+{
+	int64_t id = 0;
+	int rc = req_param_id(r, "id", &id);
+	if (rc)
+		return rc;
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	json_t *o = load_household(c, id, &rc);
+	if (!o)
+		return rc ? rc : err_set(&r->err, ERR_NOT_FOUND, "", "no such household");
+	int64_t unit = json_integer_value(json_object_get(o, "unit_id"));
+	if ((rc = scope_check(r, unit, 0, "household")) ||
+	    (rc = attach_rows(o, "persons",
+			      db_query(c,
+				       PERSON_COLS " WHERE p.household_id = $1"
+						   " AND p.merged_into IS NULL ORDER BY p.id LIMIT 500",
+				       "i", id),
+			      person_row)) ||
+	    (rc = attach_rows(o, "visits",
+			      db_query(c,
+				       VISIT_COLS " WHERE v.household_id = $1"
+						  " ORDER BY v.at DESC, v.id DESC LIMIT 200",
+				       "i", id),
+			      visit_row))) {
+		json_decref(o);
+		return rc;
+	}
+	return resp_json(r, 200, o);
+}
 
-/* placeholder routes: replaced by the real ones */
-static int todo(struct req *r) { return err_set(&r->err, ERR_NOT_FOUND, "", "not yet"); }
-static const struct route routes[] = {{"GET", "/api/v1/_people", todo, P_UNITS_READ, 0, 0, ""}};
-ROUTE_TABLE(people_routes, routes);
+static int patch_household(struct req *r)
+{
+	int64_t id = 0;
+	const char *address = NULL, *status = NULL;
+	int has_addr = 0, has_status = 0;
+	int rc = req_param_id(r, "id", &id);
+	if (!rc)
+		rc = req_json(r);
+	if (!rc)
+		rc = jx_str(r, r->json, "address", 0, 128, &address, &has_addr);
+	if (!rc && has_addr && (!address || !*address))
+		rc = err_set(&r->err, ERR_INVALID, "address", "must not be empty");
+	if (!rc)
+		rc = jx_str(r, r->json, "status", 0, 16, &status, &has_status);
+	if (!rc && has_status && (!status || !hh_status_valid(status)))
+		rc = err_set(&r->err, ERR_INVALID, "status", "must be occupied, empty or unknown");
+	if (rc)
+		return rc;
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	int64_t unit = 0;
+	rc = db_one_int(c, &unit, "SELECT unit_id FROM households WHERE id = $1", "i", id);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return err_set(&r->err, ERR_NOT_FOUND, "", "no such household");
+	if ((rc = scope_check(r, unit, 1, "household")))
+		return rc;
+	if (has_addr && (rc = address_taken(r, c, unit, address, id)))
+		return rc;
+	int64_t n = db_run(c,
+			   "UPDATE households SET address = COALESCE($2, address),"
+			   " status = COALESCE($3, status), updated_at = $4 WHERE id = $1",
+			   "itti", id, has_addr ? address : NULL, has_status ? status : NULL,
+			   clock_now());
+	if (n == ERR_CONFLICT)
+		return err_set(&r->err, ERR_CONFLICT, "address",
+			       "%s is already registered in this compound", address);
+	if (n < 0)
+		return (int)n;
+	req_audit_record(r, "household", id);
+	json_t *o = load_household(c, id, &rc);
+	return o ? resp_json(r, 200, o) : (rc ? rc : ERR_DB);
+}
+
+/* ---------- routes: persons ---------- */
+
+static const struct list_col person_export[] = {
+	{"id", "编号"},          {"name", "姓名"},          {"doc_type", "证件类型"},
+	{"doc_number", "证件号码"}, {"sex", "性别"},           {"birth_date", "出生日期"},
+	{"phone", "手机"},        {"unit_name", "所在单位"},  {"household_address", "住址"},
+	{"located", "已落位"},     {"source", "来源"},         {0, 0},
+};
+
+static int list_persons(struct req *r)
+{
+	struct page pg;
+	int64_t unit = 0, household = 0, located = -1;
+	int rc = req_page(r, &pg);
+	if (!rc)
+		rc = req_query_int(r, "unit_id", 1, INT64_MAX, 0, &unit);
+	if (!rc)
+		rc = req_query_int(r, "household_id", 1, INT64_MAX, 0, &household);
+	if (!rc)
+		rc = req_query_int(r, "located", 0, 1, -1, &located);
+	if (rc)
+		return rc;
+	const char *text = req_query(r, "q");
+	if (text && strlen(text) > 64)
+		return err_set(&r->err, ERR_INVALID, "q", "must be at most 64 characters");
+	char key[80] = "";
+	int kind = text && *text ? people_search_kind(text, key, sizeof key) : -1;
+	const char *arg = key;
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	int64_t where = 0;
+	if ((rc = list_where(r, c, unit, &where)))
+		return rc < 0 ? rc : empty_list(r, &pg, person_export, "persons");
+	struct buf b = {0};
+	buf_puts(&b, PERSON_COLS " WHERE p.merged_into IS NULL AND ");
+	buf_puts(&b, subtree_sql(c, where, SCOPE_SQL("p.unit_id", "1"), "+" SCOPE_SQL("p.unit_id", "1")));
+	buf_puts(&b, " AND p.id > $2");
+	/* Each kind of search has its own index: the document (unique), its
+	 * last four characters, the phone; only a name is a scan. */
+	switch (kind) {
+	case PEOPLE_SEARCH_RESIDENT_ID:
+		buf_puts(&b, " AND p.doc_type = 'resident_id' AND p.doc_number = $3");
+		break;
+	case PEOPLE_SEARCH_DOC:
+		buf_puts(&b, " AND p.doc_type IN ('resident_id', 'passport', 'hk_macao_permit',"
+			     " 'taiwan_permit', 'other') AND p.doc_number = $3");
+		break;
+	case PEOPLE_SEARCH_LAST4:
+		buf_puts(&b, " AND p.doc_last4 = $3");
+		break;
+	case PEOPLE_SEARCH_PHONE:
+		buf_puts(&b, " AND p.phone = $3");
+		break;
+	case PEOPLE_SEARCH_NAME:
+		arg = key[0] ? contains_pattern(r, key) : NULL;
+		/* lower() only where case can matter (ASCII letters): it costs a
+		 * copy of every name scanned. */
+		if (arg && strpbrk(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
+			buf_puts(&b, " AND lower(p.name) LIKE $3 ESCAPE '\\'");
+		else if (arg)
+			buf_puts(&b, " AND p.name LIKE $3 ESCAPE '\\'");
+		break;
+	default: break;
+	}
+	if (household)
+		buf_puts(&b, " AND p.household_id = $4");
+	if (located >= 0)
+		buf_puts(&b, " AND p.located = $5");
+	buf_puts(&b, " ORDER BY p.id LIMIT $6");
+	const char *sql = buf_str(&b);
+	struct dbq *q = sql ? db_query(c, sql, "iitiii", where, pg.after, arg ? arg : "",
+				       household, located, pg.limit + 1)
+			    : NULL;
+	buf_free(&b);
+	return resp_query_list(r, &pg, q, person_row, person_export, "persons");
+}
+
+/* The record holding a document, followed to the one it was merged into:
+ * 1 found (*id, *unit), 0 not, <0 error. */
+static int find_document(struct dbc *c, const char *type, const char *number, int64_t *id,
+			 int64_t *unit)
+{
+	struct dbq *q = db_query(c,
+				 "SELECT COALESCE(s.id, p.id), COALESCE(s.unit_id, p.unit_id)"
+				 " FROM persons p LEFT JOIN persons s ON s.id = p.merged_into"
+				 " WHERE p.doc_type = $1 AND p.doc_number = $2",
+				 "tt", type, number);
+	if (!q)
+		return ERR_DB;
+	int rc = db_step(q);
+	if (rc == 1) {
+		*id = db_int(q, 0);
+		*unit = db_int(q, 1);
+	}
+	db_done(q);
+	return rc;
+}
+
+/* 409 for a document already registered: names the record (existing_id)
+ * when the caller may see it. The body is set here; the caller returns 0
+ * and the router rolls the transaction back (status >= 400). */
+static int document_conflict(struct req *r, struct dbc *c, int64_t existing, int64_t unit)
+{
+	int rc = scope_contains(c, r->who.scope_unit_id, unit);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return err_set(&r->err, ERR_CONFLICT, "doc_number",
+			       "this document is already registered (outside your area)");
+	err_set(&r->err, ERR_CONFLICT, "doc_number",
+		"this document is already registered: person %lld", (long long)existing);
+	return resp_json(r, 409,
+			 json_pack("{s:{s:s,s:s,s:s,s:I}}", "error", "code", "conflict", "field",
+				   "doc_number", "message", r->err.message, "existing_id",
+				   (json_int_t)existing));
+}
+
+/* Reads the person fields shared by create and change. */
+struct person_fields {
+	const char *doc_type, *doc_number, *name, *phone, *sex, *birth_date;
+	int64_t unit_id, household_id;
+	int has_name, has_phone, has_sex, has_birth, has_unit, has_household;
+};
+
+static int read_person_fields(struct req *r, struct person_fields *f, int create)
+{
+	int rc = 0;
+	if (create) {
+		rc = jx_str(r, r->json, "doc_type", 0, 20, &f->doc_type, NULL);
+		if (!rc && f->doc_type && !people_doc_type_valid(f->doc_type))
+			rc = err_set(&r->err, ERR_INVALID, "doc_type",
+				     "must be resident_id, passport, hk_macao_permit, taiwan_permit"
+				     " or other");
+		if (!rc)
+			rc = jx_str(r, r->json, "doc_number", 1, 40, &f->doc_number, NULL);
+	}
+	if (!rc)
+		rc = jx_str(r, r->json, "name", create, 64, &f->name, &f->has_name);
+	if (!rc && f->has_name && (!f->name || !*f->name))
+		rc = err_set(&r->err, ERR_INVALID, "name", "must not be empty");
+	if (!rc)
+		rc = jx_str(r, r->json, "phone", 0, 32, &f->phone, &f->has_phone);
+	if (!rc)
+		rc = jx_str(r, r->json, "sex", 0, 1, &f->sex, &f->has_sex);
+	if (!rc)
+		rc = jx_str(r, r->json, "birth_date", 0, 10, &f->birth_date, &f->has_birth);
+	if (!rc)
+		rc = jx_id(r, r->json, "unit_id", 0, 0, &f->unit_id, &f->has_unit);
+	if (!rc)
+		rc = jx_id(r, r->json, "household_id", 0, 1, &f->household_id, &f->has_household);
+	if (rc)
+		return rc;
+	if (f->phone && !*f->phone)
+		f->phone = NULL;
+	if (f->sex && !*f->sex)
+		f->sex = NULL;
+	if (f->birth_date && !*f->birth_date)
+		f->birth_date = NULL;
+	return 0;
+}
+
+/* Resolves where a person is placed from unit_id and household_id: the
+ * household's compound when a household is given (unit_id, if given too,
+ * must be that compound). 400 / 403 naming the field. */
+static int place_for_write(struct req *r, struct dbc *c, struct person_fields *f, int *located)
+{
+	int rc;
+	if (f->household_id) {
+		int64_t hunit = 0;
+		rc = db_one_int(c, &hunit, "SELECT unit_id FROM households WHERE id = $1", "i",
+				f->household_id);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			return err_set(&r->err, ERR_INVALID, "household_id", "no such household");
+		if ((rc = scope_contains(c, r->who.scope_unit_id, hunit)) < 0)
+			return rc;
+		if (rc == 0)
+			return err_set(&r->err, ERR_FORBIDDEN, "household_id",
+				       "the household is outside your area (scope)");
+		if (f->unit_id && f->unit_id != hunit)
+			return err_set(&r->err, ERR_INVALID, "unit_id",
+				       "the household %lld is in unit %lld, not %lld",
+				       (long long)f->household_id, (long long)hunit,
+				       (long long)f->unit_id);
+		f->unit_id = hunit;
+		*located = 1;
+		return 0;
+	}
+	if (!f->unit_id)
+		return 0;
+	return unit_for_write(r, c, f->unit_id, "unit_id", located);
+}
+
+static int create_person(struct req *r)
+{
+	struct person_fields f = {0};
+	int rc = req_json(r);
+	if (!rc)
+		rc = read_person_fields(r, &f, 1);
+	if (rc)
+		return rc;
+	if (!f.unit_id && !f.household_id)
+		return err_set(&r->err, ERR_INVALID, "unit_id", "is required (or a household_id)");
+	char today[DAY_LEN];
+	clock_day(clock_now(), today);
+	struct person_in in = {
+		.doc_type = f.doc_type ? f.doc_type : "resident_id",
+		.doc_number = f.doc_number,
+		.name = f.name,
+		.phone = f.phone,
+		.sex = f.sex,
+		.birth_date = f.birth_date,
+		.source = "manual",
+	};
+	if ((rc = people_validate(&in, today, &r->err)))
+		return rc;
+	char num[40];
+	if ((rc = people_doc_number(in.doc_type, in.doc_number, today, num, sizeof num, NULL,
+				    "doc_number", &r->err)))
+		return rc;
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	int located = 0;
+	if ((rc = place_for_write(r, c, &f, &located)))
+		return rc;
+	int64_t existing = 0, eunit = 0;
+	rc = find_document(c, in.doc_type, num, &existing, &eunit);
+	if (rc < 0)
+		return rc;
+	if (rc == 1)
+		return document_conflict(r, c, existing, eunit);
+	in.doc_number = num;
+	in.unit_id = f.unit_id;
+	in.household_id = f.household_id;
+	in.located = located;
+	int64_t id = 0;
+	int created = 0;
+	rc = people_upsert(c, &in, clock_now(), &id, &created, &r->err);
+	if (rc == ERR_CONFLICT)
+		return err_set(&r->err, ERR_CONFLICT, "doc_number",
+			       "this document was registered at the same moment");
+	if (rc)
+		return rc;
+	req_audit_record(r, "person", id);
+	/* The creator typed the numbers: they get them back whole. */
+	json_t *o = load_person(c, id, 1, &rc);
+	return o ? resp_json(r, 201, o) : (rc ? rc : ERR_DB);
+}
+
+static json_t *fact_row_masked(struct dbq *q)
+{
+	const char *field = db_text(q, 0), *value = db_text(q, 1);
+	char m[24];
+	if (value && strcmp(field, "phone") == 0) {
+		people_mask_phone(value, m, sizeof m);
+		value = m;
+	}
+	return json_pack("{s:s,s:o,s:s,s:o,s:I}", "field", field, "value", jx_text_or_null(value),
+			 "source", db_text(q, 2), "source_id", jx_col_int(q, 3), "at",
+			 (json_int_t)db_int(q, 4));
+}
+
+static json_t *fact_row_whole(struct dbq *q)
+{
+	return json_pack("{s:s,s:o,s:s,s:o,s:I}", "field", db_text(q, 0), "value",
+			 jx_text_or_null(db_text(q, 1)), "source", db_text(q, 2), "source_id",
+			 jx_col_int(q, 3), "at", (json_int_t)db_int(q, 4));
+}
+
+static int get_person(struct req *r)
+{
+	int64_t id = 0, reveal = 0;
+	int rc = req_param_id(r, "id", &id);
+	if (!rc)
+		rc = req_query_int(r, "reveal", 0, 1, 0, &reveal);
+	if (rc)
+		return rc;
+	/* Whole numbers only for a role allowed to see them, and each such read
+	 * is audited; others get the masks, as without reveal. */
+	int whole = reveal && req_can(r, P_ID_REVEAL);
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	json_t *o = load_person(c, id, whole, &rc);
+	if (!o)
+		return rc ? rc : err_set(&r->err, ERR_NOT_FOUND, "", "no such person");
+	int64_t unit = json_integer_value(json_object_get(o, "unit_id"));
+	if ((rc = scope_check(r, unit, 0, "person")) ||
+	    (rc = attach_rows(o, "arrivals",
+			      db_query(c, ARRIVAL_COLS " WHERE a.person_id = $1"
+					  " ORDER BY a.arrival_date DESC, a.id DESC", "i", id),
+			      arrival_row)) ||
+	    (rc = attach_rows(o, "visits",
+			      db_query(c,
+				       VISIT_COLS " JOIN visit_persons vp ON vp.visit_id = v.id"
+						  " WHERE vp.person_id = $1"
+						  " ORDER BY v.at DESC, v.id DESC LIMIT 200",
+				       "i", id),
+			      visit_row)) ||
+	    (rc = attach_rows(o, "facts",
+			      db_query(c,
+				       "SELECT field, value, source, source_id, at FROM person_facts"
+				       " WHERE person_id = $1 ORDER BY id DESC LIMIT 500",
+				       "i", id),
+			      whole ? fact_row_whole : fact_row_masked))) {
+		json_decref(o);
+		return rc;
+	}
+	if (whole) {
+		int phone = json_is_string(json_object_get(o, "phone"));
+		req_audit_read(r, "person", id, phone ? "doc_number,phone" : "doc_number");
+	}
+	return resp_json(r, 200, o);
+}
+
+/* What a change needs to know of a person. */
+struct person_now {
+	int64_t id, unit_id, household_id, merged_into;
+	int located;
+	char doc_type[20], doc_number[40], name[200], phone[16], sex[2], birth_date[DAY_LEN];
+};
+
+/* 1 found, 0 not, <0 error. */
+static int person_now(struct dbc *c, int64_t id, struct person_now *p)
+{
+	struct dbq *q = db_query(c,
+				 "SELECT unit_id, household_id, merged_into, located, doc_type, doc_number,"
+				 " name, phone, sex, birth_date FROM persons WHERE id = $1",
+				 "i", id);
+	if (!q)
+		return ERR_DB;
+	int rc = db_step(q);
+	if (rc == 1) {
+		memset(p, 0, sizeof *p);
+		p->id = id;
+		p->unit_id = db_int(q, 0);
+		p->household_id = db_null(q, 1) ? 0 : db_int(q, 1);
+		p->merged_into = db_null(q, 2) ? 0 : db_int(q, 2);
+		p->located = (int)db_int(q, 3);
+		snprintf(p->doc_type, sizeof p->doc_type, "%s", db_text(q, 4));
+		snprintf(p->doc_number, sizeof p->doc_number, "%s", db_text(q, 5));
+		snprintf(p->name, sizeof p->name, "%s", db_text(q, 6));
+		snprintf(p->phone, sizeof p->phone, "%s", db_null(q, 7) ? "" : db_text(q, 7));
+		snprintf(p->sex, sizeof p->sex, "%s", db_null(q, 8) ? "" : db_text(q, 8));
+		snprintf(p->birth_date, sizeof p->birth_date, "%s",
+			 db_null(q, 9) ? "" : db_text(q, 9));
+	}
+	db_done(q);
+	return rc;
+}
+
+/* Loads a person for a write: 404 when absent, 403 outside scope, 422 when
+ * it was merged into another record (changes go to that one). */
+static int person_for_write(struct req *r, struct dbc *c, int64_t id, struct person_now *p)
+{
+	int rc = person_now(c, id, p);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return err_set(&r->err, ERR_NOT_FOUND, "", "no such person");
+	if ((rc = scope_check(r, p->unit_id, 1, "person")))
+		return rc;
+	if (p->merged_into)
+		return err_set(&r->err, ERR_RULE, "", "this record was merged into person %lld",
+			       (long long)p->merged_into);
+	return 0;
+}
+
+static int manual_fact(struct dbc *c, int64_t person, const char *field, const char *value,
+		       int64_t now)
+{
+	struct person_in src = {.source = "manual"};
+	return fact(c, person, field, value, &src, now);
+}
+
+static int id_fact(struct dbc *c, int64_t person, const char *field, int64_t v, int64_t now)
+{
+	char s[24];
+	snprintf(s, sizeof s, "%lld", (long long)v);
+	return manual_fact(c, person, field, v ? s : NULL, now);
+}
+
+/* Moves a person (and the arrivals counted with them) to another unit. */
+static int move_person(struct dbc *c, const struct person_now *p, int64_t unit, int located)
+{
+	if (db_run(c, "UPDATE persons SET unit_id = $2, located = $3 WHERE id = $1", "iii", p->id,
+		   unit, (int64_t)located) < 0)
+		return ERR_DB;
+	if (unit == p->unit_id)
+		return 0;
+	if (db_run(c, "UPDATE arrivals SET unit_id = $2 WHERE person_id = $1", "ii", p->id, unit) < 0)
+		return ERR_DB;
+	int rc = people_count_unit(c, p->unit_id, 0, -1);
+	return rc ? rc : people_count_unit(c, unit, 0, 1);
+}
+
+static int patch_person(struct req *r)
+{
+	int64_t id = 0;
+	struct person_fields f = {0};
+	int rc = req_param_id(r, "id", &id);
+	if (!rc)
+		rc = req_json(r);
+	if (!rc)
+		rc = read_person_fields(r, &f, 0);
+	if (rc)
+		return rc;
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	struct person_now p;
+	if ((rc = person_for_write(r, c, id, &p)))
+		return rc;
+	/* The whole input against the document: a resident ID says the sex
+	 * and birth date. */
+	char today[DAY_LEN];
+	clock_day(clock_now(), today);
+	struct person_in in = {
+		.doc_type = p.doc_type,
+		.doc_number = p.doc_number,
+		.name = f.name,
+		.phone = f.phone,
+		.sex = f.sex,
+		.birth_date = f.birth_date,
+	};
+	if ((rc = people_validate(&in, today, &r->err)))
+		return rc;
+	char phone[12] = "";
+	if (f.phone && (rc = people_phone(f.phone, phone, "phone", &r->err)))
+		return rc;
+	int located = p.located;
+	int64_t unit = p.unit_id, household = p.household_id;
+	if (f.household_id) {
+		/* Joining a household places them in its compound. */
+		struct person_fields g = {.household_id = f.household_id,
+					  .unit_id = f.has_unit ? f.unit_id : 0};
+		if ((rc = place_for_write(r, c, &g, &located)))
+			return rc;
+		unit = g.unit_id;
+		household = g.household_id;
+	} else {
+		if (f.has_household)
+			household = 0; /* null: leaves the household */
+		if (f.has_unit) {
+			if ((rc = unit_for_write(r, c, f.unit_id, "unit_id", &located)))
+				return rc;
+			unit = f.unit_id;
+		}
+		if (household && unit != p.unit_id) {
+			/* Moved elsewhere: the old household is not theirs any
+			 * more unless it is in the new place. */
+			int64_t hunit = 0;
+			if (db_one_int(c, &hunit, "SELECT unit_id FROM households WHERE id = $1",
+				       "i", household) < 0)
+				return ERR_DB;
+			if (hunit != unit)
+				household = 0;
+		}
+	}
+
+	int64_t now = clock_now();
+	int is_rid = strcmp(p.doc_type, "resident_id") == 0;
+	if (f.has_name && strcmp(f.name, p.name) != 0 &&
+	    (db_run(c, "UPDATE persons SET name = $2 WHERE id = $1", "it", id, f.name) < 0 ||
+	     manual_fact(c, id, "name", f.name, now)))
+		return ERR_DB;
+	if (f.has_phone && strcmp(phone, p.phone) != 0 &&
+	    (db_run(c, "UPDATE persons SET phone = $2 WHERE id = $1", "it", id,
+		    phone[0] ? phone : NULL) < 0 ||
+	     manual_fact(c, id, "phone", phone[0] ? phone : NULL, now)))
+		return ERR_DB;
+	/* A resident ID's sex and birth date come from the number (a typed
+	 * value that agrees changes nothing); other documents take them. */
+	if (!is_rid && f.has_sex && strcmp(f.sex ? f.sex : "", p.sex) != 0 &&
+	    (db_run(c, "UPDATE persons SET sex = $2 WHERE id = $1", "it", id, f.sex) < 0 ||
+	     manual_fact(c, id, "sex", f.sex, now)))
+		return ERR_DB;
+	if (!is_rid && f.has_birth && strcmp(f.birth_date ? f.birth_date : "", p.birth_date) != 0 &&
+	    (db_run(c, "UPDATE persons SET birth_date = $2 WHERE id = $1", "it", id,
+		    f.birth_date) < 0 ||
+	     manual_fact(c, id, "birth_date", f.birth_date, now)))
+		return ERR_DB;
+	if (household != p.household_id) {
+		if (db_run(c, "UPDATE persons SET household_id = $2 WHERE id = $1", "iI", id,
+			   household) < 0 ||
+		    household_members(c, p.household_id, -1) || household_members(c, household, 1) ||
+		    id_fact(c, id, "household_id", household, now))
+			return ERR_DB;
+	}
+	if (unit != p.unit_id || located != p.located) {
+		if ((rc = move_person(c, &p, unit, located)))
+			return rc;
+		if (unit != p.unit_id && id_fact(c, id, "unit_id", unit, now))
+			return ERR_DB;
+	}
+	if (db_run(c, "UPDATE persons SET updated_at = $2 WHERE id = $1", "ii", id, now) < 0)
+		return ERR_DB;
+	req_audit_record(r, "person", id);
+	json_t *o = load_person(c, id, 0, &rc);
+	return o ? resp_json(r, 200, o) : (rc ? rc : ERR_DB);
+}
+
+/* ---------- merging two records of one person ---------- */
+
+static int merge_person(struct req *r)
+{
+	int64_t id = 0, other_id = 0;
+	int rc = req_param_id(r, "id", &id);
+	if (!rc)
+		rc = req_json(r);
+	if (!rc)
+		rc = jx_id(r, r->json, "other_id", 1, 0, &other_id, NULL);
+	if (!rc && other_id == id)
+		rc = err_set(&r->err, ERR_INVALID, "other_id", "is this same record");
+	if (rc)
+		return rc;
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	struct person_now s, o;
+	if ((rc = person_for_write(r, c, id, &s)))
+		return rc;
+	rc = person_now(c, other_id, &o);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return err_set(&r->err, ERR_INVALID, "other_id", "no such person");
+	if ((rc = scope_contains(c, r->who.scope_unit_id, o.unit_id)) < 0)
+		return rc;
+	if (rc == 0)
+		return err_set(&r->err, ERR_FORBIDDEN, "other_id",
+			       "the other record is outside your area (scope)");
+	if (o.merged_into)
+		return err_set(&r->err, ERR_RULE, "other_id",
+			       "that record was already merged into person %lld",
+			       (long long)o.merged_into);
+	int64_t now = clock_now();
+
+	/* The place: the survivor takes the other's household when it has
+	 * none, and the other's place when its own is only a guess. The other
+	 * record stops being counted anywhere. */
+	int take_place = (!s.household_id && o.household_id) || (!s.located && o.located);
+	if (db_run(c, "UPDATE persons SET merged_into = $2, household_id = NULL, updated_at = $3"
+		      " WHERE id = $1", "iii", o.id, s.id, now) < 0 ||
+	    db_run(c, "UPDATE persons SET merged_into = $2 WHERE merged_into = $1", "ii", o.id,
+		   s.id) < 0 ||
+	    household_members(c, o.household_id, -1) || people_count_unit(c, o.unit_id, 0, -1))
+		return ERR_DB;
+	if (take_place) {
+		if (o.household_id && o.household_id != s.household_id) {
+			if (db_run(c, "UPDATE persons SET household_id = $2 WHERE id = $1", "ii", s.id,
+				   o.household_id) < 0 ||
+			    household_members(c, s.household_id, -1) ||
+			    household_members(c, o.household_id, 1) ||
+			    id_fact(c, s.id, "household_id", o.household_id, now))
+				return ERR_DB;
+		}
+		if ((rc = move_person(c, &s, o.unit_id, o.located)))
+			return rc;
+		if (o.unit_id != s.unit_id && id_fact(c, s.id, "unit_id", o.unit_id, now))
+			return ERR_DB;
+		s.unit_id = o.unit_id;
+	}
+	/* What the survivor lacks, the other may know. */
+	if (!s.phone[0] && o.phone[0] &&
+	    db_run(c, "UPDATE persons SET phone = $2 WHERE id = $1", "it", s.id, o.phone) < 0)
+		return ERR_DB;
+	if (!s.sex[0] && o.sex[0] &&
+	    db_run(c, "UPDATE persons SET sex = $2 WHERE id = $1", "it", s.id, o.sex) < 0)
+		return ERR_DB;
+	if (!s.birth_date[0] && o.birth_date[0] &&
+	    db_run(c, "UPDATE persons SET birth_date = $2 WHERE id = $1", "it", s.id,
+		   o.birth_date) < 0)
+		return ERR_DB;
+
+	/* Arrivals: one both records hold (same day, same origin) is kept
+	 * once; the rest move, counted where the survivor is. */
+	static const char del_arrivals[] =
+		"DELETE FROM arrivals WHERE person_id = $1 AND EXISTS (SELECT 1 FROM arrivals b"
+		" WHERE b.person_id = $2 AND b.arrival_date = arrivals.arrival_date"
+		" AND b.origin_code = arrivals.origin_code)";
+	/* Visits: the same for a visit that found both. */
+	static const char del_visits[] =
+		"DELETE FROM visit_persons WHERE person_id = $1 AND visit_id IN"
+		" (SELECT visit_id FROM visit_persons WHERE person_id = $2)";
+	/* A round that counted both counts one person less, at every unit
+	 * above where the other was counted. */
+	static const char uncount_round[] =
+		"UPDATE round_coverage SET persons = persons - 1 WHERE EXISTS (SELECT 1"
+		" FROM round_persons rp JOIN unit_tree t ON t.unit_id = rp.unit_id"
+		" WHERE rp.person_id = $1 AND rp.round_id = round_coverage.round_id"
+		" AND t.ancestor_id = round_coverage.unit_id AND EXISTS (SELECT 1 FROM round_persons"
+		" r2 WHERE r2.round_id = rp.round_id AND r2.person_id = $2))";
+	static const char del_round[] =
+		"DELETE FROM round_persons WHERE person_id = $1 AND round_id IN"
+		" (SELECT round_id FROM round_persons WHERE person_id = $2)";
+	if (db_run(c, del_arrivals, "ii", o.id, s.id) < 0 ||
+	    db_run(c, "UPDATE arrivals SET person_id = $2, unit_id = $3 WHERE person_id = $1",
+		   "iii", o.id, s.id, s.unit_id) < 0 ||
+	    db_run(c, del_visits, "ii", o.id, s.id) < 0 ||
+	    db_run(c, "UPDATE visit_persons SET person_id = $2 WHERE person_id = $1", "ii", o.id,
+		   s.id) < 0 ||
+	    db_run(c, uncount_round, "ii", o.id, s.id) < 0 ||
+	    db_run(c, del_round, "ii", o.id, s.id) < 0 ||
+	    db_run(c, "UPDATE round_persons SET person_id = $2 WHERE person_id = $1", "ii", o.id,
+		   s.id) < 0 ||
+	    db_run(c, "UPDATE person_facts SET person_id = $2 WHERE person_id = $1", "ii", o.id,
+		   s.id) < 0 ||
+	    id_fact(c, s.id, "merged", o.id, now) ||
+	    db_run(c, "UPDATE persons SET updated_at = $2 WHERE id = $1", "ii", s.id, now) < 0)
+		return ERR_DB;
+	req_audit_record(r, "person", s.id);
+	r->audit_detail = arena_printf(&r->arena, "merged person %lld into %lld",
+				       (long long)o.id, (long long)s.id);
+	json_t *out = load_person(c, s.id, 0, &rc);
+	return out ? resp_json(r, 200, out) : (rc ? rc : ERR_DB);
+}
+
+/* ---------- arrivals ---------- */
+
+static int add_arrival(struct req *r)
+{
+	int64_t id = 0;
+	const char *origin = NULL, *day = NULL, *mode = NULL;
+	int rc = req_param_id(r, "id", &id);
+	if (!rc)
+		rc = req_json(r);
+	if (!rc)
+		rc = jx_str(r, r->json, "origin_code", 1, 64, &origin, NULL);
+	if (!rc)
+		rc = jx_str(r, r->json, "arrival_date", 1, 10, &day, NULL);
+	if (!rc && day_valid(day))
+		rc = err_set(&r->err, ERR_INVALID, "arrival_date", "must be a date YYYY-MM-DD");
+	char today[DAY_LEN];
+	clock_day(clock_now(), today);
+	if (!rc && strcmp(day, today) > 0)
+		rc = err_set(&r->err, ERR_INVALID, "arrival_date", "is in the future");
+	if (!rc)
+		rc = jx_str(r, r->json, "mode", 0, 8, &mode, NULL);
+	if (!rc && mode && strcmp(mode, "car") && strcmp(mode, "train") && strcmp(mode, "plane") &&
+	    strcmp(mode, "other"))
+		rc = err_set(&r->err, ERR_INVALID, "mode", "must be car, train, plane or other");
+	if (rc)
+		return rc;
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	char code[7], name[64];
+	rc = areas_resolve(c, origin, code, name);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return err_set(&r->err, ERR_INVALID, "origin_code",
+			       "\"%s\" is not a known place (a GB/T 2260 code or name)", origin);
+	struct person_now p;
+	if ((rc = person_for_write(r, c, id, &p)))
+		return rc;
+	int64_t aid = 0;
+	rc = db_one_int(c, &aid,
+			"SELECT id FROM arrivals WHERE person_id = $1 AND arrival_date = $2"
+			" AND origin_code = $3",
+			"itt", id, day, code);
+	if (rc < 0)
+		return rc;
+	int fresh = rc == 0;
+	if (fresh && (rc = people_add_arrival(c, id, p.unit_id, code, day, mode, "manual", 0,
+					      clock_now(), &aid, &r->err)))
+		return rc;
+	req_audit_record(r, "arrival", aid);
+	struct dbq *q = db_query(c, ARRIVAL_COLS " WHERE a.id = $1", "i", aid);
+	if (!q)
+		return ERR_DB;
+	rc = db_step(q);
+	json_t *o = rc == 1 ? arrival_row(q) : NULL;
+	db_done(q);
+	/* The same arrival again is the one recorded: 200, nothing added. */
+	return o ? resp_json(r, fresh ? 201 : 200, o) : (rc < 0 ? rc : ERR_DB);
+}
+
+static const struct list_col arrival_export[] = {
+	{"id", "编号"},          {"person_name", "姓名"},     {"origin_code", "来源地代码"},
+	{"origin_name", "来源地"}, {"arrival_date", "抵达日期"}, {"mode", "交通方式"},
+	{"grade", "等级"},        {"handling", "处置方式"},    {"unit_name", "所在单位"},
+	{0, 0},
+};
+
+static int list_arrivals(struct req *r)
+{
+	struct page pg;
+	int64_t unit = 0, person = 0;
+	int rc = req_page(r, &pg);
+	if (!rc)
+		rc = req_query_int(r, "unit_id", 1, INT64_MAX, 0, &unit);
+	if (!rc)
+		rc = req_query_int(r, "person_id", 1, INT64_MAX, 0, &person);
+	if (rc)
+		return rc;
+	const char *grade = req_query(r, "grade"), *handling = req_query(r, "handling");
+	const char *since = req_query(r, "since"), *until = req_query(r, "until");
+	if (grade && *grade && !areas_grade_valid(grade))
+		return err_set(&r->err, ERR_INVALID, "grade",
+			       "must be severe, heavy, other_province, local, high, medium or low");
+	if (handling && *handling && strcmp(handling, "centralized") &&
+	    strcmp(handling, "home") && strcmp(handling, "monitor"))
+		return err_set(&r->err, ERR_INVALID, "handling", "must be centralized, home or monitor");
+	if (since && *since && day_valid(since))
+		return err_set(&r->err, ERR_INVALID, "since", "must be a date YYYY-MM-DD");
+	if (until && *until && day_valid(until))
+		return err_set(&r->err, ERR_INVALID, "until", "must be a date YYYY-MM-DD");
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	int64_t where = 0;
+	if ((rc = list_where(r, c, unit, &where)))
+		return rc < 0 ? rc : empty_list(r, &pg, arrival_export, "arrivals");
+	struct buf b = {0};
+	buf_puts(&b, ARRIVAL_COLS " WHERE ");
+	/* One person's arrivals are found through the person. */
+	buf_puts(&b, person ? "+" SCOPE_SQL("a.unit_id", "1")
+			    : subtree_sql(c, where, SCOPE_SQL("a.unit_id", "1"),
+					  "+" SCOPE_SQL("a.unit_id", "1")));
+	buf_puts(&b, " AND a.id > $2");
+	if (grade && *grade)
+		buf_puts(&b, " AND a.grade = $3");
+	if (handling && *handling)
+		buf_puts(&b, " AND a.handling = $4");
+	if (since && *since)
+		buf_puts(&b, " AND a.arrival_date >= $5");
+	if (until && *until)
+		buf_puts(&b, " AND a.arrival_date <= $6");
+	if (person)
+		buf_puts(&b, " AND a.person_id = $7");
+	buf_puts(&b, " ORDER BY a.id LIMIT $8");
+	const char *sql = buf_str(&b);
+	struct dbq *q = sql ? db_query(c, sql, "iittttii", where, pg.after, grade ? grade : "",
+				       handling ? handling : "", since ? since : "",
+				       until ? until : "", person, pg.limit + 1)
+			    : NULL;
+	buf_free(&b);
+	return resp_query_list(r, &pg, q, arrival_row, arrival_export, "arrivals");
+}
+
+static const char *const grade_keys[] = {"severe", "heavy", "other_province", "local",
+					 "high",   "medium", "low"};
+#define NGRADES (sizeof grade_keys / sizeof grade_keys[0])
+
+static json_t *grade_row(int64_t unit, const char *name, const char *kind, int total)
+{
+	json_t *o = json_pack("{s:I,s:s,s:s,s:b}", "unit_id", (json_int_t)unit, "unit_name", name,
+			      "kind", kind, "is_total", total);
+	for (size_t i = 0; o && i < NGRADES; i++)
+		json_object_set_new(o, grade_keys[i], json_integer(0));
+	if (o) {
+		json_object_set_new(o, "total", json_integer(0));
+		json_object_set_new(o, "centralized", json_integer(0));
+		json_object_set_new(o, "home", json_integer(0));
+		json_object_set_new(o, "monitor", json_integer(0));
+	}
+	return o;
+}
+
+static void grade_add(json_t *row, const char *grade, int64_t n)
+{
+	if (!row)
+		return;
+	const char *keys[3] = {grade, "total", areas_handling(grade)};
+	for (int i = 0; i < 3; i++) {
+		json_t *v = json_object_get(row, keys[i]);
+		if (v)
+			json_integer_set(v, json_integer_value(v) + n);
+	}
+}
+
+static const struct list_col by_grade_export[] = {
+	{"unit_name", "单位"},       {"severe", "疫情严重地区"}, {"heavy", "疫情较重地区"},
+	{"other_province", "其他省份"}, {"local", "本省"},        {"high", "高风险"},
+	{"medium", "中风险"},         {"low", "低风险"},         {"total", "合计"},
+	{"centralized", "集中隔离"},   {"home", "居家隔离"},      {"monitor", "健康监测"},
+	{0, 0},
+};
+
+static int arrivals_by_grade(struct req *r)
+{
+	struct page pg;
+	int64_t unit = 0;
+	int rc = req_page(r, &pg);
+	if (!rc)
+		rc = req_query_int(r, "unit_id", 1, INT64_MAX, r->who.scope_unit_id, &unit);
+	if (rc)
+		return rc;
+	const char *since = req_query(r, "since"), *until = req_query(r, "until");
+	if (since && *since && day_valid(since))
+		return err_set(&r->err, ERR_INVALID, "since", "must be a date YYYY-MM-DD");
+	if (until && *until && day_valid(until))
+		return err_set(&r->err, ERR_INVALID, "until", "must be a date YYYY-MM-DD");
+	if (!since)
+		since = "";
+	if (!until)
+		until = "";
+	if ((rc = scope_check(r, unit, 0, "unit")))
+		return rc;
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	json_t *total = NULL, *items = json_array(), *byid = json_object();
+	int bad = 0;
+	struct dbq *q = db_query(c, "SELECT id, name, kind FROM units WHERE id = $1", "i", unit);
+	if (!q || (rc = db_step(q)) < 0)
+		bad = q ? rc : ERR_DB;
+	else if (rc == 1)
+		total = grade_row(unit, db_text(q, 1), db_text(q, 2), 1);
+	db_done(q);
+	q = bad ? NULL
+		: db_query(c, "SELECT id, name, kind FROM units WHERE parent_id = $1 ORDER BY id",
+			   "i", unit);
+	while (q && (rc = db_step(q)) == 1) {
+		json_t *row = grade_row(db_int(q, 0), db_text(q, 1), db_text(q, 2), 0);
+		char key[24];
+		snprintf(key, sizeof key, "%lld", (long long)db_int(q, 0));
+		json_object_set(byid, key, row);
+		json_array_append_new(items, row);
+	}
+	if (!bad && (!q || rc < 0))
+		bad = q ? rc : ERR_DB;
+	db_done(q);
+	/* Which child each unit of the subtree lies under, then one pass over
+	 * the arrivals index (unit_id, grade) counts each unit's arrivals by
+	 * grade, added to its child's row and to the total. */
+	json_t *child_of = json_object();
+	q = bad ? NULL
+		: db_query(c,
+			   "SELECT t.unit_id, t.ancestor_id FROM units u"
+			   " JOIN unit_tree t ON t.ancestor_id = u.id WHERE u.parent_id = $1",
+			   "i", unit);
+	while (q && (rc = db_step(q)) == 1) {
+		char key[24], anc[24];
+		snprintf(key, sizeof key, "%lld", (long long)db_int(q, 0));
+		snprintf(anc, sizeof anc, "%lld", (long long)db_int(q, 1));
+		json_object_set(child_of, key, json_object_get(byid, anc));
+	}
+	if (!bad && (!q || rc < 0))
+		bad = q ? rc : ERR_DB;
+	db_done(q);
+	q = bad ? NULL
+		: db_query(c,
+			   "SELECT a.unit_id, a.grade, COUNT(*) FROM arrivals a WHERE a.unit_id IN"
+			   " (SELECT unit_id FROM unit_tree WHERE ancestor_id = $1)"
+			   " AND ($2 = '' OR a.arrival_date >= $2)"
+			   " AND ($3 = '' OR a.arrival_date <= $3) GROUP BY a.unit_id, a.grade",
+			   "itt", unit, since, until);
+	while (q && (rc = db_step(q)) == 1) {
+		char key[24];
+		snprintf(key, sizeof key, "%lld", (long long)db_int(q, 0));
+		grade_add(json_object_get(child_of, key), db_text(q, 1), db_int(q, 2));
+		grade_add(total, db_text(q, 1), db_int(q, 2));
+	}
+	if (!bad && (!q || rc < 0))
+		bad = q ? rc : ERR_DB;
+	db_done(q);
+	json_decref(child_of);
+	json_decref(byid);
+	if (bad || !total) {
+		json_decref(items);
+		json_decref(total);
+		return bad ? bad : ERR_NOMEM;
+	}
+	json_array_append_new(items, total);
+	return resp_list(r, &pg, items, 0, by_grade_export, "arrivals-by-grade");
+}

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "../base/clock.h"
 #include "../db/db.h"
@@ -43,6 +44,18 @@ int people_doc_type_valid(const char *doc_type);
 int people_doc_number(const char *doc_type, const char *in, const char *today, char *out,
 		      size_t cap, struct resident_id *rid, const char *field,
 		      struct err_info *ei);
+/* What a search text is, for GET /persons?q=: a whole resident ID
+ * (normalised: 15 digits upgraded, x upper-cased), a phone (normalised),
+ * the last 4 characters of a document, another whole document number
+ * (upper-cased), or a name (trimmed). The normalised text goes into out. */
+enum {
+	PEOPLE_SEARCH_NAME,
+	PEOPLE_SEARCH_RESIDENT_ID,
+	PEOPLE_SEARCH_PHONE,
+	PEOPLE_SEARCH_LAST4,
+	PEOPLE_SEARCH_DOC
+};
+int people_search_kind(const char *q, char *out, size_t cap);
 /* Masks for lists: "640106********1234" (resident ID), "E1*****78"
  * (others), "138****5678" (phone). */
 void people_mask_doc(const char *doc_type, const char *number, char *out, size_t cap);
@@ -64,6 +77,12 @@ struct person_in {
 	int located;            /* 1 when unit_id is their real place (a compound) */
 	const char *source;     /* "manual", "import", "visit", "checkpoint" */
 	int64_t source_id;      /* the batch, visit ... */
+	int64_t scope_unit_id;  /* non-zero: a person already registered outside this
+				 * unit's subtree is left as it is (ERR_FORBIDDEN naming
+				 * doc_number); 0: no check */
+	struct people_tally *tally; /* non-NULL: unit and household counts are added up
+				     * there and written by people_tally_flush (bulk
+				     * imports); NULL: written at once */
 };
 
 /* Validates `in` fully (document, phone, dates, sex agreeing with the
@@ -83,9 +102,50 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 int people_add_arrival(struct dbc *c, int64_t person_id, int64_t unit_id, const char *origin,
 		       const char *arrival_date, const char *mode, const char *source,
 		       int64_t source_id, int64_t now, int64_t *id, struct err_info *ei);
+/* An origin already resolved (areas_resolve) and graded for the arrival
+ * date (areas_grade_of): what bulk imports cache. */
+struct arrival_grade {
+	const char *code, *name; /* the division */
+	const char *grade, *handling;
+	int64_t rule_id; /* 0: defaulted */
+};
+/* people_add_arrival for an origin resolved and graded by the caller. */
+int people_add_arrival_graded(struct dbc *c, int64_t person_id, int64_t unit_id,
+			      const struct arrival_grade *g, const char *arrival_date,
+			      const char *mode, const char *source, int64_t source_id, int64_t now,
+			      int64_t *id, struct err_info *ei);
 
 /* Adjusts unit_households (households, persons) by the deltas for unit_id
  * and every unit above it. */
 int people_count_unit(struct dbc *c, int64_t unit_id, int64_t households, int64_t persons);
+
+/* Runs an INSERT written without RETURNING (sql: at most 4000 bytes) and
+ * reads the new row's id: on PostgreSQL through RETURNING id; on SQLite,
+ * whose RETURNING goes through a temporary table that costs about half an
+ * insert, through last_insert_rowid(). Evaluates to 1 with *id set when a
+ * row was inserted, 0 when none was (ON CONFLICT DO NOTHING), <0 on error.
+ * (A db_insert_id in db.h would be the better home.) */
+#define PEOPLE_INSERT_ID(c, id, sql, types, ...)                                          \
+	(strcmp(db_backend(c), "sqlite") == 0                                              \
+		 ? people_insert_id_sqlite((c), db_run((c), (sql), types, __VA_ARGS__), (id))  \
+		 : people_insert_id_step(db_query((c), people_sql_returning((char[4096]){0}, (sql)), \
+						  types, __VA_ARGS__),                              \
+					 (id)))
+int people_insert_id_sqlite(struct dbc *c, int64_t changed, int64_t *id);
+int people_insert_id_step(struct dbq *q, int64_t *id);
+/* Writes sql + " RETURNING id" into buf (4096 bytes) and returns buf. */
+const char *people_sql_returning(char *buf, const char *sql);
+
+/* Deferred counters for bulk writes: person_in.tally collects the
+ * unit_households and household member changes of many upserts, and
+ * people_tally_flush writes them (the same end state as writing each at
+ * once) and empties the tally. people_tally_add defers a
+ * people_count_unit. new returns NULL when out of memory; free takes NULL. */
+struct people_tally;
+struct people_tally *people_tally_new(void);
+int people_tally_add(struct people_tally *t, int64_t unit_id, int64_t households,
+		     int64_t persons);
+int people_tally_flush(struct dbc *c, struct people_tally *t);
+void people_tally_free(struct people_tally *t);
 
 #endif

@@ -106,6 +106,11 @@ struct req {
  * read connection, for reads before any write. NULL on failure. */
 struct dbc *req_db(struct req *r);
 struct dbc *req_reader(struct req *r);
+/* The server's group-commit writer (db/batch.h), for hot write paths
+ * (scans, screenings): batch_run(req_batcher(r), fn, arg) stores fn's rows
+ * in a shared transaction and returns once it is durable. Such a route
+ * must not also write through req_db. */
+struct batcher *req_batcher(struct req *r);
 
 /* Path parameter {name} as text (never NULL for a matched name). */
 const char *req_param(struct req *r, const char *name);

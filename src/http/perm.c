@@ -11,22 +11,27 @@
 
 #define PEOPLE (B(P_PEOPLE_READ) | B(P_PEOPLE_WRITE))
 #define SCREENING (B(P_SCREENING_READ) | B(P_SCREENING_WRITE))
+#define CHECKPOINTS (B(P_CHECKPOINTS_READ) | B(P_CHECKPOINTS_WRITE))
 
 const struct role_def perm_roles[] = {
 	{"admin", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_COMMAND_WRITE) | B(P_USERS_ADMIN) |
 		       B(P_AUDIT_READ) | B(P_SETTINGS_ADMIN) | B(P_ID_REVEAL) | PEOPLE |
-		       B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING, 0},
+		       B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING | CHECKPOINTS |
+		       B(P_CHECKPOINTS_ADMIN) | B(P_PASSES_WRITE) | B(P_GATES_SCAN), 0},
 	{"commander", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_COMMAND_WRITE) | B(P_ID_REVEAL) |
-			   PEOPLE | B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING, 0},
+			   PEOPLE | B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING | CHECKPOINTS |
+			   B(P_CHECKPOINTS_ADMIN) | B(P_PASSES_WRITE), 0},
 	{"group_lead", B(P_UNITS_READ) | B(P_COMMAND_WRITE) | B(P_ID_REVEAL) | PEOPLE |
 			    B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING, 0},
 	{"officer", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_ID_REVEAL) | PEOPLE | B(P_IMPORT) |
-			 SCREENING, 1},
-	{"grid_worker", B(P_UNITS_READ) | PEOPLE | SCREENING, 1},
-	{"checkpoint_staff", B(P_UNITS_READ) | PEOPLE, 1},
+			 SCREENING | B(P_CHECKPOINTS_READ) | B(P_PASSES_WRITE) | B(P_GATES_SCAN), 1},
+	{"grid_worker", B(P_UNITS_READ) | PEOPLE | SCREENING | B(P_PASSES_WRITE) | B(P_GATES_SCAN),
+	 1},
+	{"checkpoint_staff", B(P_UNITS_READ) | PEOPLE | CHECKPOINTS | B(P_GATES_SCAN), 1},
 	{"medic", B(P_UNITS_READ) | B(P_ID_REVEAL) | B(P_PEOPLE_READ), 1},
 	{"warehouse", B(P_UNITS_READ), 1},
-	{"inspector", B(P_UNITS_READ) | B(P_PEOPLE_READ) | B(P_SCREENING_READ), 0},
+	{"inspector", B(P_UNITS_READ) | B(P_PEOPLE_READ) | B(P_SCREENING_READ) |
+			   B(P_CHECKPOINTS_READ), 0},
 	{"enterprise", 0, 0},
 	{0, 0, 0},
 };
@@ -66,6 +71,9 @@ const char *perm_name(int p)
 		[P_PEOPLE_WRITE] = "people.write",   [P_AREAS_WRITE] = "areas.write",
 		[P_IMPORT] = "import",               [P_SCREENING_READ] = "screening.read",
 		[P_SCREENING_WRITE] = "screening.write",
+		[P_CHECKPOINTS_READ] = "checkpoints.read", [P_CHECKPOINTS_WRITE] = "checkpoints.write",
+		[P_CHECKPOINTS_ADMIN] = "checkpoints.admin", [P_PASSES_WRITE] = "passes.write",
+		[P_GATES_SCAN] = "gates.scan",
 	};
 	return p >= 0 && p < P_COUNT ? names[p] : "?";
 }

@@ -19,6 +19,11 @@ enum perm {
 	P_IMPORT,          /* import big-data lists */
 	P_SCREENING_READ,  /* screening rounds, teams, visits, coverage */
 	P_SCREENING_WRITE, /* run rounds and teams, record visits */
+	P_CHECKPOINTS_READ,  /* checkpoints, shifts, screening records, counts */
+	P_CHECKPOINTS_WRITE, /* duty sign-in/out, vehicle and train screening */
+	P_CHECKPOINTS_ADMIN, /* create checkpoints, lay out rosters */
+	P_PASSES_WRITE,      /* issue and revoke compound passes, gates */
+	P_GATES_SCAN,        /* scan at a compound gate */
 	P_COUNT
 };
 

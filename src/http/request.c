@@ -29,6 +29,11 @@ struct dbc *req_db(struct req *r)
 	return r->writer;
 }
 
+struct batcher *req_batcher(struct req *r)
+{
+	return r->srv->cfg.batch;
+}
+
 const char *req_param(struct req *r, const char *name)
 {
 	size_t n = strlen(name);

@@ -463,7 +463,7 @@ static void run_api(struct conn_state *cs)
 			db_release(r->db, w);
 		}
 	}
-	r->replayed = replay;
+	r->replayed = replay || r->replayed; /* a handler may replay too (batched writes) */
 
 	/* Audited reads: recorded before the data leaves; if the record
 	 * cannot be written the data is not sent. */
@@ -731,7 +731,8 @@ int server_run(const struct server_config *cfg)
 	log_info("received %s: no new connections; finishing requests in flight",
 		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	MHD_socket ls = MHD_quiesce_daemon(d);
-	for (int i = 0; i < 200 && __atomic_load_n(&s.active, __ATOMIC_RELAXED) > 0; i++) {
+	/* Up to 30 s for requests in flight (a large import) to finish. */
+	for (int i = 0; i < 600 && __atomic_load_n(&s.active, __ATOMIC_RELAXED) > 0; i++) {
 		struct timespec ts = {0, 50 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}

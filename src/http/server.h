@@ -16,6 +16,7 @@ struct server_config {
 	int trust_proxy;   /* take the client address from X-Forwarded-For */
 	int log_requests;
 	const char *version;
+	struct batcher *batch; /* the group-commit writer for hot write paths */
 };
 
 /* Serves until SIGTERM or SIGINT, then lets in-flight requests finish and

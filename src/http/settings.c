@@ -17,6 +17,10 @@ static const struct setting_def defs[] = {
 	 "Failed sign-ins for one username before further attempts are slowed."},
 	{"login_max_failures_address", 30, 5, 1000,
 	 "Failed sign-ins from one address before further attempts are slowed."},
+	{"fever_threshold_tenths", 373, 360, 400,
+	 "A fever is at or above this armpit temperature in tenths of °C (some units used 372)."},
+	{"pass_days", 30, 1, 365, "Days a new compound pass is valid."},
+	{"observation_days", 14, 1, 30, "Days of medical observation after an arrival from a graded area."},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 

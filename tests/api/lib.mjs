@@ -233,14 +233,14 @@ export async function startServer(opts = {}) {
     stopped = true;
     if (!exited) proc.kill('SIGTERM');
     let tm;
-    const timer = new Promise((r) => { tm = setTimeout(() => r('timeout'), 15000); });
+    const timer = new Promise((r) => { tm = setTimeout(() => r('timeout'), 40000); });
     const res = await Promise.race([exitP, timer]);
     clearTimeout(tm);
     if (res === 'timeout') {
       proc.kill('SIGKILL');
       await exitP;
       await release();
-      throw new Error(`cordon serve did not exit within 15 s of SIGTERM\n${log()}`);
+      throw new Error(`cordon serve did not exit within 40 s of SIGTERM\n${log()}`);
     }
     try {
       assert.ok(!SANITIZER_RE.test(err) && !SANITIZER_RE.test(out),

@@ -9,6 +9,9 @@
 #include <sodium.h>
 #include <string.h>
 
+#include <stdlib.h>
+
+#include "feature/gates.h"
 #include "feature/passes.h"
 
 static void sign_and_verify(void **state)
@@ -87,12 +90,142 @@ static void colours(void **state)
 	assert_string_equal(passes_colour(&k, why, sizeof why), "red");
 }
 
+/* The gate's decision follows the contract's order and says why. */
+static void gate_decisions(void **state)
+{
+	(void)state;
+	struct gate_decision d;
+	struct gate_facts ok = {.ident = GATE_ID_OK, .resident = 1, .kind = "resident",
+				.colour = "green", .colour_reason = "no record", .has_temp = 1,
+				.temp = 365, .fever_at = 373};
+	gates_decide(&ok, &d);
+	assert_true(d.allow);
+	assert_string_equal(d.code, "ok");
+	assert_non_null(strstr(d.reason, "36.5"));
+
+	struct gate_facts f = ok;
+	f.ident = GATE_ID_FORGED;
+	f.expired = 1;
+	gates_decide(&f, &d);
+	assert_false(d.allow);
+	assert_string_equal(d.code, "forged"); /* identity first */
+
+	f = ok;
+	f.expired = 1;
+	f.revoked = 1;
+	snprintf(f.expired_day, sizeof f.expired_day, "2020-02-14");
+	gates_decide(&f, &d);
+	assert_string_equal(d.code, "expired");
+	assert_non_null(strstr(d.reason, "2020-02-14"));
+
+	f = ok;
+	f.revoked = 1;
+	f.revoked_reason = "moved out";
+	f.resident = 0;
+	gates_decide(&f, &d);
+	assert_string_equal(d.code, "revoked");
+	assert_non_null(strstr(d.reason, "moved out"));
+
+	f = ok;
+	f.other_compound = 1;
+	gates_decide(&f, &d);
+	assert_string_equal(d.code, "not_resident");
+	f.out = 1; /* anyone may leave */
+	gates_decide(&f, &d);
+	assert_true(d.allow);
+
+	f = ok;
+	f.kind = "courier";
+	f.colour = "red";
+	gates_decide(&f, &d);
+	assert_string_equal(d.code, "courier"); /* kind before colour */
+	f.ident = GATE_ID_NONE;
+	f.colour = NULL;
+	gates_decide(&f, &d);
+	assert_string_equal(d.code, "courier");
+	f.kind = "delivery";
+	gates_decide(&f, &d);
+	assert_string_equal(d.code, "delivery");
+	f.kind = "visitor";
+	gates_decide(&f, &d);
+	assert_string_equal(d.code, "visitor");
+	assert_false(d.allow);
+
+	f = ok;
+	f.colour = "yellow";
+	f.colour_reason = "under observation after travel";
+	gates_decide(&f, &d);
+	assert_string_equal(d.code, "yellow");
+	assert_false(d.allow);
+	f.colour = "red";
+	gates_decide(&f, &d);
+	assert_string_equal(d.code, "red");
+
+	/* The threshold: 37.3 is a fever, 37.2 is not. */
+	f = ok;
+	f.temp = 373;
+	gates_decide(&f, &d);
+	assert_string_equal(d.code, "fever");
+	assert_true(d.fever);
+	assert_false(d.allow);
+	f.temp = 372;
+	gates_decide(&f, &d);
+	assert_true(d.allow);
+	/* A fever found while refusing for something else is said too. */
+	f = ok;
+	f.temp = 390;
+	f.revoked = 1;
+	gates_decide(&f, &d);
+	assert_string_equal(d.code, "revoked");
+	assert_true(d.fever);
+	assert_non_null(strstr(d.reason, "fever 39.0"));
+	/* An unknown document says what was wrong. */
+	f = ok;
+	f.ident = GATE_ID_UNKNOWN;
+	f.unknown_why = "check character should be 7, not 3";
+	gates_decide(&f, &d);
+	assert_string_equal(d.code, "unknown_person");
+	assert_non_null(strstr(d.reason, "check character"));
+}
+
+static void gate_helpers(void **state)
+{
+	(void)state;
+	char out[64];
+	gates_mask_name("张三", out, sizeof out);
+	assert_string_equal(out, "张*");
+	gates_mask_name("王丽华", out, sizeof out);
+	assert_string_equal(out, "王*华");
+	gates_mask_name("欧阳建明", out, sizeof out);
+	assert_string_equal(out, "欧**明");
+	gates_mask_name("Li", out, sizeof out);
+	assert_string_equal(out, "L*");
+	gates_mask_name("", out, sizeof out);
+	assert_string_equal(out, "");
+	assert_int_equal(gates_temp_tenths(36.5), 365);
+	assert_int_equal(gates_temp_tenths(37.25), 373); /* rounded */
+	assert_int_equal(gates_temp_tenths(37), 370);
+	assert_int_equal(gates_temp_tenths(3.65), 0);
+	assert_int_equal(gates_temp_tenths(98.6), 0); /* Fahrenheit is not taken */
+	assert_true(gates_kind_valid("courier"));
+	assert_false(gates_kind_valid("alien"));
+	assert_false(gates_kind_valid(NULL));
+	char *svg = passes_qr_svg("Q1.abc", 4);
+	assert_non_null(svg);
+	assert_true(strncmp(svg, "<svg ", 5) == 0);
+	assert_non_null(strstr(svg, "<rect x=\"4\" y=\"4\"")); /* a finder pattern inside the quiet zone */
+	assert_null(strstr(svg, "x=\"0\" y=\"0\" width=\"1\""));
+	free(svg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sign_and_verify),
 		cmocka_unit_test(malformed),
 		cmocka_unit_test(colours),
+		cmocka_unit_test(gate_decisions),
+		cmocka_unit_test(gate_helpers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

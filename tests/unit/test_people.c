@@ -149,13 +149,52 @@ static void validation(void **state)
 	assert_string_equal(ei.field, "name");
 }
 
+/* What a search box text is taken for (GET /persons?q=). */
+static void search_kinds(void **state)
+{
+	(void)state;
+	char out[80];
+	char id[19] = "64010619800101001";
+	id[17] = people_id_check_char(id);
+	id[18] = 0;
+	assert_int_equal(people_search_kind(id, out, sizeof out), PEOPLE_SEARCH_RESIDENT_ID);
+	assert_string_equal(out, id);
+	/* A 15-digit number is searched in its 18-character form. */
+	assert_int_equal(people_search_kind(" 640106800101001 ", out, sizeof out),
+			 PEOPLE_SEARCH_RESIDENT_ID);
+	assert_memory_equal(out, "64010619800101001", 17);
+	assert_int_equal(people_search_kind("11010519491231002x", out, sizeof out),
+			 PEOPLE_SEARCH_RESIDENT_ID);
+	assert_string_equal(out, "11010519491231002X");
+	assert_int_equal(people_search_kind("+86 138 1234 5678", out, sizeof out),
+			 PEOPLE_SEARCH_PHONE);
+	assert_string_equal(out, "13812345678");
+	assert_int_equal(people_search_kind("1234", out, sizeof out), PEOPLE_SEARCH_LAST4);
+	assert_string_equal(out, "1234");
+	assert_int_equal(people_search_kind("002x", out, sizeof out), PEOPLE_SEARCH_LAST4);
+	assert_string_equal(out, "002X");
+	assert_int_equal(people_search_kind("e12345678", out, sizeof out), PEOPLE_SEARCH_DOC);
+	assert_string_equal(out, "E12345678");
+	/* A resident ID with a wrong check character is still a whole number. */
+	char bad[19];
+	memcpy(bad, id, sizeof bad);
+	bad[17] = bad[17] == '1' ? '2' : '1';
+	assert_int_equal(people_search_kind(bad, out, sizeof out), PEOPLE_SEARCH_DOC);
+	assert_int_equal(people_search_kind(" 张伟 ", out, sizeof out), PEOPLE_SEARCH_NAME);
+	assert_string_equal(out, "张伟");
+	assert_int_equal(people_search_kind("Smith", out, sizeof out), PEOPLE_SEARCH_NAME);
+	assert_int_equal(people_search_kind("x12", out, sizeof out), PEOPLE_SEARCH_DOC);
+	assert_int_equal(people_search_kind("ab", out, sizeof out), PEOPLE_SEARCH_NAME);
+	assert_int_equal(people_search_kind("12", out, sizeof out), PEOPLE_SEARCH_NAME);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(good_numbers), cmocka_unit_test(check_character),
 		cmocka_unit_test(upgrade_15),   cmocka_unit_test(bad_numbers),
 		cmocka_unit_test(phones),       cmocka_unit_test(masks),
-		cmocka_unit_test(validation),
+		cmocka_unit_test(validation),   cmocka_unit_test(search_kinds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,15 +2,28 @@
 // the header and the menu from the user's permissions, and routes
 // #/page/param?filters to the page modules in js/pages/. A page module
 // exports render(ctx) and, optionally, update(ctx) to redraw in place when
-// only its parameters change.
+// only its parameters change. A route without a menu entry of its own names
+// the entry to highlight with navAs. Field pages (field: true) show the
+// count of writes waiting in the offline queue (js/offline.js) in the header;
+// other pages show it only while something waits.
 import { api, setCsrf, setUnauthenticatedHandler, errText } from './api.js';
 import { t, setLang, storedLang, rememberLang, getLang, LANGS } from './i18n.js';
 import { h, loading, toast } from './dom.js';
+import { startOffline, badge as offlineBadge } from './offline.js';
 
 const ROUTES = {
 	login: { mod: './pages/login.js', public: true },
 	units: { mod: './pages/units.js', perm: 'units.read', nav: 'nav.units' },
 	command: { mod: './pages/command.js', perm: 'units.read', nav: 'nav.command' },
+	visit: { mod: './pages/screening.js', perm: 'screening.write', nav: 'nav.visit' },
+	persons: { mod: './pages/people.js', perm: 'people.read', nav: 'nav.persons' },
+	households: { mod: './pages/people.js', perm: 'people.read', navAs: 'persons' },
+	areas: { mod: './pages/areas.js', perm: 'people.read', nav: 'nav.areas' },
+	rounds: { mod: './pages/screening.js', perm: 'screening.read', nav: 'nav.screening' },
+	imports: { mod: './pages/imports.js', perm: 'import', nav: 'nav.imports' },
+	checkpoints: { mod: './pages/checkpoints.js', perm: 'checkpoints.read', nav: 'nav.checkpoints', field: true },
+	gate: { mod: './pages/gate.js', perm: 'gates.scan', nav: 'nav.gate', field: true },
+	passes: { mod: './pages/passes.js', perm: 'passes.write', nav: 'nav.passes' },
 	users: { mod: './pages/users.js', perm: 'users.admin', nav: 'nav.users' },
 	devices: { mod: './pages/devices.js', perm: 'users.admin', nav: 'nav.devices' },
 	audit: { mod: './pages/audit.js', perm: 'audit.read', nav: 'nav.audit' },
@@ -80,6 +93,8 @@ async function loadMe() {
 export function setSession(res) {
 	setCsrf(res.csrf_token);
 	state.me = { user: res.user, scope_unit: res.scope_unit || (state.me && state.me.scope_unit) || null };
+	// Writes queued offline by this user are sent in this session.
+	if (res.user) startOffline(res.user.id);
 }
 
 export function me() {
@@ -143,7 +158,7 @@ export function langSwitch() {
 		}, t('lang.' + l))));
 }
 
-function buildShell(activeKey) {
+function buildShell(activeKey, field) {
 	const user = state.me.user;
 	const navLinks = Object.entries(ROUTES)
 		.filter(([, r]) => r.nav && hasPerm(r.perm))
@@ -176,6 +191,7 @@ function buildShell(activeKey) {
 	const header = h('header.topbar',
 		h('div.topbar-inner',
 			h('a.brand', { href: '#/' + defaultPage() }, h('span.brand-mark', { 'aria-hidden': 'true' }, '科'), h('span.brand-name', t('app.name'))),
+			offlineBadge({ always: !!field }),
 			toggle,
 			menu));
 	const main = h('main.main#main', { tabindex: '-1' });
@@ -235,7 +251,7 @@ async function route() {
 		await mod.update(ctx);
 		return;
 	}
-	const main = buildShell(key);
+	const main = buildShell(r.navAs || key, r.field);
 	if (r.perm && !hasPerm(r.perm)) {
 		main.append(h('div.alert.alert-error', t('errors.forbidden_page')));
 		state.current = null;

@@ -1,6 +1,7 @@
 // Small DOM helpers shared by every page: an element builder, form fields,
 // loading and empty states, a confirmation dialog, a paged table with
-// "load more", and a unit picker that searches /api/v1/units?q=.
+// "load more", a unit picker that searches /api/v1/units?q=, and a general
+// search picker for other lists (divisions, persons, households).
 import { t } from './i18n.js';
 import { api, showError, clearErrors, errText } from './api.js';
 
@@ -245,6 +246,72 @@ export function unitPicker(name, initial, { onPick } = {}) {
 	}
 	wrap.pick = pick;
 	return wrap;
+}
+
+// A search picker over any list: a search box whose matches (GET url(q))
+// are listed as buttons; the chosen item's value(item) is kept in a hidden
+// input named `name`. label(item) renders an option and the chosen item.
+// opts: {initial, placeholder, none, onPick, limit}. The element has pick(item)
+// and clear().
+export function searchPicker(name, { url, label, value = (it) => it.id, initial = null, placeholder, none, onPick, limit = 20 }) {
+	const hidden = h('input', { type: 'hidden', name, value: initial ? value(initial) : '' });
+	const search = h('input', {
+		type: 'search', class: 'picker-q', autocomplete: 'off', placeholder: placeholder || '', 'aria-label': placeholder || name,
+	});
+	const noneText = none || t('common.none');
+	const chosen = h('div.picker-chosen', initial ? label(initial) : noneText);
+	const list = h('ul.picker-list', { role: 'listbox', hidden: true });
+	const wrap = h('div.picker', chosen, search, list, hidden);
+	let timer = null;
+	let seq = 0;
+	search.addEventListener('input', () => {
+		clearTimeout(timer);
+		timer = setTimeout(run, 250);
+	});
+	search.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); run(); } });
+	async function run() {
+		const q = search.value.trim();
+		const my = ++seq;
+		if (!q) { list.hidden = true; return; }
+		list.hidden = false;
+		list.replaceChildren(h('li.picker-info', t('common.loading')));
+		try {
+			const u = url(q);
+			const res = await api('GET', u + (u.includes('?') ? '&' : '?') + 'limit=' + limit);
+			if (my !== seq) return;
+			list.replaceChildren();
+			for (const it of res.items || []) {
+				list.append(h('li', { role: 'option' },
+					h('button', { type: 'button', class: 'picker-opt', onclick: () => pick(it) }, label(it))));
+			}
+			if (!list.children.length) list.append(h('li.picker-info', t('common.empty')));
+		} catch (err) {
+			if (my === seq) list.replaceChildren(h('li.picker-info', errText(err)));
+		}
+	}
+	function pick(it) {
+		hidden.value = value(it);
+		chosen.replaceChildren(label(it));
+		search.value = '';
+		list.hidden = true;
+		if (onPick) onPick(it);
+	}
+	wrap.pick = pick;
+	wrap.clear = () => { hidden.value = ''; chosen.replaceChildren(noneText); search.value = ''; list.hidden = true; };
+	return wrap;
+}
+
+// A figure with its label (the stats row at the top of a page).
+export function stat(label, n, kind) {
+	return h('div.stat' + (kind ? '.stat-' + kind : ''), h('div.stat-n', n == null ? '—' : String(n)), h('div.stat-label', label));
+}
+
+// Tab links (each an <a> to its own URL); the current one is marked.
+export function tabLinks(items, current) {
+	return h('nav.tabs', { 'aria-label': t('common.tabs') },
+		items.map(([key, href, label]) => h('a', {
+			href, class: 'tab' + (key === current ? ' active' : ''), 'aria-current': key === current ? 'page' : null, dataset: { tab: key },
+		}, label)));
 }
 
 function pickedLabel(u) {

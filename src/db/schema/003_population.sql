@@ -157,7 +157,8 @@ CREATE TABLE visits (
   created_by BIGINT REFERENCES users(id),
   created_at BIGINT NOT NULL
 );
-CREATE INDEX visits_round_household ON visits(round_id, household_id);
+CREATE INDEX visits_household ON visits(household_id, round_id);  -- a household's visits
+CREATE INDEX visits_round ON visits(round_id, id);                 -- a round's visits, paged
 CREATE INDEX visits_unit ON visits(unit_id, round_id);
 
 CREATE TABLE visit_persons (
@@ -165,6 +166,7 @@ CREATE TABLE visit_persons (
   person_id BIGINT NOT NULL REFERENCES persons(id),
   PRIMARY KEY (visit_id, person_id)
 );
+CREATE INDEX visit_persons_person ON visit_persons(person_id);  -- a person's visits, merges
 
 -- Per round and unit (every ancestor of the visited compound): households
 -- reached, persons registered, empty homes waiting for a re-check. Kept by

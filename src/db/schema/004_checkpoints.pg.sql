@@ -1,0 +1,203 @@
+-- Checkpoints and closed compounds (DOMAIN.md §2, §4; issue 5): road and
+-- rail checkpoints, shifts and duty, passes and their signing keys, gates,
+-- fevers and daily temperature marks, the day counts, and the hot logs
+-- (vehicle, train and occupant checks, gate scans), partitioned by month on PostgreSQL (partition.c keeps them ahead).
+
+CREATE TABLE checkpoints (
+  id @ID@,
+  unit_id BIGINT NOT NULL REFERENCES units(id),   -- the unit it reports to
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('road','rail')),
+  location TEXT,
+  created_at BIGINT NOT NULL
+);
+
+-- 24-hour cover: shifts laid out by the roster (four teams over three
+-- shifts, 四班三运转) and every person on duty signing in and out.
+CREATE TABLE shifts (
+  id @ID@,
+  checkpoint_id BIGINT NOT NULL REFERENCES checkpoints(id),
+  team TEXT NOT NULL,
+  starts_at BIGINT NOT NULL,
+  ends_at BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  UNIQUE (checkpoint_id, starts_at)
+);
+
+CREATE TABLE duty (
+  id @ID@,
+  checkpoint_id BIGINT NOT NULL REFERENCES checkpoints(id),
+  shift_id BIGINT REFERENCES shifts(id),
+  person_name TEXT NOT NULL,
+  agency TEXT NOT NULL CHECK (agency IN ('law_enforcement','police','health','other')),
+  user_id BIGINT REFERENCES users(id),
+  signed_in_at BIGINT NOT NULL,
+  signed_out_at BIGINT,
+  client_id TEXT UNIQUE,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX duty_checkpoint ON duty(checkpoint_id, signed_in_at);
+
+-- Client-made ids of field writes (screenings, scans) kept apart from the
+-- partitioned logs, whose unique keys must include the month.
+CREATE TABLE field_writes (
+  client_id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  record_id BIGINT NOT NULL,
+  at BIGINT NOT NULL,
+  answer TEXT NOT NULL
+);
+
+CREATE TABLE pass_keys (
+  kid TEXT PRIMARY KEY,
+  public_key TEXT NOT NULL,       -- base64
+  secret_key TEXT NOT NULL,       -- base64; the database is the keystore (see docs)
+  created_at BIGINT NOT NULL,
+  retired_at BIGINT               -- no new passes; still verifies until its passes expire
+);
+
+CREATE TABLE passes (
+  id @ID@,
+  person_id BIGINT NOT NULL REFERENCES persons(id),
+  unit_id BIGINT NOT NULL REFERENCES units(id),   -- the compound
+  kid TEXT NOT NULL REFERENCES pass_keys(kid),
+  issued_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  revoked_at BIGINT,
+  revoked_reason TEXT,
+  created_by BIGINT REFERENCES users(id)
+);
+CREATE INDEX passes_person ON passes(person_id);
+CREATE INDEX passes_unit ON passes(unit_id);
+
+CREATE TABLE gates (
+  id @ID@,
+  unit_id BIGINT NOT NULL REFERENCES units(id),   -- the compound
+  name TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  UNIQUE (unit_id, name)
+);
+
+-- Fevers recorded at checkpoints and gates: a fever makes the person red
+-- until it is cleared (by a medic, a later feature).
+CREATE TABLE fevers (
+  id @ID@,
+  person_id BIGINT NOT NULL REFERENCES persons(id),
+  at BIGINT NOT NULL,
+  temperature INTEGER NOT NULL,   -- tenths of a degree
+  source TEXT NOT NULL,           -- checkpoint, gate
+  source_id BIGINT,
+  cleared_at BIGINT,
+  cleared_by BIGINT
+);
+CREATE INDEX fevers_person ON fevers(person_id, cleared_at);
+
+-- "Temperature normal today" (每日测温正常): the first normal reading of a
+-- local day.
+CREATE TABLE temperature_marks (
+  person_id BIGINT NOT NULL REFERENCES persons(id),
+  day TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  temperature INTEGER NOT NULL,
+  gate_id BIGINT,
+  PRIMARY KEY (person_id, day)
+);
+
+-- Per checkpoint and local day: the bulletin's figures, kept by the writes.
+CREATE TABLE checkpoint_days (
+  checkpoint_id BIGINT NOT NULL REFERENCES checkpoints(id),
+  day TEXT NOT NULL,
+  vehicles INTEGER NOT NULL DEFAULT 0,
+  person_trips INTEGER NOT NULL DEFAULT 0,
+  trains INTEGER NOT NULL DEFAULT 0,
+  fevers INTEGER NOT NULL DEFAULT 0,
+  referrals INTEGER NOT NULL DEFAULT 0,
+  registered INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (checkpoint_id, day)
+);
+
+-- The hot logs, range-partitioned by month on `at`. No foreign keys into them (a partitioned table's key
+-- includes its month); ids are checked by the code that writes them.
+CREATE SEQUENCE vehicle_checks_id_seq AS BIGINT;
+CREATE TABLE vehicle_checks (
+  id BIGINT NOT NULL DEFAULT nextval('vehicle_checks_id_seq'),
+  checkpoint_id BIGINT NOT NULL,
+  at BIGINT NOT NULL,
+  day TEXT NOT NULL,
+  plate TEXT NOT NULL,
+  plate_province TEXT NOT NULL,
+  direction TEXT NOT NULL CHECK (direction IN ('in','out')),
+  origin_code TEXT,
+  destination TEXT,
+  destination_unit_id BIGINT,
+  occupants INTEGER NOT NULL,
+  fevers INTEGER NOT NULL,
+  registered INTEGER NOT NULL,
+  created_by BIGINT,
+  device_id BIGINT,
+  PRIMARY KEY (id, at)
+) PARTITION BY RANGE (at);
+CREATE INDEX vehicle_checks_cp ON vehicle_checks(checkpoint_id, at);
+CREATE INDEX vehicle_checks_plate ON vehicle_checks(plate, at);
+
+CREATE SEQUENCE train_checks_id_seq AS BIGINT;
+CREATE TABLE train_checks (
+  id BIGINT NOT NULL DEFAULT nextval('train_checks_id_seq'),
+  checkpoint_id BIGINT NOT NULL,
+  at BIGINT NOT NULL,
+  day TEXT NOT NULL,
+  train_no TEXT NOT NULL,
+  arrival_at BIGINT NOT NULL,
+  persons INTEGER NOT NULL,
+  flagged INTEGER NOT NULL,
+  created_by BIGINT,
+  device_id BIGINT,
+  PRIMARY KEY (id, at)
+) PARTITION BY RANGE (at);
+CREATE INDEX train_checks_cp ON train_checks(checkpoint_id, at);
+
+CREATE SEQUENCE occupant_checks_id_seq AS BIGINT;
+CREATE TABLE occupant_checks (
+  id BIGINT NOT NULL DEFAULT nextval('occupant_checks_id_seq'),
+  checkpoint_id BIGINT NOT NULL,
+  vehicle_check_id BIGINT,
+  train_check_id BIGINT,
+  at BIGINT NOT NULL,
+  name TEXT,
+  doc_type TEXT,
+  doc_number TEXT,
+  phone TEXT,
+  person_id BIGINT,
+  temperature INTEGER,
+  disposition TEXT NOT NULL CHECK (disposition IN ('pass','referral','registered')),
+  origin_code TEXT,
+  destination_unit_id BIGINT,
+  arrival_id BIGINT,
+  PRIMARY KEY (id, at)
+) PARTITION BY RANGE (at);
+CREATE INDEX occupant_checks_vehicle ON occupant_checks(vehicle_check_id);
+CREATE INDEX occupant_checks_person ON occupant_checks(person_id, at);
+
+CREATE SEQUENCE gate_scans_id_seq AS BIGINT;
+CREATE TABLE gate_scans (
+  id BIGINT NOT NULL DEFAULT nextval('gate_scans_id_seq'),
+  gate_id BIGINT NOT NULL,
+  unit_id BIGINT NOT NULL,
+  at BIGINT NOT NULL,
+  day TEXT NOT NULL,
+  direction TEXT NOT NULL CHECK (direction IN ('in','out')),
+  person_id BIGINT,
+  pass_id BIGINT,
+  kind TEXT NOT NULL,             -- resident, courier, delivery, visitor
+  temperature INTEGER,
+  decision TEXT NOT NULL CHECK (decision IN ('allow','deny')),
+  reason TEXT NOT NULL,
+  reason_code TEXT,               -- forged, expired, revoked, not_resident, courier, red, fever, ok ...
+  colour TEXT,
+  created_by BIGINT,
+  device_id BIGINT,
+  PRIMARY KEY (id, at)
+) PARTITION BY RANGE (at);
+CREATE INDEX gate_scans_gate ON gate_scans(gate_id, at);
+CREATE INDEX gate_scans_person ON gate_scans(person_id, at);
