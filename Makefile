@@ -144,6 +144,7 @@ run: deps
 bench: build/cordon
 	bench/http.sh
 	bench/backends.sh
+	bench/latency.sh
 
 clean:
 	rm -rf build

@@ -345,13 +345,15 @@ static struct dbq *s_query(struct dbc *cb, const char *sql, int n, const struct 
 	struct sq *q = prepare(c, sql);
 	if (!q)
 		return NULL;
-	if (n != q->nparam) {
+	/* More types than the text uses is allowed: SQL built from optional
+	 * filters binds the same argument list whatever it kept. */
+	if (n < q->nparam) {
 		log_error("db: %d parameter types given, statement has $1..$%d: %.200s", n,
 			  q->nparam, sql);
 		s_done(&q->base);
 		return NULL;
 	}
-	for (int k = 1; k <= n; k++) {
+	for (int k = 1; k <= n && k <= MAX_PARAMS; k++) {
 		int idx = q->pindex[k];
 		const struct db_arg *a = &args[k - 1];
 		int rc = SQLITE_OK;

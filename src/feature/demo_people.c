@@ -7,14 +7,18 @@
  * are the ones the API's writes would have left (people_upsert,
  * people_add_arrival, the visit route), written in bulk: explicit ids, one
  * cached prepared INSERT per row on SQLite, JSON batches unpacked by
- * json_populate_recordset on PostgreSQL (as copy.c does). The counters
- * (households.members, unit_households, round_households, round_persons,
- * round_coverage) are then derived from the records with INSERT ... SELECT
- * over unit_tree, and the round totals are checked two ways — from
- * round_coverage and by COUNT(DISTINCT) over the visits — before the demo
- * may commit. Left out on purpose: visits carry no client_id (the API's
- * idempotency key is optional) and created_by only on the demo grid worker's
- * team. Deterministic for a seed. */
+ * json_populate_recordset on PostgreSQL (as copy.c does), with the
+ * tables' secondary indexes (and, on PostgreSQL, foreign keys) made again
+ * after the load. Households are written once, as their newest visit leaves
+ * them (round 2 is planned before round 1 is written). person_facts (name,
+ * phone, household of each person, source 'visit'), unit_households,
+ * round_households, round_persons and round_coverage are then derived from
+ * the records with INSERT ... SELECT (over unit_tree for the counters), and
+ * the round totals are checked two ways — from round_coverage and by
+ * COUNT(DISTINCT) over the visits — before the demo may commit. Left out on
+ * purpose: visits carry no client_id (the API's idempotency key is
+ * optional), created_by only on the demo grid worker's team, and no audit
+ * rows for these writes. Deterministic for a seed. */
 #include "demo.h"
 
 #include <inttypes.h>
@@ -1100,12 +1104,11 @@ static void addr_next(struct dp *p, struct addr_gen *a, char out[64])
 
 /* ---- round 1: households, persons, visits, arrivals ---- */
 
-static const char *pick_method(struct dp *p, int rix)
+/* How round 1 reached a household: mostly at the door. */
+static const char *pick_method(struct dp *p)
 {
 	int r = below(&p->rng, 1000);
-	if (rix == 0)
-		return r < 880 ? "door" : r < 920 ? "phone" : "app";
-	return r < 550 ? "door" : r < 700 ? "phone" : "app";
+	return r < 880 ? "door" : r < 920 ? "phone" : "app";
 }
 
 static const char *pick_mode(struct dp *p)
@@ -1232,7 +1235,7 @@ static int round1(struct dp *p)
 			}
 			v.id = p->next_visit++;
 			v.at = at_of(p, day, minute);
-			v.method = first ? "door" : pick_method(p, 0);
+			v.method = first ? "door" : pick_method(p);
 			if (strcmp(v.method, "app") == 0) {
 				v.team = 0; /* a resident's self-entry */
 				v.user = 0;

@@ -1251,7 +1251,7 @@ static int list_persons(struct req *r)
 		return err_set(&r->err, ERR_INVALID, "q", "must be at most 64 characters");
 	char key[80] = "";
 	int kind = text && *text ? people_search_kind(text, key, sizeof key) : -1;
-	const char *arg = key;
+	const char *arg = key, *upper = NULL;
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
@@ -1279,13 +1279,19 @@ static int list_persons(struct req *r)
 		buf_puts(&b, " AND p.phone = $3");
 		break;
 	case PEOPLE_SEARCH_NAME:
-		arg = key[0] ? contains_pattern(r, key) : NULL;
-		/* lower() only where case can matter (ASCII letters): it costs a
-		 * copy of every name scanned. */
-		if (arg && strpbrk(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
+		if (!key[0])
+			break;
+		if (strpbrk(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")) {
+			/* Latin names (passport holders): contains, any case. */
+			arg = contains_pattern(r, key);
 			buf_puts(&b, " AND lower(p.name) LIKE $3 ESCAPE '\\'");
-		else if (arg)
-			buf_puts(&b, " AND p.name LIKE $3 ESCAPE '\\'");
+		} else {
+			/* Chinese names start with the surname and are looked up
+			 * that way: a prefix is a range on persons_name, where
+			 * "contains" would read the whole district. */
+			upper = arena_printf(&r->arena, "%s\xF4\x8F\xBF\xBF", key);
+			buf_puts(&b, " AND p.name >= $3 AND p.name < $7");
+		}
 		break;
 	default: break;
 	}
@@ -1295,8 +1301,8 @@ static int list_persons(struct req *r)
 		buf_puts(&b, " AND p.located = $5");
 	buf_puts(&b, " ORDER BY p.id LIMIT $6");
 	const char *sql = buf_str(&b);
-	struct dbq *q = sql ? db_query(c, sql, "iitiii", where, pg.after, arg ? arg : "",
-				       household, located, pg.limit + 1)
+	struct dbq *q = sql ? db_query(c, sql, "iitiiit", where, pg.after, arg ? arg : "",
+				       household, located, pg.limit + 1, upper ? upper : "")
 			    : NULL;
 	buf_free(&b);
 	return resp_query_list(r, &pg, q, person_row, person_export, "persons");

@@ -2,7 +2,7 @@
 // `cordon serve` on a free port, launch Debian's Chromium through
 // playwright-core, sign in, and save a screenshot when a step fails.
 import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, mkdir, rm, copyFile, chmod } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, copyFile, chmod, stat, access, rename } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,6 +39,24 @@ function run(file, args, timeoutMs) {
 	});
 }
 
+// The full demo district takes half a minute to build: build it once per
+// binary (keyed by its size and time) under build/test-cache and give each
+// suite its own copy.
+async function cachedDemo(bin, timeoutMs) {
+	const st = await stat(BIN);
+	const dir = path.join(ROOT, 'build', 'test-cache');
+	await mkdir(dir, { recursive: true });
+	const file = path.join(dir, `demo-${st.size}-${Math.floor(st.mtimeMs)}.db`);
+	try {
+		await access(file);
+		return file;
+	} catch { /* not built yet */ }
+	const tmp = `${file}.${process.pid}.building`;
+	await run(bin, ['demo', '--db', tmp, '--no-serve'], timeoutMs);
+	await rename(tmp, file);
+	return file;
+}
+
 // Builds the demo district into a temporary database and serves it.
 // Returns {url, port, dir, stop()}.
 // With CORDON_URL set, uses that server instead (nothing is started).
@@ -50,7 +68,7 @@ export async function startServer({ timeoutMs = 600_000 } = {}) {
 	const bin = path.join(dir, 'cordon');
 	await copyFile(BIN, bin);
 	await chmod(bin, 0o755);
-	await run(bin, ['demo', '--db', db, '--no-serve'], timeoutMs);
+	await copyFile(await cachedDemo(bin, timeoutMs), db);
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
 	const proc = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });

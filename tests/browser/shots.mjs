@@ -172,7 +172,7 @@ async function fieldPages(browser, base, size, viewport, setup) {
 	await shoot(page, 'checkpoint-vehicle', size);
 	await page.locator('#cp-plate').fill('宁A7Q' + String(Date.now() % 1000).padStart(3, '0'));
 	await page.locator('input[name=origin]').fill('武汉');
-	await page.locator('.suggest-list li').first().click().catch(() => {});
+	await page.locator('.field:has(input[name=origin]) .suggest-list li').first().click().catch(() => {});
 	await page.locator('input[name="occupants[0].name"]').fill('截图驾驶员');
 	await page.locator('input[name="occupants[0].ident"]').fill('110101198001010010');
 	await page.locator('input[name="occupants[0].temperature"]').fill('36.5');

@@ -411,7 +411,9 @@ function screenForm(ctx, kind) {
 		if (el.dataset.temp != null) normTempInput(el);
 		const list = navList();
 		const i = list.indexOf(el);
-		const next = list[i + 1];
+		// From a control outside the Enter order (the direction, a checkbox):
+		// the next one after it.
+		const next = i >= 0 ? list[i + 1] : list.find((x) => el.compareDocumentPosition(x) & Node.DOCUMENT_POSITION_FOLLOWING);
 		if (next) {
 			next.focus();
 			if (next.select && next.tagName === 'INPUT') next.select();
@@ -787,7 +789,8 @@ function screenForm(ctx, kind) {
 	build();
 	drawRecent();
 	body.replaceChildren(h('div.cp-layout',
-		h('div.cp-main', status, f, h('p.hint.kbd-hint', t('cp.keys_hint'))),
+		status,
+		h('div.cp-main', f, h('p.hint.kbd-hint', t(kind === 'train' ? 'cp.keys_hint_train' : 'cp.keys_hint'))),
 		h('aside.cp-side',
 			result,
 			h('section.card.cp-recent-card', h('h2', t('cp.recent')), recentBox),
