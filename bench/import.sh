@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 ROWS=${1:-620623}
 OUT=build/bench
 mkdir -p "$OUT"
-make -s build/cordon
+[ -n "${BENCH_NO_MAKE:-}" ] || make -s build/cordon
 cc -O2 -o "$OUT/import_raw" bench/import_raw.c $(pkg-config --cflags --libs sqlite3)
 
 # The demo district (units, compounds, its own population): built once,
@@ -48,19 +48,19 @@ CACHE_KIB=$(sed -n 's/^#define IMPORT_CACHE_KIB "\([0-9]*\)".*/\1/p' src/feature
 
 echo "bench/import: $ROWS persons ($(du -h "$csv" | cut -f1) CSV), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)" >&2
 fresh "$OUT/import-raw.db"
-run import-raw "$OUT/import_raw" "$OUT/import-raw.db" "$csv" "$CACHE_KIB"
+run import-raw1 "$OUT/import_raw" "$OUT/import-raw.db" "$csv" "$CACHE_KIB"
 raw_w1=$W raw_c1=$C
 fresh "$OUT/import-cordon.db"
 run import-cordon build/cordon import persons "$csv" --source bench --db "$OUT/import-cordon.db"
 imp_w=$W imp_c=$C
 fresh "$OUT/import-raw.db"
-run import-raw "$OUT/import_raw" "$OUT/import-raw.db" "$csv" "$CACHE_KIB"
+run import-raw2 "$OUT/import_raw" "$OUT/import-raw.db" "$csv" "$CACHE_KIB"
 raw_w2=$W raw_c2=$C
 
 counts=$(tail -1 "$OUT/import-cordon.log")
-printf '%-46s %8s s wall %8s s cpu   (%s)\n' "raw insert, run 1" "$raw_w1" "$raw_c1" "$(cat "$OUT/import-raw.log")" >&2
+printf '%-46s %8s s wall %8s s cpu   (%s)\n' "raw insert, run 1" "$raw_w1" "$raw_c1" "$(cat "$OUT/import-raw1.log")" >&2
 printf '%-46s %8s s wall %8s s cpu   (%s)\n' "cordon import persons" "$imp_w" "$imp_c" "$counts" >&2
-printf '%-46s %8s s wall %8s s cpu\n' "raw insert, run 2" "$raw_w2" "$raw_c2" >&2
+printf '%-46s %8s s wall %8s s cpu   (%s)\n' "raw insert, run 2" "$raw_w2" "$raw_c2" "$(cat "$OUT/import-raw2.log")" >&2
 db=$(sqlite3 "$OUT/import-cordon.db" "SELECT (SELECT COUNT(*) FROM persons) || ' persons, ' || (SELECT COUNT(*) FROM households) || ' households, ' || (SELECT COUNT(*) FROM arrivals) || ' arrivals, ' || (SELECT COUNT(*) FROM person_facts) || ' facts'")
 echo "stored by the import: $db" >&2
 awk -v rw1="$raw_w1" -v rw2="$raw_w2" -v rc1="$raw_c1" -v rc2="$raw_c2" -v iw="$imp_w" -v ic="$imp_c" -v n="$ROWS" 'BEGIN {

@@ -28,6 +28,10 @@ tmp=$(mktemp -d "$PWD/build/bench/scans.XXXXXX")
 pgdir=/tmp/cordon-scans-pg-$$
 cleanup() {
   kill $(jobs -p) 2>/dev/null || true
+  # a server that does not stop within 10 s is killed, so PostgreSQL is
+  # always stopped below
+  for _ in $(seq 100); do [ -z "$(jobs -pr)" ] && break; sleep 0.1; done
+  kill -9 $(jobs -pr) 2>/dev/null || true
   wait 2>/dev/null || true
   [ -z "${PG:-}" ] || scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true
   rm -rf "$tmp"

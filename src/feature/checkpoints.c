@@ -1769,7 +1769,7 @@ static int screen_run(struct req *r, struct screen *j, const char *kind, const c
 	j->route = r->route->pattern;
 	j->path = r->path;
 	j->ip = r->ip;
-	rc = batch_run(req_batcher(r), screen_job, j);
+	rc = req_batch(r, screen_job, j);
 	if (rc) {
 		free(j->answer);
 		if (j->ei.message[0] || j->ei.field[0])

@@ -729,12 +729,6 @@ static int scan(struct req *r)
 	rc = scan_reads(r, c, &x);
 	if (rtx)
 		db_rollback(c);
-	/* Give the connection back before waiting for the writer: on
-	 * PostgreSQL it is one of the pool's, and request threads holding
-	 * every pooled connection while they wait for a batch that needs one
-	 * would never be answered. */
-	db_release(r->db, r->reader);
-	r->reader = NULL;
 	if (rc || x.replied)
 		return rc;
 
@@ -780,7 +774,7 @@ static int scan(struct req *r)
 		}
 		job.stored = stored;
 	}
-	rc = batch_run(req_batcher(r), scan_store, &job);
+	rc = req_batch(r, scan_store, &job);
 	if (!rc && job.existing) {
 		json_decref(ans);
 		rc = answer_stored(r, x.gate_id, job.existing_id, job.existing_answer,

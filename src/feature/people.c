@@ -483,35 +483,6 @@ static int members(struct dbc *c, struct people_tally *t, int64_t household, int
 	return 0;
 }
 
-/* The facts of a new person — name, and phone and household when given —
- * in one statement (this runs once per row of an imported list). */
-static int new_facts(struct dbc *c, int64_t person, const struct person_in *in,
-		     const char *phone, int64_t now)
-{
-#define FACTS_SQL "INSERT INTO person_facts(person_id, field, value, source, source_id, at) VALUES"
-#define FACT_ROW(f, v) " ($1, '" f "', $" v ", $2, $3, $4)"
-	const char *src = in->source ? in->source : "manual";
-	char h[24];
-	snprintf(h, sizeof h, "%lld", (long long)in->household_id);
-	int64_t n;
-	if (phone && in->household_id)
-		n = db_run(c, FACTS_SQL FACT_ROW("name", "5") "," FACT_ROW("phone", "6") ","
-				      FACT_ROW("household_id", "7"),
-			   "itIi" "ttt", person, src, in->source_id, now, in->name, phone, h);
-	else if (phone)
-		n = db_run(c, FACTS_SQL FACT_ROW("name", "5") "," FACT_ROW("phone", "6"),
-			   "itIi" "tt", person, src, in->source_id, now, in->name, phone);
-	else if (in->household_id)
-		n = db_run(c, FACTS_SQL FACT_ROW("name", "5") "," FACT_ROW("household_id", "6"),
-			   "itIi" "tt", person, src, in->source_id, now, in->name, h);
-	else
-		n = db_run(c, FACTS_SQL FACT_ROW("name", "5"), "itIi" "t", person, src,
-			   in->source_id, now, in->name);
-#undef FACT_ROW
-#undef FACTS_SQL
-	return n < 0 ? (int)n : 0;
-}
-
 int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_t *id,
 		  int *created, struct err_info *ei)
 {
@@ -553,7 +524,17 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 			    (rc = count_unit(c, in->tally, in->unit_id, 0, 1)))
 				return rc;
 			/* The facts a source gave, for "where did we learn this". */
-			return new_facts(c, *id, in, phone, now);
+			if ((rc = fact(c, *id, "name", in->name, in, now)))
+				return rc;
+			if (phone && (rc = fact(c, *id, "phone", phone, in, now)))
+				return rc;
+			if (in->household_id) {
+				char h[24];
+				snprintf(h, sizeof h, "%lld", (long long)in->household_id);
+				if ((rc = fact(c, *id, "household_id", h, in, now)))
+					return rc;
+			}
+			return 0;
 		}
 		/* The document exists: update it below. */
 	}

@@ -111,6 +111,12 @@ struct dbc *req_reader(struct req *r);
  * in a shared transaction and returns once it is durable. Such a route
  * must not also write through req_db. */
 struct batcher *req_batcher(struct req *r);
+/* Runs fn(arg) through the group-commit writer for this request, first
+ * giving back the request's read connection: on PostgreSQL it is one of the
+ * pool's, and requests holding every pooled connection while they wait for
+ * a batch that needs one would never be answered. Returns fn's result or the
+ * commit's error. */
+int req_batch(struct req *r, int (*fn)(struct dbc *c, void *arg), void *arg);
 
 /* Path parameter {name} as text (never NULL for a matched name). */
 const char *req_param(struct req *r, const char *name);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../db/batch.h"
 #include "http.h"
 #include "server_internal.h"
 
@@ -32,6 +33,17 @@ struct dbc *req_db(struct req *r)
 struct batcher *req_batcher(struct req *r)
 {
 	return r->srv->cfg.batch;
+}
+
+int req_batch(struct req *r, int (*fn)(struct dbc *c, void *arg), void *arg)
+{
+	if (r->writer)
+		return err_set(&r->err, ERR_INTERNAL, "", "a batched write inside a transaction");
+	if (r->reader) {
+		db_release(r->db, r->reader);
+		r->reader = NULL;
+	}
+	return batch_run(r->srv->cfg.batch, fn, arg);
 }
 
 const char *req_param(struct req *r, const char *name)
