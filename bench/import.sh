@@ -20,8 +20,15 @@ cc -O2 -o "$OUT/import_raw" bench/import_raw.c $(pkg-config --cflags --libs sqli
 # The demo district (units, compounds, its own population): built once,
 # rebuilt by `cordon demo` itself when this binary's demo differs.
 demo="$OUT/import-demo.db"
-build/cordon demo --db "$demo" --no-serve >/dev/null
-sqlite3 "$demo" "SELECT code FROM units WHERE kind = 'compound' ORDER BY id" >"$OUT/import-compounds.txt"
+build/cordon demo --db "$demo" --no-serve >/dev/null 2>"$OUT/import-demo.err" || {
+  cat "$OUT/import-demo.err" >&2
+  exit 1
+}
+# The list names the demo's compounds by code; made anew when they change.
+sqlite3 "$demo" "SELECT code FROM units WHERE kind = 'compound' ORDER BY id" >"$OUT/import-compounds.new"
+cmp -s "$OUT/import-compounds.new" "$OUT/import-compounds.txt" ||
+  mv "$OUT/import-compounds.new" "$OUT/import-compounds.txt"
+rm -f "$OUT/import-compounds.new"
 csv="$OUT/import-persons-$ROWS.csv"
 if [ ! -f "$csv" ] || [ bench/import_gen.mjs -nt "$csv" ] || [ "$OUT/import-compounds.txt" -nt "$csv" ]; then
   node bench/import_gen.mjs "$csv" "$OUT/import-compounds.txt" "$ROWS"

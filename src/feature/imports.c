@@ -38,7 +38,7 @@ ROUTE_TABLE(imports_routes, routes);
 
 #define PROGRESS_EVERY 50000
 #define HEADER_SEARCH_ROWS 10 /* title rows above the header are skipped */
-#define IMPORT_CACHE_KIB "1048576" /* SQLite page cache during an import: 1 GiB */
+#define IMPORT_CACHE_KIB "262144" /* SQLite page cache during an import: 256 MiB */
 
 /* ---------- pure: header ---------- */
 
@@ -596,7 +596,10 @@ static int grade_of(struct imp *x, const char *code, const char *name, const cha
 	return 0;
 }
 
-/* The household at address in compound unit, created when new: 0 with *id. */
+/* The household at address in compound unit, created when new: 0 with *id.
+ * A new one is made occupied at once: the person it is made for is stored
+ * next (precheck_person has ruled out a refusal), and one member makes a
+ * household occupied (household_members). */
 static int household_of(struct imp *x, int64_t unit, const char *address, int64_t *id)
 {
 	char key[600];
@@ -609,7 +612,7 @@ static int household_of(struct imp *x, int64_t unit, const char *address, int64_
 	int64_t hh = 0;
 	int rc = PEOPLE_INSERT_ID(x->c, &hh,
 				  "INSERT INTO households(unit_id, address, status, members,"
-				  " created_at, updated_at) VALUES ($1, $2, 'unknown', 0, $3, $3)"
+				  " created_at, updated_at) VALUES ($1, $2, 'occupied', 0, $3, $3)"
 				  " ON CONFLICT (unit_id, address) DO NOTHING",
 				  "iti", unit, address, x->now);
 	if (rc < 0)

@@ -446,11 +446,17 @@ int people_tally_flush(struct dbc *c, struct people_tally *t)
 		struct tally_ent *e = &t->households.e[i];
 		if (!e->key)
 			continue;
+		/* Most keep their status (occupied already): leaving status out
+		 * of the SET spares SQLite its CHECK on it. */
 		int64_t n = db_run(c,
-				   "UPDATE households SET members = members + $2,"
-				   " status = CASE WHEN $3 = 1 OR ($4 = 1 AND members > 1)"
-				   " THEN 'occupied' ELSE status END WHERE id = $1",
+				   "UPDATE households SET members = members + $2 WHERE id = $1"
+				   " AND (status = 'occupied' OR NOT ($3 = 1 OR ($4 = 1 AND members > 1)))",
 				   "iiii", e->key, e->a, (int64_t)e->inc, (int64_t)e->dec);
+		if (n == 0)
+			n = db_run(c,
+				   "UPDATE households SET members = members + $2, status = 'occupied'"
+				   " WHERE id = $1",
+				   "ii", e->key, e->a);
 		rc = n < 0 ? (int)n : 0;
 	}
 	free(t->units.e);

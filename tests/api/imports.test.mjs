@@ -195,6 +195,20 @@ test('an officer: compounds by name and code in scope, one outside scope rejecte
   assert.equal(await one(`SELECT unit_id FROM import_batches WHERE id = ${r2.body.batch_id}`), String(U.A.id));
 });
 
+test('a compound name two compounds share is refused with a request for the code', async () => {
+  const A2 = await mkUnit(admin, U.A.id, 'community', 'IM-A2', '导入甲二社区');
+  const x = await mkUnit(admin, U.A1.id, 'compound', 'IM-DUP1', '重名苑');
+  await mkUnit(admin, A2.id, 'compound', 'IM-DUP2', '重名苑');
+  const a = rid('640106', '19891010', 311);
+  const b = rid('640106', '19891011', 312);
+  const r = await importCsv(officer, `姓名,身份证号,小区\n甲,${a},重名苑\n乙,${b},IM-DUP1\n`);
+  expectStatus(r, 200, 'import');
+  assert.deepEqual([r.body.created, r.body.rejected], [1, 1], show(r));
+  assert.equal(r.body.rejects[0].line, 2);
+  assert.match(r.body.rejects[0].reason, /several compounds are named "重名苑"; give its code/);
+  assert.equal(await one(`SELECT unit_id FROM persons WHERE doc_number = '${b}'`), String(x.id));
+});
+
 test('a person registered outside the importer\'s scope is rejected, not changed', async () => {
   const e = rid('640106', '19770707', 401);
   expectStatus(await importCsv(admin, `姓名,身份证号,小区\n外,${e},冬藏苑\n`), 200, 'admin places the person in B');

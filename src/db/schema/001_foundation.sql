@@ -1,12 +1,14 @@
 -- Foundation: the unit hierarchy, users, sessions, device tokens, audit log,
 -- settings, idempotency records and the command structure (DOMAIN.md §1).
 -- Portable SQL: @ID@ becomes the backend's auto-increment primary key;
--- times are BIGINT Unix seconds; booleans are INTEGER 0/1.
+-- times are BIGINT Unix seconds; booleans are INTEGER 0/1. Value lists are
+-- checked as `x = 'a' OR x = 'b'`, not `x IN (...)`: SQLite 3.40 builds a
+-- temporary index for an IN list of three or more values on every insert.
 
 CREATE TABLE units (
   id @ID@,
   parent_id BIGINT REFERENCES units(id),
-  kind TEXT NOT NULL CHECK (kind IN ('district','town','subdistrict','village','community','compound','building')),
+  kind TEXT NOT NULL CHECK (kind = 'district' OR kind = 'town' OR kind = 'subdistrict' OR kind = 'village' OR kind = 'community' OR kind = 'compound' OR kind = 'building'),
   code TEXT NOT NULL UNIQUE,
   name TEXT NOT NULL,
   -- property management company; NULL for compounds without one (无物业小区)

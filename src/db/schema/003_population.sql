@@ -8,7 +8,7 @@
 CREATE TABLE divisions (
   code TEXT PRIMARY KEY,          -- 6 digits: 640000 province, 640100 prefecture, 640106 county
   name TEXT NOT NULL,
-  level INTEGER NOT NULL CHECK (level IN (1, 2, 3)),
+  level INTEGER NOT NULL CHECK (level = 1 OR level = 2 OR level = 3),
   parent_code TEXT
 );
 
@@ -18,7 +18,7 @@ CREATE TABLE risk_areas (
   unit_id BIGINT NOT NULL REFERENCES units(id),  -- the command that keeps the list
   code TEXT NOT NULL,                             -- a division code at any level
   name TEXT NOT NULL,
-  grade TEXT NOT NULL CHECK (grade IN ('severe','heavy','other_province','local','high','medium','low')),
+  grade TEXT NOT NULL CHECK (grade = 'severe' OR grade = 'heavy' OR grade = 'other_province' OR grade = 'local' OR grade = 'high' OR grade = 'medium' OR grade = 'low'),
   valid_from TEXT NOT NULL,                       -- YYYY-MM-DD
   valid_to TEXT,                                  -- inclusive; NULL while it applies
   note TEXT,
@@ -31,7 +31,7 @@ CREATE TABLE households (
   id @ID@,
   unit_id BIGINT NOT NULL REFERENCES units(id),   -- the compound (or building)
   address TEXT NOT NULL,                          -- building / entrance / room, as written
-  status TEXT NOT NULL DEFAULT 'unknown' CHECK (status IN ('occupied','empty','unknown')),
+  status TEXT NOT NULL DEFAULT 'unknown' CHECK (status = 'occupied' OR status = 'empty' OR status = 'unknown'),
   members INTEGER NOT NULL DEFAULT 0,             -- persons registered in it (kept by writes)
   empty_confirmed INTEGER NOT NULL DEFAULT 0,     -- a re-check confirmed nobody lives here
   created_at BIGINT NOT NULL,
@@ -60,11 +60,11 @@ CREATE TABLE persons (
                                                   -- importer's scope unit while not located
   household_id BIGINT REFERENCES households(id),
   located INTEGER NOT NULL DEFAULT 1,
-  doc_type TEXT NOT NULL CHECK (doc_type IN ('resident_id','passport','hk_macao_permit','taiwan_permit','other')),
+  doc_type TEXT NOT NULL CHECK (doc_type = 'resident_id' OR doc_type = 'passport' OR doc_type = 'hk_macao_permit' OR doc_type = 'taiwan_permit' OR doc_type = 'other'),
   doc_number TEXT NOT NULL,
   doc_last4 TEXT NOT NULL,                        -- search by the last four characters
   name TEXT NOT NULL,
-  sex TEXT CHECK (sex IN ('M','F')),
+  sex TEXT CHECK (sex = 'M' OR sex = 'F'),
   birth_date TEXT,
   phone TEXT,
   source TEXT NOT NULL,                           -- manual, import, visit, checkpoint
@@ -99,9 +99,9 @@ CREATE TABLE arrivals (
   origin_code TEXT NOT NULL,
   origin_name TEXT,
   arrival_date TEXT NOT NULL,
-  mode TEXT NOT NULL CHECK (mode IN ('car','train','plane','other')),
+  mode TEXT NOT NULL CHECK (mode = 'car' OR mode = 'train' OR mode = 'plane' OR mode = 'other'),
   grade TEXT NOT NULL,                            -- from the most specific risk area on that day
-  handling TEXT NOT NULL CHECK (handling IN ('centralized','home','monitor')),
+  handling TEXT NOT NULL CHECK (handling = 'centralized' OR handling = 'home' OR handling = 'monitor'),
   risk_area_id BIGINT REFERENCES risk_areas(id),
   source TEXT NOT NULL,
   source_id BIGINT,
@@ -149,8 +149,8 @@ CREATE TABLE visits (
   unit_id BIGINT NOT NULL REFERENCES units(id),   -- the household's compound
   team_id BIGINT REFERENCES screening_teams(id),
   at BIGINT NOT NULL,
-  method TEXT NOT NULL CHECK (method IN ('door','phone','app')),
-  result TEXT NOT NULL CHECK (result IN ('visited','empty','refused','moved')),
+  method TEXT NOT NULL CHECK (method = 'door' OR method = 'phone' OR method = 'app'),
+  result TEXT NOT NULL CHECK (result = 'visited' OR result = 'empty' OR result = 'refused' OR result = 'moved'),
   persons_found INTEGER NOT NULL DEFAULT 0,
   note TEXT,
   client_id TEXT UNIQUE,

@@ -8,7 +8,7 @@ CREATE TABLE checkpoints (
   unit_id BIGINT NOT NULL REFERENCES units(id),   -- the unit it reports to
   code TEXT NOT NULL UNIQUE,
   name TEXT NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('road','rail')),
+  kind TEXT NOT NULL CHECK (kind = 'road' OR kind = 'rail'),
   location TEXT,
   created_at BIGINT NOT NULL
 );
@@ -30,7 +30,7 @@ CREATE TABLE duty (
   checkpoint_id BIGINT NOT NULL REFERENCES checkpoints(id),
   shift_id BIGINT REFERENCES shifts(id),
   person_name TEXT NOT NULL,
-  agency TEXT NOT NULL CHECK (agency IN ('law_enforcement','police','health','other')),
+  agency TEXT NOT NULL CHECK (agency = 'law_enforcement' OR agency = 'police' OR agency = 'health' OR agency = 'other'),
   user_id BIGINT REFERENCES users(id),
   signed_in_at BIGINT NOT NULL,
   signed_out_at BIGINT,
@@ -126,7 +126,7 @@ CREATE TABLE vehicle_checks (
   day TEXT NOT NULL,
   plate TEXT NOT NULL,
   plate_province TEXT NOT NULL,
-  direction TEXT NOT NULL CHECK (direction IN ('in','out')),
+  direction TEXT NOT NULL CHECK (direction = 'in' OR direction = 'out'),
   origin_code TEXT,
   destination TEXT,
   destination_unit_id BIGINT,
@@ -165,7 +165,7 @@ CREATE TABLE occupant_checks (
   phone TEXT,
   person_id BIGINT,
   temperature INTEGER,
-  disposition TEXT NOT NULL CHECK (disposition IN ('pass','referral','registered')),
+  disposition TEXT NOT NULL CHECK (disposition = 'pass' OR disposition = 'referral' OR disposition = 'registered'),
   origin_code TEXT,
   destination_unit_id BIGINT,
   arrival_id BIGINT
@@ -179,12 +179,12 @@ CREATE TABLE gate_scans (
   unit_id BIGINT NOT NULL,
   at BIGINT NOT NULL,
   day TEXT NOT NULL,
-  direction TEXT NOT NULL CHECK (direction IN ('in','out')),
+  direction TEXT NOT NULL CHECK (direction = 'in' OR direction = 'out'),
   person_id BIGINT,
   pass_id BIGINT,
   kind TEXT NOT NULL,             -- resident, courier, delivery, visitor
   temperature INTEGER,
-  decision TEXT NOT NULL CHECK (decision IN ('allow','deny')),
+  decision TEXT NOT NULL CHECK (decision = 'allow' OR decision = 'deny'),
   reason TEXT NOT NULL,
   reason_code TEXT,               -- forged, expired, revoked, not_resident, courier, red, fever, ok ...
   colour TEXT,
