@@ -145,6 +145,8 @@ bench: build/cordon
 	bench/http.sh
 	bench/backends.sh
 	bench/latency.sh
+	bench/import.sh
+	bench/scans.sh
 
 clean:
 	rm -rf build
