@@ -17,7 +17,7 @@
 #include "../base/log.h"
 
 /* The partitioned logs and their time columns (BIGINT Unix seconds), each
- * beside its migration's PARTITION BY RANGE (002, 004 .pg.sql). */
+ * beside its migration's PARTITION BY RANGE (002, 005 .pg.sql). */
 static const struct {
 	const char *table;
 	const char *column;
