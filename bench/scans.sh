@@ -9,13 +9,16 @@
 # tokens and new client ids). Prints rates, p50/p99 and the ratios.
 # With PG=1, also one cordon server against two on one durable PostgreSQL.
 # Usage: bench/scans.sh [SECONDS]  (default 10)
-#   env: SCAN_RESIDENTS (2000), CORDON_THREADS (server threads, 64: a thread
-#   waits while its scan's batch commits, so the pool must cover the
-#   connections for their scans to share commits), PG=1, NO_BUILD=1
+#   env: SCAN_RESIDENTS (2000), CORDON_THREADS (cordon's server threads,
+#   default 4: a scan parks its connection, not its thread, while its batch
+#   commits), BASE_THREADS (the baseline's, 64: each of its requests holds
+#   a thread through its own commit, so its pool covers the connections),
+#   PG=1 (PG_THREADS, 32), NO_BUILD=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${1:-10}
-THREADS=${CORDON_THREADS:-64}
+THREADS=${CORDON_THREADS:-4}
+BASE_THREADS=${BASE_THREADS:-64}
 N=${SCAN_RESIDENTS:-2000}
 [ -n "${NO_BUILD:-}" ] || make -s build/cordon
 command -v wrk >/dev/null || { echo "wrk missing: run scripts/deps.sh" >&2; exit 1; }
@@ -67,7 +70,7 @@ scan() { # label port device tag [threads conns] -> "rps p50 p99 requests"
   echo "$rps $p50 $p99 $reqs"
 }
 baseline() { # label sync
-  build/bench/scan_baseline 18961 "$tmp/base-$2.db" "$2" "$THREADS" 2>"$tmp/base.log" &
+  build/bench/scan_baseline 18961 "$tmp/base-$2.db" "$2" "$BASE_THREADS" 2>"$tmp/base.log" &
   local pid=$!
   wait_listen "$tmp/base.log"
   scan "$1" 18961 "" "base" 
@@ -81,7 +84,7 @@ node bench/scans_setup.mjs http://127.0.0.1:18962 "$PW" "$N" "$tmp"
 SCAN_PATH=$(cat "$tmp/path.txt")
 DEV=$(cat "$tmp/device.txt")
 
-echo "bench/scans: wrk -t2 -c64 -d${DUR}s, $N residents' passes, $THREADS server threads, $(nproc) cores, $(df -T "$tmp" | awk 'NR==2 {print $2}') disk" >&2
+echo "bench/scans: wrk -t2 -c64 -d${DUR}s, $N residents' passes, $THREADS cordon threads ($BASE_THREADS baseline), $(nproc) cores, $(df -T "$tmp" | awk 'NR==2 {print $2}') disk" >&2
 read -r full p50f p99f _ < <(baseline "baseline: bare MHD + SQLite insert, synchronous=FULL" FULL)
 read -r norm p50n p99n _ < <(baseline "baseline: bare MHD + SQLite insert, synchronous=NORMAL" NORMAL)
 n0=$(sqlite3 "$tmp/c.db" "SELECT COUNT(*) FROM gate_scans")
@@ -102,6 +105,8 @@ awk -v c="$cord" -v f="$full" -v n="$norm" -v p="$p99c" 'BEGIN {
 
 [ -n "${PG:-}" ] || exit 0
 # ---- PostgreSQL (durable: fsync and synchronous_commit on): one server, then two.
+# A scan's reads are round trips to PostgreSQL that hold their thread: more threads.
+THREADS=${PG_THREADS:-32}
 base=$(PG_DURABLE=1 scripts/pg.sh start "$pgdir")
 psql "$base" -qc "CREATE DATABASE scans" >/dev/null
 PGURL="postgresql:///scans?host=$pgdir&user=postgres"

@@ -14,6 +14,8 @@ struct job {
 	int rc;
 	int done;
 	pthread_cond_t cv; /* its caller waits here: only a finished batch's callers wake */
+	batch_done_fn notify; /* a submitted job (malloc'd): called instead of cv */
+	void *ctx;
 	struct job *next;
 };
 
@@ -96,12 +98,22 @@ static void *writer(void *p)
 			b->st.max_batch = n;
 		/* Wake only this batch's callers (a broadcast would wake every
 		 * waiter, most of them for the next batch, on every commit).
-		 * A job lives on its caller's stack: not touched after this. */
+		 * A waited-for job lives on its caller's stack: not touched
+		 * after this. Submitted jobs are told outside the lock. */
+		int async = 0;
 		for (int i = 0; i < n; i++) {
+			if (jobs[i]->notify) {
+				jobs[async++] = jobs[i];
+				continue;
+			}
 			jobs[i]->done = 1;
 			pthread_cond_signal(&jobs[i]->cv);
 		}
 		pthread_mutex_unlock(&b->mu);
+		for (int i = 0; i < async; i++) {
+			jobs[i]->notify(jobs[i]->ctx, jobs[i]->rc);
+			free(jobs[i]);
+		}
 	}
 	free(jobs);
 	return NULL;
@@ -147,6 +159,32 @@ int batch_run(struct batcher *b, batch_fn fn, void *arg)
 	pthread_mutex_unlock(&b->mu);
 	pthread_cond_destroy(&j.cv);
 	return j.rc;
+}
+
+int batch_submit(struct batcher *b, batch_fn fn, void *arg, batch_done_fn done, void *ctx)
+{
+	struct job *j = calloc(1, sizeof *j);
+	if (!j)
+		return ERR_NOMEM;
+	j->fn = fn;
+	j->arg = arg;
+	j->notify = done;
+	j->ctx = ctx;
+	pthread_mutex_lock(&b->mu);
+	if (b->stopping) {
+		pthread_mutex_unlock(&b->mu);
+		free(j);
+		return ERR_BUSY;
+	}
+	if (b->tail)
+		b->tail->next = j;
+	else
+		b->head = j;
+	b->tail = j;
+	b->st.queued++;
+	pthread_cond_signal(&b->work);
+	pthread_mutex_unlock(&b->mu);
+	return 0;
 }
 
 void batch_stats(struct batcher *b, struct batch_stats *out)

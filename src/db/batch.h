@@ -32,6 +32,16 @@ struct batcher *batch_start(struct db *db, int max_batch);
  * batch fails, each of its jobs is re-run alone so one bad job cannot sink
  * the others. */
 int batch_run(struct batcher *b, batch_fn fn, void *arg);
+/* Called on the writer thread when a submitted job's batch has committed
+ * (rc = the job's result) or failed (rc = the error). It must be quick and
+ * must not call into the batcher. */
+typedef void (*batch_done_fn)(void *ctx, int rc);
+/* Queues fn(arg) for the next batch and returns at once: 0, ERR_NOMEM, or
+ * ERR_BUSY when the writer is stopping (then done is not called). done(ctx,
+ * rc) follows exactly once otherwise; arg must live until then. For a
+ * server that parks a request instead of a thread while its write is made
+ * durable. */
+int batch_submit(struct batcher *b, batch_fn fn, void *arg, batch_done_fn done, void *ctx);
 void batch_stats(struct batcher *b, struct batch_stats *out);
 /* Finishes the queued jobs, stops the thread and frees b. */
 void batch_stop(struct batcher *b);

@@ -1730,6 +1730,31 @@ static int replay_answer(struct req *r, const struct screen *j, const char *stor
 	return resp_json(r, 201, a);
 }
 
+/* A screening's batch is durable (rc 0) or failed: the answer. Frees what
+ * the job holds in every case. */
+static int screen_stored(struct req *r, void *arg, int rc)
+{
+	struct screen *j = arg;
+	char *answer = j->answer;
+	j->answer = NULL;
+	if (rc) {
+		free(answer);
+		if (j->ei.message[0] || j->ei.field[0])
+			r->err = j->ei;
+		return rc;
+	}
+	if (j->replay) {
+		rc = replay_answer(r, j, j->stored_kind, answer);
+		free(answer);
+		return rc;
+	}
+	json_t *a = json_loads(answer, 0, NULL);
+	free(answer);
+	if (!a)
+		return ERR_NOMEM;
+	return resp_json(r, 201, a);
+}
+
 /* The part of both screenings after their own fields: the checkpoint and
  * scope, the replay of a retry, the reads, then the batch job. */
 static int screen_run(struct req *r, struct screen *j, const char *kind, const char *what)
@@ -1769,23 +1794,8 @@ static int screen_run(struct req *r, struct screen *j, const char *kind, const c
 	j->route = r->route->pattern;
 	j->path = r->path;
 	j->ip = r->ip;
-	rc = req_batch(r, screen_job, j);
-	if (rc) {
-		free(j->answer);
-		if (j->ei.message[0] || j->ei.field[0])
-			r->err = j->ei;
-		return rc;
-	}
-	if (j->replay) {
-		rc = replay_answer(r, j, j->stored_kind, j->answer);
-		free(j->answer);
-		return rc;
-	}
-	json_t *a = json_loads(j->answer, 0, NULL);
-	free(j->answer);
-	if (!a)
-		return ERR_NOMEM;
-	return resp_json(r, 201, a);
+	/* The thread serves other connections while the batch commits. */
+	return req_batch_then(r, screen_job, j, screen_stored);
 }
 
 static struct screen *screen_new(struct req *r)

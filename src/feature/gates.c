@@ -658,6 +658,33 @@ static int scan_reads(struct req *r, struct dbc *c, struct scan_ctx *x)
 	return 0;
 }
 
+/* A scan waiting for its batch: the job and the answer to send. */
+struct scan_wait {
+	struct scan_job job; /* first: req_batch_then hands back &job */
+	json_t *ans;
+};
+
+/* The scan's batch is durable (rc 0) or failed: the answer. Frees what the
+ * job holds in every case. */
+static int scan_stored(struct req *r, void *arg, int rc)
+{
+	struct scan_wait *w = arg;
+	struct scan_job *job = &w->job;
+	if (!rc && job->existing) {
+		rc = answer_stored(r, job->gate_id, job->existing_id, job->existing_answer,
+				   job->existing == 1);
+	} else if (!rc) {
+		json_object_set_new(w->ans, "scan_id", json_integer(job->scan_id));
+		rc = resp_json(r, 200, w->ans);
+		w->ans = NULL;
+	}
+	json_decref(w->ans);
+	w->ans = NULL;
+	free(job->existing_answer);
+	job->existing_answer = NULL;
+	return rc;
+}
+
 static int scan(struct req *r)
 {
 	r->no_audit = 1; /* the scan log is its own audit trail */
@@ -752,7 +779,16 @@ static int scan(struct req *r)
 				x.has_temp ? json_real((double)x.temp / 10.0) : json_null());
 	if (!ans)
 		return err_set(&r->err, ERR_NOMEM, "", "out of memory");
-	struct scan_job job = {
+	/* The write and what answers it live in the request: the thread goes
+	 * on to other connections while the batch commits (req_batch_then). */
+	struct scan_wait *w = arena_alloc(&r->arena, sizeof *w);
+	if (!w) {
+		json_decref(ans);
+		return err_set(&r->err, ERR_NOMEM, "", "out of memory");
+	}
+	memset(w, 0, sizeof *w);
+	w->ans = ans;
+	w->job = (struct scan_job){
 		.gate_id = x.gate_id, .unit_id = x.unit, .at = x.now, .person_id = x.person,
 		.pass_id = x.pass, .temp = x.has_temp ? x.temp : 0, .user_id = r->who.user_id,
 		.device_id = r->who.device_id, .direction = x.direction, .kind = x.kind,
@@ -761,33 +797,20 @@ static int scan(struct req *r)
 		.mark = f->ident == GATE_ID_OK && x.has_temp && x.temp < x.fever_at && !x.marked,
 		.client_id = x.client_id,
 	};
-	memcpy(job.day, x.today, sizeof job.day);
-	char *stored = NULL;
+	memcpy(w->job.day, x.today, sizeof w->job.day);
 	if (x.client_id) {
 		json_t *s = json_pack("{s:I,s:s,s:O}", "gate_id", (json_int_t)x.gate_id, "actor",
 				      actor(r), "answer", ans);
-		stored = s ? json_dumps(s, JSON_COMPACT) : NULL;
+		char *stored = s ? json_dumps(s, JSON_COMPACT) : NULL;
 		json_decref(s);
-		if (!stored) {
+		w->job.stored = stored ? arena_strdup(&r->arena, stored) : NULL;
+		free(stored);
+		if (!w->job.stored) {
 			json_decref(ans);
 			return err_set(&r->err, ERR_NOMEM, "", "out of memory");
 		}
-		job.stored = stored;
 	}
-	rc = req_batch(r, scan_store, &job);
-	if (!rc && job.existing) {
-		json_decref(ans);
-		rc = answer_stored(r, x.gate_id, job.existing_id, job.existing_answer,
-				   job.existing == 1);
-	} else if (!rc) {
-		json_object_set_new(ans, "scan_id", json_integer(job.scan_id));
-		rc = resp_json(r, 200, ans);
-	} else {
-		json_decref(ans);
-	}
-	free(job.existing_answer);
-	free(stored);
-	return rc;
+	return req_batch_then(r, scan_store, &w->job, scan_stored);
 }
 
 /* ---------- a gate's scans ---------- */

@@ -234,8 +234,80 @@ int passes_public_key(struct dbc *c, const char *kid, unsigned char pk[32])
 	return rc;
 }
 
+/* Tokens whose signature has verified, per process. A resident shows the
+ * same pass at every entry and exit, and an Ed25519 verification costs
+ * more than the rest of a scan's checks together. An entry holds the whole
+ * token, so a hit means these exact bytes verified before with the key
+ * their kid names (a kid never changes its key): it can never accept a
+ * token that would fail. Expiry and revocation are the pass record's and
+ * are checked on every scan, outside this cache. Direct-mapped by a hash
+ * of the token; a collision just replaces the older entry. */
+#define VERIFIED_SLOTS 8192
+#define VERIFIED_LOCKS 64
+
+static struct verified {
+	uint64_t hash;
+	unsigned short len;
+	char token[PASS_TOKEN_MAX];
+	struct pass_claims claims;
+} *verified;
+static pthread_mutex_t verified_lock[VERIFIED_LOCKS];
+static pthread_once_t verified_once = PTHREAD_ONCE_INIT;
+
+static void verified_init(void)
+{
+	for (int i = 0; i < VERIFIED_LOCKS; i++)
+		pthread_mutex_init(&verified_lock[i], NULL);
+	verified = calloc(VERIFIED_SLOTS, sizeof *verified); /* NULL: no cache */
+}
+
+static uint64_t token_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+static int verified_find(const char *token, size_t n, uint64_t h, struct pass_claims *claims)
+{
+	if (!verified)
+		return 0;
+	size_t slot = h % VERIFIED_SLOTS;
+	pthread_mutex_t *mu = &verified_lock[slot % VERIFIED_LOCKS];
+	pthread_mutex_lock(mu);
+	struct verified *v = &verified[slot];
+	int hit = v->len == n && v->hash == h && memcmp(v->token, token, n) == 0;
+	if (hit)
+		*claims = v->claims;
+	pthread_mutex_unlock(mu);
+	return hit;
+}
+
+static void verified_add(const char *token, size_t n, uint64_t h, const struct pass_claims *claims)
+{
+	if (!verified)
+		return;
+	size_t slot = h % VERIFIED_SLOTS;
+	pthread_mutex_t *mu = &verified_lock[slot % VERIFIED_LOCKS];
+	pthread_mutex_lock(mu);
+	struct verified *v = &verified[slot];
+	v->hash = h;
+	v->len = (unsigned short)n;
+	memcpy(v->token, token, n);
+	v->claims = *claims;
+	pthread_mutex_unlock(mu);
+}
+
 int passes_check_token(struct dbc *c, const char *token, struct pass_claims *claims)
 {
+	if (!token)
+		return 0;
+	pthread_once(&verified_once, verified_init);
+	size_t n = strlen(token);
+	uint64_t h = n < PASS_TOKEN_MAX ? token_hash(token, n) : 0;
+	if (n < PASS_TOKEN_MAX && verified_find(token, n, h, claims))
+		return 1;
 	struct err_info ei;
 	if (passes_token_parse(token, claims, &ei))
 		return 0;
@@ -243,7 +315,10 @@ int passes_check_token(struct dbc *c, const char *token, struct pass_claims *cla
 	int rc = passes_public_key(c, claims->kid, pk);
 	if (rc <= 0)
 		return rc;
-	return passes_token_verify(token, pk);
+	rc = passes_token_verify(token, pk);
+	if (rc == 1 && n < PASS_TOKEN_MAX)
+		verified_add(token, n, h, claims);
+	return rc;
 }
 
 /* Makes a signing key: kid "k" + local day + 6 random hex digits. */

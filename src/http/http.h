@@ -97,6 +97,13 @@ struct req {
 	json_t *audit_reads; /* [{type,id,detail}] written after a GET */
 	int no_audit;
 	int replayed; /* the answer is a stored first answer to this client id */
+
+	/* A request parked while its batched write is made durable
+	 * (req_batch_then): what finishes it, and the write's result. */
+	int (*then)(struct req *r, void *arg, int rc);
+	void *then_arg;
+	int then_rc;
+	int parked; /* the handler returned with the connection suspended */
 };
 
 /* Connections. req_db returns the connection a handler should use: for GET
@@ -117,6 +124,16 @@ struct batcher *req_batcher(struct req *r);
  * a batch that needs one would never be answered. Returns fn's result or the
  * commit's error. */
 int req_batch(struct req *r, int (*fn)(struct dbc *c, void *arg), void *arg);
+/* The same write without a thread waiting for it: the connection is parked
+ * and the handler returns at once (return what this returns); when the
+ * batch is durable, then(r, arg, rc) runs on a server thread with fn's
+ * result or the commit's error, and its return value is the handler's.
+ * then is also called (rc = ERR_DB) if the request ends another way, so it
+ * always frees what arg holds; arg must live in the request (its arena).
+ * A server thread thus serves other connections while writes commit, and
+ * a batch is not limited to as many scans as there are threads. */
+int req_batch_then(struct req *r, int (*fn)(struct dbc *c, void *arg), void *arg,
+		   int (*then)(struct req *r, void *arg, int rc));
 
 /* Path parameter {name} as text (never NULL for a matched name). */
 const char *req_param(struct req *r, const char *name);

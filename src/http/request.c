@@ -46,6 +46,39 @@ int req_batch(struct req *r, int (*fn)(struct dbc *c, void *arg), void *arg)
 	return batch_run(r->srv->cfg.batch, fn, arg);
 }
 
+/* On the writer thread: the parked request's write is durable (or failed).
+ * After MHD_resume_connection the request belongs to its server thread
+ * again: nothing here may touch it after that call. */
+static void batch_resumed(void *ctx, int rc)
+{
+	struct req *r = ctx;
+	r->then_rc = rc;
+	MHD_resume_connection(r->conn);
+}
+
+int req_batch_then(struct req *r, int (*fn)(struct dbc *c, void *arg), void *arg,
+		   int (*then)(struct req *r, void *arg, int rc))
+{
+	if (r->writer)
+		return then(r, arg, err_set(&r->err, ERR_INTERNAL, "", "a batched write inside a transaction"));
+	if (r->reader) {
+		db_release(r->db, r->reader);
+		r->reader = NULL;
+	}
+	if (!r->conn) /* not served by libmicrohttpd: wait here */
+		return then(r, arg, batch_run(r->srv->cfg.batch, fn, arg));
+	r->then = then;
+	r->then_arg = arg;
+	/* Suspended before the job is queued, so the writer's resume can never
+	 * come first. */
+	MHD_suspend_connection(r->conn);
+	r->parked = 1;
+	int rc = batch_submit(r->srv->cfg.batch, fn, arg, batch_resumed, r);
+	if (rc) /* not queued (stopping): answered on the way back, as any other */
+		batch_resumed(r, rc);
+	return 0;
+}
+
 const char *req_param(struct req *r, const char *name)
 {
 	size_t n = strlen(name);

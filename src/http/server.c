@@ -396,10 +396,11 @@ static void find_client_id(struct req *r)
 	}
 }
 
+static void api_finish(struct conn_state *cs, int rc, int replay);
+
 static void run_api(struct conn_state *cs)
 {
 	struct req *r = &cs->r;
-	int is_get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
 	int rc = 0, replay = 0;
 	r->status = 200;
 	if (r->route->flags & ROUTE_IDEMPOTENT) {
@@ -409,6 +410,29 @@ static void run_api(struct conn_state *cs)
 	}
 	if (!rc && !replay)
 		rc = r->route->fn(r);
+	if (r->parked) /* finished by api_resumed when its write is durable */
+		return;
+	api_finish(cs, rc, replay);
+}
+
+/* A parked request's write is durable: its handler's second half, then
+ * what follows every handler. */
+static void api_resumed(struct conn_state *cs)
+{
+	struct req *r = &cs->r;
+	int (*then)(struct req *, void *, int) = r->then;
+	r->parked = 0;
+	r->then = NULL;
+	api_finish(cs, then(r, r->then_arg, r->then_rc), 0);
+}
+
+/* After the handler: errors rendered, the request's transaction committed
+ * with its idempotency record and audit row, or rolled back; audited reads
+ * recorded before the data leaves. */
+static void api_finish(struct conn_state *cs, int rc, int replay)
+{
+	struct req *r = &cs->r;
+	int is_get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
 	if (rc < 0)
 		render_error(r, rc);
 
@@ -583,6 +607,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return send_error_now(cs, rc);
 		return MHD_YES;
 	}
+	if (cs->r.parked) { /* resumed: the batched write is durable */
+		api_resumed(cs);
+		return send_req(cs);
+	}
 	if (cs->answered)
 		return MHD_YES;
 	if (*upload_data_size) {
@@ -608,6 +636,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	r->body = cs->body.data;
 	r->body_len = cs->body.len;
 	run_api(cs);
+	if (r->parked)
+		return MHD_YES;
 	return send_req(cs);
 }
 
@@ -636,6 +666,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (s->cfg.log_requests)
 		log_info("%s %s %d %.1fms %s", r->method, r->path, status, ms,
 			 r->authed ? r->who.username : "-");
+	if (r->then) /* parked and never finished: let it free what it holds */
+		r->then(r, r->then_arg, ERR_DB);
 	if (r->writer) { /* a request cut off mid-way */
 		db_rollback(r->writer);
 		db_release(r->db, r->writer);
@@ -705,7 +737,8 @@ int server_run(const struct server_config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			MHD_ALLOW_SUSPEND_RESUME, 0,
 		NULL, NULL,
 		on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 4),
