@@ -113,25 +113,19 @@ struct req {
  * read connection, for reads before any write. NULL on failure. */
 struct dbc *req_db(struct req *r);
 struct dbc *req_reader(struct req *r);
-/* The server's group-commit writer (db/batch.h), for hot write paths
- * (scans, screenings): batch_run(req_batcher(r), fn, arg) stores fn's rows
- * in a shared transaction and returns once it is durable. Such a route
- * must not also write through req_db. */
-struct batcher *req_batcher(struct req *r);
-/* Runs fn(arg) through the group-commit writer for this request, first
- * giving back the request's read connection: on PostgreSQL it is one of the
- * pool's, and requests holding every pooled connection while they wait for
- * a batch that needs one would never be answered. Returns fn's result or the
- * commit's error. */
-int req_batch(struct req *r, int (*fn)(struct dbc *c, void *arg), void *arg);
-/* The same write without a thread waiting for it: the connection is parked
- * and the handler returns at once (return what this returns); when the
- * batch is durable, then(r, arg, rc) runs on a server thread with fn's
- * result or the commit's error, and its return value is the handler's.
- * then is also called (rc = ERR_DB) if the request ends another way, so it
- * always frees what arg holds; arg must live in the request (its arena).
- * A server thread thus serves other connections while writes commit, and
- * a batch is not limited to as many scans as there are threads. */
+/* Runs fn(arg) through the server's group-commit writer (db/batch.h), for
+ * hot write paths (scans, screenings) that must not also write through
+ * req_db. The request's read connection is given back first: on PostgreSQL
+ * it is one of the pool's, and requests holding every pooled connection
+ * while their batch needs one would never be answered. No thread waits:
+ * the connection is parked and the handler returns at once (return what
+ * this returns); when the batch is durable, then(r, arg, rc) runs on a
+ * server thread with fn's result or the commit's error, and its return
+ * value is the handler's. then is also called (rc = ERR_DB) if the request
+ * ends another way, so it always frees what arg holds; arg must live in
+ * the request (its arena). A server thread thus serves other connections
+ * while writes commit, and a batch is not limited to as many writes as
+ * there are threads. */
 int req_batch_then(struct req *r, int (*fn)(struct dbc *c, void *arg), void *arg,
 		   int (*then)(struct req *r, void *arg, int rc));
 

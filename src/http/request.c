@@ -30,22 +30,6 @@ struct dbc *req_db(struct req *r)
 	return r->writer;
 }
 
-struct batcher *req_batcher(struct req *r)
-{
-	return r->srv->cfg.batch;
-}
-
-int req_batch(struct req *r, int (*fn)(struct dbc *c, void *arg), void *arg)
-{
-	if (r->writer)
-		return err_set(&r->err, ERR_INTERNAL, "", "a batched write inside a transaction");
-	if (r->reader) {
-		db_release(r->db, r->reader);
-		r->reader = NULL;
-	}
-	return batch_run(r->srv->cfg.batch, fn, arg);
-}
-
 /* On the writer thread: the parked request's write is durable (or failed).
  * After MHD_resume_connection the request belongs to its server thread
  * again: nothing here may touch it after that call. */
