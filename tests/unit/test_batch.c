@@ -1,5 +1,6 @@
 /* Group commit: every job from many threads is stored once, batches carry
- * many jobs, and a failing job fails alone. */
+ * many jobs, and a failing job fails alone; submitted jobs (no thread
+ * waiting) are told their result exactly once, after their commit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -85,8 +86,66 @@ static void many_threads(void **state)
 	unlink(side);
 }
 
+/* Submitted jobs: each told once, with its own result, only once its
+ * batch has committed (its row is readable from another connection). */
+#define SUBMITTED 500
+static struct db *SDB;
+static int told[SUBMITTED], told_rc[SUBMITTED], seen_committed[SUBMITTED];
+
+static void on_done(void *ctx, int rc)
+{
+	int i = (int)(intptr_t)ctx;
+	told[i]++;
+	told_rc[i] = rc;
+	struct dbc *c = db_acquire(SDB, DB_READ);
+	int64_t n = 0;
+	if (c && db_one_int(c, &n, "SELECT COUNT(*) FROM t WHERE v = $1", "i", (int64_t)i) == 1)
+		seen_committed[i] = n == 1;
+	if (c)
+		db_release(SDB, c);
+}
+
+static void submitted(void **state)
+{
+	(void)state;
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/cordon-batch-s-%d.db", (int)getpid());
+	unlink(path);
+	struct err_info ei = {0};
+	assert_int_equal(db_open(path, 0, &SDB, &ei), 0);
+	struct dbc *c = db_acquire(SDB, DB_WRITE);
+	assert_int_equal(db_exec(c, "CREATE TABLE t (v INTEGER NOT NULL UNIQUE)"), 0);
+	db_release(SDB, c);
+	struct batcher *b = batch_start(SDB, 64);
+	assert_non_null(b);
+	static struct item items[SUBMITTED];
+	for (int i = 0; i < SUBMITTED; i++) {
+		items[i] = (struct item){i, i % 97 == 5};
+		assert_int_equal(batch_submit(b, insert, &items[i], on_done, (void *)(intptr_t)i), 0);
+	}
+	batch_stop(b); /* finishes the queue first */
+	for (int i = 0; i < SUBMITTED; i++) {
+		assert_int_equal(told[i], 1);
+		if (items[i].fail) {
+			assert_true(told_rc[i] < 0);
+			assert_int_equal(seen_committed[i], 0);
+		} else {
+			assert_int_equal(told_rc[i], 0);
+			assert_int_equal(seen_committed[i], 1);
+		}
+	}
+	db_close(SDB);
+	unlink(path);
+	char side[80];
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {cmocka_unit_test(many_threads)};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(many_threads),
+					   cmocka_unit_test(submitted)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
