@@ -34,9 +34,20 @@ struct sc {
 	struct sc *next; /* readers list */
 };
 
+/* WAL frames after which the checkpointer is woken (SQLite's default
+ * auto-checkpoint size). */
+#define CHECKPOINT_FRAMES 1000
+
 struct sdb {
 	struct db base;
 	struct sc *writer;
+	/* The checkpointer: its own connection and thread, so copying the WAL
+	 * back into the database (and its fsync) is not done inside a commit
+	 * that callers are waiting for. */
+	sqlite3 *ckpt_h;
+	pthread_t ckpt_thread;
+	pthread_cond_t ckpt_cv;
+	int ckpt_started, ckpt_wanted, ckpt_stop;
 	pthread_mutex_t wlock;
 	pthread_mutex_t mu; /* readers list and stats */
 	pthread_key_t reader_key;
@@ -115,6 +126,81 @@ static void reader_destroy(void *p)
 	conn_close(c);
 }
 
+/* After each commit of the writer (it replaces SQLite's auto-checkpoint). */
+static int wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
+{
+	(void)h;
+	(void)name;
+	struct sdb *db = arg;
+	if (frames >= CHECKPOINT_FRAMES) {
+		pthread_mutex_lock(&db->mu);
+		db->ckpt_wanted = 1;
+		pthread_cond_signal(&db->ckpt_cv);
+		pthread_mutex_unlock(&db->mu);
+	}
+	return SQLITE_OK;
+}
+
+static void *checkpointer(void *arg)
+{
+	struct sdb *db = arg;
+	pthread_mutex_lock(&db->mu);
+	for (;;) {
+		while (!db->ckpt_wanted && !db->ckpt_stop)
+			pthread_cond_wait(&db->ckpt_cv, &db->mu);
+		if (db->ckpt_stop)
+			break;
+		db->ckpt_wanted = 0;
+		pthread_mutex_unlock(&db->mu);
+		/* PASSIVE: copies what no reader still needs, never waits for
+		 * or blocks the writer; the writer restarts the WAL from its
+		 * beginning once it has all been copied. */
+		int rc = sqlite3_wal_checkpoint_v2(db->ckpt_h, NULL, SQLITE_CHECKPOINT_PASSIVE,
+						   NULL, NULL);
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+			log_error("db: checkpoint: %s", sqlite3_errmsg(db->ckpt_h));
+		pthread_mutex_lock(&db->mu);
+	}
+	pthread_mutex_unlock(&db->mu);
+	return NULL;
+}
+
+/* Starts the checkpointer; without it the writer keeps SQLite's own
+ * auto-checkpoint. */
+static void checkpointer_start(struct sdb *db)
+{
+	if (sqlite3_open_v2(db->base.path, &db->ckpt_h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		sqlite3_close_v2(db->ckpt_h);
+		db->ckpt_h = NULL;
+		return;
+	}
+	pthread_cond_init(&db->ckpt_cv, NULL);
+	if (pthread_create(&db->ckpt_thread, NULL, checkpointer, db) != 0) {
+		pthread_cond_destroy(&db->ckpt_cv);
+		sqlite3_close_v2(db->ckpt_h);
+		db->ckpt_h = NULL;
+		return;
+	}
+	db->ckpt_started = 1;
+	sqlite3_wal_hook(db->writer->h, wal_hook, db);
+}
+
+static void checkpointer_stop(struct sdb *db)
+{
+	if (!db->ckpt_started)
+		return;
+	sqlite3_wal_hook(db->writer->h, NULL, NULL);
+	pthread_mutex_lock(&db->mu);
+	db->ckpt_stop = 1;
+	pthread_cond_signal(&db->ckpt_cv);
+	pthread_mutex_unlock(&db->mu);
+	pthread_join(db->ckpt_thread, NULL);
+	pthread_cond_destroy(&db->ckpt_cv);
+	sqlite3_close_v2(db->ckpt_h);
+	db->ckpt_started = 0;
+}
+
 int db_sqlite_open(const char *path, struct db **out, struct err_info *ei)
 {
 	struct sdb *db = calloc(1, sizeof *db);
@@ -133,6 +219,7 @@ int db_sqlite_open(const char *path, struct db **out, struct err_info *ei)
 		free(db);
 		return ERR_DB;
 	}
+	checkpointer_start(db);
 	*out = &db->base;
 	return 0;
 }
@@ -153,6 +240,7 @@ static void s_close(struct db *base)
 		r = n;
 	}
 	pthread_key_delete(db->reader_key);
+	checkpointer_stop(db);
 	if (db->writer) {
 		/* Fold the WAL back so the file is whole on its own. */
 		sqlite3_wal_checkpoint_v2(db->writer->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
