@@ -240,25 +240,30 @@ int passes_public_key(struct dbc *c, const char *kid, unsigned char pk[32])
  * token, so a hit means these exact bytes verified before with the key
  * their kid names (a kid never changes its key): it can never accept a
  * token that would fail. Expiry and revocation are the pass record's and
- * are checked on every scan, outside this cache. Direct-mapped by a hash
- * of the token; a collision just replaces the older entry. */
-#define VERIFIED_SLOTS 8192
+ * are checked on every scan, outside this cache. 4-way set-associative by
+ * a hash of the token, the oldest of a set replaced: 16,384 tokens, about
+ * 5 MiB, the passes of a few dozen compounds' gates. */
+#define VERIFIED_SETS 4096
+#define VERIFIED_WAYS 4
 #define VERIFIED_LOCKS 64
 
 static struct verified {
 	uint64_t hash;
+	uint64_t used; /* a clock of the set's last hit or fill */
 	unsigned short len;
 	char token[PASS_TOKEN_MAX];
 	struct pass_claims claims;
 } *verified;
 static pthread_mutex_t verified_lock[VERIFIED_LOCKS];
 static pthread_once_t verified_once = PTHREAD_ONCE_INIT;
+static uint64_t verified_clock;
 
 static void verified_init(void)
 {
 	for (int i = 0; i < VERIFIED_LOCKS; i++)
 		pthread_mutex_init(&verified_lock[i], NULL);
-	verified = calloc(VERIFIED_SLOTS, sizeof *verified); /* NULL: no cache */
+	/* NULL: no cache, every token verified */
+	verified = calloc((size_t)VERIFIED_SETS * VERIFIED_WAYS, sizeof *verified);
 }
 
 static uint64_t token_hash(const char *s, size_t n)
@@ -273,13 +278,18 @@ static int verified_find(const char *token, size_t n, uint64_t h, struct pass_cl
 {
 	if (!verified)
 		return 0;
-	size_t slot = h % VERIFIED_SLOTS;
-	pthread_mutex_t *mu = &verified_lock[slot % VERIFIED_LOCKS];
+	size_t set = h % VERIFIED_SETS;
+	pthread_mutex_t *mu = &verified_lock[set % VERIFIED_LOCKS];
+	int hit = 0;
 	pthread_mutex_lock(mu);
-	struct verified *v = &verified[slot];
-	int hit = v->len == n && v->hash == h && memcmp(v->token, token, n) == 0;
-	if (hit)
-		*claims = v->claims;
+	struct verified *v = &verified[set * VERIFIED_WAYS];
+	for (int i = 0; i < VERIFIED_WAYS && !hit; i++) {
+		if (v[i].len == n && v[i].hash == h && memcmp(v[i].token, token, n) == 0) {
+			*claims = v[i].claims;
+			v[i].used = __atomic_add_fetch(&verified_clock, 1, __ATOMIC_RELAXED);
+			hit = 1;
+		}
+	}
 	pthread_mutex_unlock(mu);
 	return hit;
 }
@@ -288,14 +298,18 @@ static void verified_add(const char *token, size_t n, uint64_t h, const struct p
 {
 	if (!verified)
 		return;
-	size_t slot = h % VERIFIED_SLOTS;
-	pthread_mutex_t *mu = &verified_lock[slot % VERIFIED_LOCKS];
+	size_t set = h % VERIFIED_SETS;
+	pthread_mutex_t *mu = &verified_lock[set % VERIFIED_LOCKS];
 	pthread_mutex_lock(mu);
-	struct verified *v = &verified[slot];
-	v->hash = h;
-	v->len = (unsigned short)n;
-	memcpy(v->token, token, n);
-	v->claims = *claims;
+	struct verified *v = &verified[set * VERIFIED_WAYS], *old = v;
+	for (int i = 1; i < VERIFIED_WAYS; i++)
+		if (v[i].used < old->used)
+			old = &v[i];
+	old->hash = h;
+	old->used = __atomic_add_fetch(&verified_clock, 1, __ATOMIC_RELAXED);
+	old->len = (unsigned short)n;
+	memcpy(old->token, token, n);
+	old->claims = *claims;
 	pthread_mutex_unlock(mu);
 }
 
