@@ -1,5 +1,6 @@
 /* Pass tokens and colours: a signed token verifies with its key and no
  * other, any change to it breaks the signature, malformed ones are refused,
+ * the verified-token cache never accepts what verification would refuse,
  * and the colour follows DOMAIN.md's rules. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,8 +10,11 @@
 #include <sodium.h>
 #include <string.h>
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
+#include "db/db.h"
 #include "feature/gates.h"
 #include "feature/passes.h"
 
@@ -53,6 +57,68 @@ static void sign_and_verify(void **state)
 	size_t n = strlen(flipped);
 	flipped[n - 2] = flipped[n - 2] == 'A' ? 'B' : 'A';
 	assert_false(passes_token_verify(flipped, pk));
+}
+
+/* passes_check_token with its cache: a token is accepted each time it is
+ * shown, while a copy with one character changed, a token signed by
+ * another key under the same kid, and an unknown kid are refused, also
+ * after the genuine token is cached, over two rounds of a few hundred
+ * tokens. */
+static void check_token_cache(void **state)
+{
+	(void)state;
+	assert_true(sodium_init() >= 0);
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/cordon-passes-%d.db", (int)getpid());
+	unlink(path);
+	struct db *db;
+	struct err_info ei = {0};
+	assert_int_equal(db_open(path, 1, &db, &ei), 0);
+	unsigned char pk[32], sk[64], pk2[32], sk2[64];
+	crypto_sign_keypair(pk, sk);
+	crypto_sign_keypair(pk2, sk2);
+	char pk64[64];
+	sodium_bin2base64(pk64, sizeof pk64, pk, 32, sodium_base64_VARIANT_ORIGINAL);
+	struct dbc *c = db_acquire(db, DB_WRITE);
+	assert_true(db_run(c, "INSERT INTO pass_keys(kid, public_key, secret_key, created_at)"
+			      " VALUES ('kcache', $1, 'x', 1)", "t", pk64) == 1);
+	db_release(db, c);
+	c = db_acquire(db, DB_READ);
+	struct pass_claims cl = {.person_id = 42, .unit_id = 311, .issued_at = 1581700000,
+				 .expires_at = 1584300000}, got;
+	strcpy(cl.kid, "kcache");
+	char tok[PASS_TOKEN_MAX + 1], bad[PASS_TOKEN_MAX + 1];
+	for (int round = 0; round < 2; round++) {
+		for (int i = 1; i <= 20000; i += 97) {
+			cl.pass_id = i;
+			assert_int_equal(passes_token_sign(&cl, sk, tok, sizeof tok), 0);
+			for (int again = 0; again < 2; again++) {
+				memset(&got, 0, sizeof got);
+				assert_int_equal(passes_check_token(c, tok, &got), 1);
+				assert_int_equal(got.pass_id, i);
+				assert_int_equal(got.person_id, 42);
+				assert_string_equal(got.kid, "kcache");
+			}
+			strcpy(bad, tok); /* the signature's last character changed */
+			size_t n = strlen(bad);
+			bad[n - 1] = bad[n - 1] == 'A' ? 'B' : 'A';
+			assert_int_equal(passes_check_token(c, bad, &got), 0);
+			assert_int_equal(passes_token_sign(&cl, sk2, bad, sizeof bad), 0);
+			assert_int_equal(passes_check_token(c, bad, &got), 0); /* another key */
+		}
+	}
+	strcpy(cl.kid, "knone");
+	assert_int_equal(passes_token_sign(&cl, sk, tok, sizeof tok), 0);
+	assert_int_equal(passes_check_token(c, tok, &got), 0); /* unknown key */
+	assert_int_equal(passes_check_token(c, "not a pass", &got), 0);
+	db_release(db, c);
+	db_close(db);
+	char side[80];
+	unlink(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
 }
 
 static void malformed(void **state)
@@ -223,6 +289,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sign_and_verify),
 		cmocka_unit_test(malformed),
+		cmocka_unit_test(check_token_cache),
 		cmocka_unit_test(colours),
 		cmocka_unit_test(gate_decisions),
 		cmocka_unit_test(gate_helpers),
