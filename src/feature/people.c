@@ -1238,7 +1238,7 @@ static int list_persons(struct req *r)
 		return err_set(&r->err, ERR_INVALID, "q", "must be at most 64 characters");
 	char key[80] = "";
 	int kind = text && *text ? people_search_kind(text, key, sizeof key) : -1;
-	const char *arg = key, *upper = NULL;
+	const char *arg = key, *upper = NULL, *order = " ORDER BY p.id LIMIT $6";
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
@@ -1250,7 +1250,7 @@ static int list_persons(struct req *r)
 	buf_puts(&b, subtree_sql(c, where, SCOPE_SQL("p.unit_id", "1"), "+" SCOPE_SQL("p.unit_id", "1")));
 	buf_puts(&b, " AND p.id > $2");
 	/* Each kind of search has its own index: the document (unique), its
-	 * last four characters, the phone; only a name is a scan. */
+	 * last four characters, the phone, the name (see below). */
 	switch (kind) {
 	case PEOPLE_SEARCH_RESIDENT_ID:
 		buf_puts(&b, " AND p.doc_type = 'resident_id' AND p.doc_number = $3");
@@ -1277,7 +1277,28 @@ static int list_persons(struct req *r)
 			 * that way: a prefix is a range on persons_name, where
 			 * "contains" would read the whole district. */
 			upper = arena_printf(&r->arena, "%s\xF4\x8F\xBF\xBF", key);
-			buf_puts(&b, " AND p.name >= $3 AND p.name < $7");
+			/* Which way is quick depends on how many names start
+			 * so, which a prepared plan cannot know: a full name
+			 * matches a few rows (read them by the name index, sort
+			 * by id), a common surname tens of thousands (walk ids
+			 * in order: a page of them is found within the first
+			 * few thousand persons). Counting up to the cap on the
+			 * name index costs well under a millisecond. */
+			int64_t many = 0;
+			rc = db_one_int(c, &many,
+					"SELECT COUNT(*) FROM (SELECT 1 FROM persons"
+					" WHERE name >= $1 AND name < $2 LIMIT 2000) t",
+					"tt", key, upper);
+			if (rc < 0) {
+				buf_free(&b);
+				return rc;
+			}
+			if (many >= 2000) {
+				buf_puts(&b, " AND +p.name >= $3 AND +p.name < $7");
+			} else {
+				buf_puts(&b, " AND p.name >= $3 AND p.name < $7");
+				order = " ORDER BY +p.id LIMIT $6";
+			}
 		}
 		break;
 	default: break;
@@ -1286,7 +1307,7 @@ static int list_persons(struct req *r)
 		buf_puts(&b, " AND p.household_id = $4");
 	if (located >= 0)
 		buf_puts(&b, " AND p.located = $5");
-	buf_puts(&b, " ORDER BY p.id LIMIT $6");
+	buf_puts(&b, order);
 	const char *sql = buf_str(&b);
 	struct dbq *q = sql ? db_query(c, sql, "iitiiit", where, pg.after, arg ? arg : "",
 				       household, located, pg.limit + 1, upper ? upper : "")
