@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/latency: p50/p99 latency through the API of person search (whole ID
-# number, last 4, name) and coverage by unit, at full scale (the demo's
+# number, last 4, name, surname) and coverage by unit, at full scale (the demo's
 # 620,623 persons, two screening rounds), on SQLite. Builds the demo (and
 # reports its wall time) unless DEMO_DB names one already built, serves it,
 # and runs bench/latency.mjs (node fetch, 2,000 requests per query at

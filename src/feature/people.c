@@ -1245,25 +1245,23 @@ static int list_persons(struct req *r)
 	int64_t where = 0;
 	if ((rc = list_where(r, c, unit, &where)))
 		return rc < 0 ? rc : empty_list(r, &pg, person_export, "persons");
-	struct buf b = {0};
-	buf_puts(&b, PERSON_COLS " WHERE p.merged_into IS NULL AND ");
-	buf_puts(&b, subtree_sql(c, where, SCOPE_SQL("p.unit_id", "1"), "+" SCOPE_SQL("p.unit_id", "1")));
-	buf_puts(&b, " AND p.id > $2");
 	/* Each kind of search has its own index: the document (unique), its
-	 * last four characters, the phone, the name (see below). */
+	 * last four characters, the phone, the name. */
+	const char *narrow = SCOPE_SQL("p.unit_id", "1"), *wide = "+" SCOPE_SQL("p.unit_id", "1");
+	const char *scope = NULL, *filter = "";
 	switch (kind) {
 	case PEOPLE_SEARCH_RESIDENT_ID:
-		buf_puts(&b, " AND p.doc_type = 'resident_id' AND p.doc_number = $3");
+		filter = " AND p.doc_type = 'resident_id' AND p.doc_number = $3";
 		break;
 	case PEOPLE_SEARCH_DOC:
-		buf_puts(&b, " AND p.doc_type IN ('resident_id', 'passport', 'hk_macao_permit',"
-			     " 'taiwan_permit', 'other') AND p.doc_number = $3");
+		filter = " AND p.doc_type IN ('resident_id', 'passport', 'hk_macao_permit',"
+			 " 'taiwan_permit', 'other') AND p.doc_number = $3";
 		break;
 	case PEOPLE_SEARCH_LAST4:
-		buf_puts(&b, " AND p.doc_last4 = $3");
+		filter = " AND p.doc_last4 = $3";
 		break;
 	case PEOPLE_SEARCH_PHONE:
-		buf_puts(&b, " AND p.phone = $3");
+		filter = " AND p.phone = $3";
 		break;
 	case PEOPLE_SEARCH_NAME:
 		if (!key[0])
@@ -1271,38 +1269,44 @@ static int list_persons(struct req *r)
 		if (strpbrk(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")) {
 			/* Latin names (passport holders): contains, any case. */
 			arg = contains_pattern(r, key);
-			buf_puts(&b, " AND lower(p.name) LIKE $3 ESCAPE '\\'");
+			filter = " AND lower(p.name) LIKE $3 ESCAPE '\\'";
+			break;
+		}
+		/* Chinese names start with the surname and are looked up that
+		 * way: a prefix is a range on persons_name, where "contains"
+		 * would read the whole district. Which way is quick depends on
+		 * how many names start so, which a prepared plan cannot know:
+		 * a full name matches a few rows (read them by the name index,
+		 * whatever the scope, and sort them by id); a common surname
+		 * tens of thousands (in a large scope walk ids in order: a page
+		 * is found within the first few thousand persons; in a small
+		 * one read the scope's persons). Counting up to the cap on the
+		 * name index costs well under a millisecond. */
+		upper = arena_printf(&r->arena, "%s\xF4\x8F\xBF\xBF", key);
+		int64_t many = 0;
+		rc = db_one_int(c, &many,
+				"SELECT COUNT(*) FROM (SELECT 1 FROM persons"
+				" WHERE name >= $1 AND name < $2 LIMIT 2000) t",
+				"tt", key, upper);
+		if (rc < 0)
+			return rc;
+		if (many < 2000) {
+			scope = wide;
+			filter = " AND p.name >= $3 AND p.name < $7";
+			order = " ORDER BY +p.id LIMIT $6";
 		} else {
-			/* Chinese names start with the surname and are looked up
-			 * that way: a prefix is a range on persons_name, where
-			 * "contains" would read the whole district. */
-			upper = arena_printf(&r->arena, "%s\xF4\x8F\xBF\xBF", key);
-			/* Which way is quick depends on how many names start
-			 * so, which a prepared plan cannot know: a full name
-			 * matches a few rows (read them by the name index, sort
-			 * by id), a common surname tens of thousands (walk ids
-			 * in order: a page of them is found within the first
-			 * few thousand persons). Counting up to the cap on the
-			 * name index costs well under a millisecond. */
-			int64_t many = 0;
-			rc = db_one_int(c, &many,
-					"SELECT COUNT(*) FROM (SELECT 1 FROM persons"
-					" WHERE name >= $1 AND name < $2 LIMIT 2000) t",
-					"tt", key, upper);
-			if (rc < 0) {
-				buf_free(&b);
-				return rc;
-			}
-			if (many >= 2000) {
-				buf_puts(&b, " AND +p.name >= $3 AND +p.name < $7");
-			} else {
-				buf_puts(&b, " AND p.name >= $3 AND p.name < $7");
-				order = " ORDER BY +p.id LIMIT $6";
-			}
+			filter = " AND +p.name >= $3 AND +p.name < $7";
 		}
 		break;
 	default: break;
 	}
+	if (!scope)
+		scope = subtree_sql(c, where, narrow, wide);
+	struct buf b = {0};
+	buf_puts(&b, PERSON_COLS " WHERE p.merged_into IS NULL AND ");
+	buf_puts(&b, scope);
+	buf_puts(&b, " AND p.id > $2");
+	buf_puts(&b, filter);
 	if (household)
 		buf_puts(&b, " AND p.household_id = $4");
 	if (located >= 0)
