@@ -99,7 +99,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
 build/san/libcordon.a: $(OBJ_LIB)
 	@ar rcs $@ $^
 
-build/san/tests/%: tests/unit/%.c build/san/libcordon.a
+build/san/tests/%: tests/unit/%.c tests/unit/unit_db.h build/san/libcordon.a
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS_BASE) $(SANFLAGS) -o $@ $< build/san/libcordon.a $(PKG_LIBS) -lcmocka

@@ -12,6 +12,7 @@
 
 #include "db/batch.h"
 #include "db/db.h"
+#include "unit_db.h"
 
 #define THREADS 8
 #define PER 150
@@ -48,8 +49,7 @@ static void many_threads(void **state)
 {
 	(void)state;
 	char path[64];
-	snprintf(path, sizeof path, "/tmp/cordon-batch-%d.db", (int)getpid());
-	unlink(path);
+	unit_db_path(path, sizeof path, "batch");
 	struct db *db;
 	struct err_info ei = {0};
 	assert_int_equal(db_open(path, 0, &db, &ei), 0);
@@ -78,12 +78,7 @@ static void many_threads(void **state)
 	assert_int_equal(n, THREADS * (PER - 1)); /* every job but the failing ones */
 	db_release(db, c);
 	db_close(db);
-	unlink(path);
-	char side[80];
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	unit_db_remove(path);
 }
 
 /* Submitted jobs: each told once, with its own result, only once its
@@ -109,8 +104,7 @@ static void submitted(void **state)
 {
 	(void)state;
 	char path[64];
-	snprintf(path, sizeof path, "/tmp/cordon-batch-s-%d.db", (int)getpid());
-	unlink(path);
+	unit_db_path(path, sizeof path, "batch-s");
 	struct err_info ei = {0};
 	assert_int_equal(db_open(path, 0, &SDB, &ei), 0);
 	struct dbc *c = db_acquire(SDB, DB_WRITE);
@@ -135,12 +129,7 @@ static void submitted(void **state)
 		}
 	}
 	db_close(SDB);
-	unlink(path);
-	char side[80];
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	unit_db_remove(path);
 }
 
 int main(void)

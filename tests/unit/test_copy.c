@@ -18,18 +18,9 @@
 #include "db/copy.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "unit_db.h"
 
 static char src[64], dst[64], dst2[64];
-
-static void remove_db(const char *path)
-{
-	char side[80];
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
-}
 
 static int setup(void **state)
 {
@@ -37,18 +28,18 @@ static int setup(void **state)
 	snprintf(src, sizeof src, "/tmp/cordon-copy-src-%d.db", (int)getpid());
 	snprintf(dst, sizeof dst, "/tmp/cordon-copy-dst-%d.db", (int)getpid());
 	snprintf(dst2, sizeof dst2, "/tmp/cordon-copy-dst2-%d.db", (int)getpid());
-	remove_db(src);
-	remove_db(dst);
-	remove_db(dst2);
+	unit_db_remove(src);
+	unit_db_remove(dst);
+	unit_db_remove(dst2);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	remove_db(src);
-	remove_db(dst);
-	remove_db(dst2);
+	unit_db_remove(src);
+	unit_db_remove(dst);
+	unit_db_remove(dst2);
 	return 0;
 }
 

@@ -13,26 +13,21 @@
 
 #include "db/db.h"
 #include "db/migrate.h"
+#include "unit_db.h"
 
 static char path[64];
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(path, sizeof path, "/tmp/cordon-dbtest-%d.db", (int)getpid());
-	unlink(path);
+	unit_db_path(path, sizeof path, "dbtest");
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	char side[80];
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	unit_db_remove(path);
 	return 0;
 }
 

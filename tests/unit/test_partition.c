@@ -16,6 +16,7 @@
 #include "db/db.h"
 #include "db/migrate.h"
 #include "db/partition.h"
+#include "unit_db.h"
 
 #define FEB_2020 INT64_C(1580515200) /* 2020-02-01T00:00:00Z */
 #define MAR_2020 INT64_C(1583020800) /* 2020-03-01T00:00:00Z */
@@ -120,8 +121,7 @@ static void sqlite_noop(void **state)
 {
 	(void)state;
 	char path[64];
-	snprintf(path, sizeof path, "/tmp/cordon-parttest-%d.db", (int)getpid());
-	unlink(path);
+	unit_db_path(path, sizeof path, "parttest");
 	struct db *db;
 	struct err_info ei = {0};
 	assert_int_equal(db_open(path, 1, &db, &ei), 0);
@@ -142,12 +142,7 @@ static void sqlite_noop(void **state)
 	assert_null(k);
 	partition_keeper_stop(k);
 	db_close(db);
-	char side[80];
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	unit_db_remove(path);
 }
 
 static const unsigned char EMPTY[] = "";

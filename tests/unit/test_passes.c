@@ -17,6 +17,7 @@
 #include "db/db.h"
 #include "feature/gates.h"
 #include "feature/passes.h"
+#include "unit_db.h"
 
 static void sign_and_verify(void **state)
 {
@@ -69,8 +70,7 @@ static void check_token_cache(void **state)
 	(void)state;
 	assert_true(sodium_init() >= 0);
 	char path[64];
-	snprintf(path, sizeof path, "/tmp/cordon-passes-%d.db", (int)getpid());
-	unlink(path);
+	unit_db_path(path, sizeof path, "passes");
 	struct db *db;
 	struct err_info ei = {0};
 	assert_int_equal(db_open(path, 1, &db, &ei), 0);
@@ -113,12 +113,7 @@ static void check_token_cache(void **state)
 	assert_int_equal(passes_check_token(c, "not a pass", &got), 0);
 	db_release(db, c);
 	db_close(db);
-	char side[80];
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	unit_db_remove(path);
 }
 
 static void malformed(void **state)
