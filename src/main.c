@@ -464,10 +464,12 @@ static int cmd_demo(int argc, char **argv)
 		return bad_usage("demo", "unexpected argument '%s'", argv[optind]);
 	const char *path = o.db ? o.db : "var/demo.db";
 	struct db *db;
+	int reused = 0;
 	if (db_is_url(path)) {
 		/* PostgreSQL: no file to swap in; build straight into an empty
 		 * database (one transaction, so a failure leaves it empty). */
-		if (!demo_current(path)) {
+		reused = demo_current(path);
+		if (!reused) {
 			if (open_db(path, 1, &db))
 				return 1;
 			struct dbc *c = db_acquire(db, DB_READ);
@@ -496,6 +498,7 @@ static int cmd_demo(int argc, char **argv)
 		}
 	} else if (!rebuild_flag && demo_current(path)) {
 		printf("using the demo district in %s (--rebuild to build it anew)\n", path);
+		reused = 1;
 	} else {
 		/* Build into a temporary file and rename, so an interrupted build
 		 * never leaves half a district behind. */
@@ -533,6 +536,15 @@ static int cmd_demo(int argc, char **argv)
 	}
 	if (open_db(path, 0, &db))
 		return 1;
+	if (reused) {
+		/* A demo built weeks ago gets passes valid today again. */
+		struct err_info ei = {0};
+		if (demo_refresh(db, stdout, &ei)) {
+			fprintf(stderr, "%s: demo failed: %s\n", prog, ei.message);
+			db_close(db);
+			return 1;
+		}
+	}
 	demo_print_accounts(db, stdout);
 	fflush(stdout);
 	if (!o.no_serve)

@@ -659,6 +659,24 @@ int demo_build(struct db *db, uint32_t seed, FILE *progress, struct err_info *ei
 	return rc;
 }
 
+int demo_refresh(struct db *db, FILE *progress, struct err_info *ei)
+{
+	struct dbc *c = db_acquire(db, DB_WRITE);
+	if (!c)
+		return err_set(ei, ERR_DB, "", "cannot open the database for writing");
+	int rc = db_begin(c);
+	if (!rc)
+		rc = demo_today_passes(c, clock_now(), progress, ei);
+	if (!rc)
+		rc = db_commit(c);
+	if (rc && db_in_tx(c))
+		db_rollback(c);
+	if (rc && !ei->message[0])
+		err_set(ei, rc, "", "%s", db_errmsg(c));
+	db_release(db, c);
+	return rc;
+}
+
 /* ---- the accounts table ---- */
 
 /* Terminal columns of UTF-8 text: CJK (3- and 4-byte sequences) take two. */

@@ -13,7 +13,7 @@
 #include "../db/db.h"
 
 #define DEMO_PASSWORD "demo2020"
-#define DEMO_VERSION 3 /* bump when the demo's content changes */
+#define DEMO_VERSION 4 /* bump when the demo's content changes */
 
 /* Fills an empty, migrated database. Progress lines go to `progress` (may be
  * NULL). Returns 0 or an error with ei filled. */
@@ -27,10 +27,20 @@ int demo_people(struct dbc *c, uint64_t seed, FILE *progress, struct err_info *e
  * of DOMAIN.md §2 reporting to district, a month of shifts with sign-ins,
  * road and rail screening and the day counts (checked against the
  * bulletin), a gate per compound, passes for the adults of 50 compounds
- * and three days of gate scans, inside the caller's transaction on c.
- * Returns 0 or an error with ei filled. */
+ * and three days of gate scans, inside the caller's transaction on c; then
+ * demo_today_passes. Returns 0 or an error with ei filled. */
 int demo_checkpoints(struct dbc *c, uint64_t seed, int64_t district, FILE *progress,
 		     struct err_info *ei);
+/* Passes valid for 30 days from `now` for the adults of the demo grid
+ * worker's compound, issued as POST /api/v1/passes issues them, in the
+ * caller's transaction on c; nothing when a pass there is still valid for
+ * a week (or the database has no demo grid worker in a compound). 0 or an
+ * error with ei filled. */
+int demo_today_passes(struct dbc *c, int64_t now, FILE *progress, struct err_info *ei);
+/* For a demo database reused by `cordon demo`: demo_today_passes in a
+ * transaction of its own, so a demo built weeks ago still has passes valid
+ * today. 0 or an error with ei filled. */
+int demo_refresh(struct db *db, FILE *progress, struct err_info *ei);
 /* Prints the demo accounts (username, role, scope) and the password. */
 void demo_print_accounts(struct db *db, FILE *out);
 

@@ -7,7 +7,9 @@
  * days of gate scans with their fevers and "temperature normal today"
  * marks. The rows are the ones the API writes (checkpoints.c, passes.c,
  * gates.c); the decisions at the gates come from the same functions the
- * scan route uses. Deterministic from the seed the caller passes. */
+ * scan route uses. Deterministic from the seed the caller passes. Last,
+ * passes valid from the real day of the build for one compound, so the
+ * gate page can be tried today (demo_today_passes). */
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -33,6 +35,7 @@
 #define PASS_DAYS 30
 #define SCAN_FIRST_DAY "2020-02-13"
 #define SCAN_DAYS 3
+#define TODAY_PASS_DAYS 30 /* the passes valid from the day the demo is built */
 #define MAX_OCC 5
 
 /* ---- deterministic random numbers (splitmix64, as demo.c) ---- */
@@ -919,6 +922,91 @@ static int demo_cp_passes(struct dc *d)
 	return rc;
 }
 
+/* ---- passes valid today ---- */
+
+/* The 2020 passes all expired on 2020-03-11; these let the gate page be
+ * tried on the real clock. The compound is the demo grid worker's (the
+ * first compound of the first community), whose gate that account scans
+ * at. No random numbers are drawn, so the 2020 records and figures stay
+ * the seed's; only these passes depend on the day the demo is built. */
+int demo_today_passes(struct dbc *c, int64_t now, FILE *progress, struct err_info *ei)
+{
+	int64_t unit = 0, admin = 0, valid = 0;
+	char name[128] = "";
+	struct dbq *q = db_query(c,
+				 "SELECT u.id, u.name FROM users s JOIN units u ON u.id = s.scope_unit_id"
+				 " WHERE s.username = 'grid_worker' AND u.kind = 'compound'",
+				 "");
+	int rc = q ? db_step(q) : ERR_DB;
+	if (rc == 1) {
+		unit = db_int(q, 0);
+		snprintf(name, sizeof name, "%s", db_text(q, 1));
+	}
+	db_done(q);
+	if (rc < 0)
+		return err_set(ei, rc, "", "demo passes: %s", db_errmsg(c));
+	if (rc == 0)
+		return 0; /* not the demo's accounts: nothing to do */
+	db_one_int(c, &admin, "SELECT id FROM users WHERE username = 'admin'", "");
+	/* Already done: a pass there still good for a week. */
+	rc = db_one_int(c, &valid,
+			"SELECT COUNT(*) FROM passes WHERE unit_id = $1 AND revoked_at IS NULL"
+			" AND expires_at > $2",
+			"ii", unit, now + 7 * 86400);
+	if (rc != 1)
+		return err_set(ei, rc < 0 ? rc : ERR_DB, "", "demo passes: %s", db_errmsg(c));
+	if (valid)
+		return 0;
+	/* The adults (18 today) located in the compound or its buildings. */
+	char today[DAY_LEN], born[DAY_LEN], last[DAY_LEN];
+	clock_day(now, today);
+	memcpy(born, today, DAY_LEN);
+	for (int k = 3, y = atoi(today) - 18; k >= 0; k--, y /= 10)
+		born[k] = (char)('0' + y % 10);
+	q = db_query(c,
+		     "SELECT p.id FROM persons p JOIN units u ON u.id = p.unit_id"
+		     " WHERE (u.id = $1 OR (u.parent_id = $1 AND u.kind = 'building'))"
+		     " AND p.located = 1 AND p.merged_into IS NULL AND p.birth_date <= $2"
+		     " ORDER BY p.id",
+		     "it", unit, born);
+	if (!q)
+		return err_set(ei, ERR_DB, "", "demo passes: %s", db_errmsg(c));
+	int64_t *ids = NULL;
+	int n = 0, cap = 0;
+	while ((rc = db_step(q)) == 1) {
+		if (n == cap) {
+			int64_t *b = realloc(ids, sizeof *ids * (size_t)(cap = cap ? cap * 2 : 512));
+			if (!b) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			ids = b;
+		}
+		ids[n++] = db_int(q, 0);
+	}
+	db_done(q);
+	if (rc < 0) {
+		free(ids);
+		return err_set(ei, rc, "", "demo passes: %s", db_errmsg(c));
+	}
+	/* Through the route's own code path, so the tokens verify at the gate. */
+	int64_t id = 0, expires = 0;
+	char token[PASS_TOKEN_MAX + 1];
+	for (int i = 0; i < n && !rc; i++)
+		if ((rc = passes_issue(c, ids[i], unit, TODAY_PASS_DAYS, admin, now, &id, token,
+				       &expires)))
+			err_set(ei, rc, "", "demo passes: %s", db_errmsg(c));
+	free(ids);
+	if (!rc && n && progress) {
+		clock_day(expires - 1, last);
+		fprintf(progress,
+			"passes valid today: %d for the adults of %s (unit %" PRId64
+			", the grid worker's compound), valid %s..%s\n",
+			n, name, unit, today, last);
+	}
+	return rc;
+}
+
 int demo_checkpoints(struct dbc *c, uint64_t seed, int64_t district, FILE *progress,
 		     struct err_info *ei)
 {
@@ -954,6 +1042,8 @@ int demo_checkpoints(struct dbc *c, uint64_t seed, int64_t district, FILE *progr
 		rc = demo_cp_gates(&d);
 	if (!rc)
 		rc = demo_cp_passes(&d);
+	if (!rc)
+		rc = demo_today_passes(c, clock_now(), progress, ei);
 	free(d.pass_units);
 	free(d.pass_gates);
 	return rc;

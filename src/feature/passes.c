@@ -487,6 +487,7 @@ static int pass_qr(struct req *r);
 static int pass_card(struct req *r);
 static int revoke_pass(struct req *r);
 static int rotate_keys(struct req *r);
+static int list_keys(struct req *r);
 static int person_colour(struct req *r);
 
 static const struct route routes[] = {
@@ -502,6 +503,8 @@ static const struct route routes[] = {
 	 "revoke a pass: gates refuse it from now on"},
 	{"POST", "/api/v1/pass-keys/rotate", rotate_keys, P_SETTINGS_ADMIN, 0, 0,
 	 "a new signing key; older keys keep verifying until their passes expire"},
+	{"GET", "/api/v1/pass-keys", list_keys, P_SETTINGS_ADMIN, 0, 0,
+	 "the signing keys (never their secrets) with the passes each still verifies"},
 	{"GET", "/api/v1/persons/{id}/colour", person_colour, P_PEOPLE_READ, 0, 0,
 	 "a person's pass colour as a gate would compute it now"},
 };
@@ -864,6 +867,55 @@ static int rotate_keys(struct req *r)
 	req_audit_record(r, "pass_key", 0);
 	return resp_json(r, 201, json_pack("{s:s,s:I,s:I}", "kid", kid, "created_at",
 					   (json_int_t)now, "retired", (json_int_t)retired));
+}
+
+/* The keys in use first (the signing key is the newest not retired, as
+ * signing_key picks it), then the retired ones, newest first: two keys can
+ * share a second, and a key retired later was made later. Only kids and
+ * times leave: the secret keys stay in the table. The pass counts are of
+ * passes in the caller's scope. */
+static int list_keys(struct req *r)
+{
+	static const char sql[] =
+		"SELECT k.kid, k.created_at, k.retired_at,"
+		" (SELECT COUNT(*) FROM passes p WHERE p.kid = k.kid AND p.revoked_at IS NULL"
+		" AND p.expires_at > $2 AND " SCOPE_SQL("p.unit_id", "1") "),"
+		" (SELECT MAX(p.expires_at) FROM passes p WHERE p.kid = k.kid"
+		" AND p.revoked_at IS NULL AND p.expires_at > $2 AND "
+		SCOPE_SQL("p.unit_id", "1") ")"
+		" FROM pass_keys k ORDER BY CASE WHEN k.retired_at IS NULL THEN 0 ELSE 1 END,"
+		" k.created_at DESC, k.retired_at DESC, k.kid DESC";
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	struct dbq *q = db_query(c, sql, "ii", r->who.scope_unit_id, clock_now());
+	if (!q)
+		return ERR_DB;
+	json_t *items = json_array();
+	int rc, signing = 0;
+	while ((rc = db_step(q)) == 1) {
+		int retired = !db_null(q, 2), is_signing = !retired && !signing;
+		signing |= is_signing;
+		char until[DAY_LEN] = "";
+		if (!db_null(q, 4))
+			clock_day(db_int(q, 4) - 1, until); /* as a pass's valid_until */
+		json_t *o = json_pack("{s:s,s:I,s:o,s:b,s:I,s:o,s:o}", "kid", db_text(q, 0),
+				      "created_at", (json_int_t)db_int(q, 1), "retired_at",
+				      jx_col_int(q, 2), "signing", is_signing,
+				      "active_passes", (json_int_t)db_int(q, 3),
+				      "last_expires_at", jx_col_int(q, 4), "valid_until",
+				      *until ? json_string(until) : json_null());
+		if (!o || json_array_append_new(items, o)) {
+			rc = ERR_NOMEM;
+			break;
+		}
+	}
+	db_done(q);
+	if (rc < 0 || !items) {
+		json_decref(items);
+		return rc < 0 ? rc : ERR_NOMEM;
+	}
+	return resp_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
 static int person_colour(struct req *r)

@@ -403,6 +403,36 @@ test('rotating the key: new passes use the new key, old ones keep verifying', as
   expectError(await gw.post('/api/v1/pass-keys/rotate', {}), 403, 'forbidden', undefined, 'only admins rotate');
 });
 
+test('the signing keys are listed for admins, newest first, without their secrets', async () => {
+  const res = expectStatus(await admin.get('/api/v1/pass-keys'), 200, 'pass-keys');
+  const keys = res.body.items;
+  assert.ok(keys.length >= 2, `a rotated key and the one before: ${show(res)}`);
+  assert.equal(keys.filter((k) => k.signing).length, 1, 'one signing key');
+  assert.equal(keys[0].signing, true, 'the newest signs');
+  assert.equal(keys[0].retired_at, null);
+  assert.ok(keys.slice(1).every((k) => Number.isInteger(k.retired_at)), 'the older ones are retired');
+  for (let i = 1; i < keys.length; i++) assert.ok(keys[i - 1].created_at >= keys[i].created_at, 'newest first');
+  // Alice's pass was signed with a retired key that still verifies it.
+  const old = keys.find((k) => k.kid === claims(pass.alice.token).kid);
+  assert.ok(old && !old.signing && old.active_passes >= 1, `alice's key: ${JSON.stringify(old)}`);
+  assert.ok(old.last_expires_at >= pass.alice.expires_at);
+  assert.ok(old.valid_until >= pass.alice.valid_until, `verifies through ${old.valid_until}`);
+  for (const k of keys) {
+    assert.deepEqual(Object.keys(k).sort(), ['active_passes', 'created_at', 'kid', 'last_expires_at', 'retired_at', 'signing', 'valid_until']);
+  }
+  assert.ok(!/secret|public_key/i.test(res.text), 'no key material');
+  // A rotation shows at once.
+  const rot = expectStatus(await admin.post('/api/v1/pass-keys/rotate', {}), 201, 'rotate');
+  const after = expectStatus(await admin.get('/api/v1/pass-keys'), 200, 'pass-keys after').body.items;
+  assert.equal(after[0].kid, rot.body.kid);
+  assert.equal(after[0].signing, true);
+  assert.equal(after[0].active_passes, 0);
+  assert.equal(after[0].valid_until, null);
+  assert.equal(after.length, keys.length + 1);
+  const gw = await userClient(srv, admin, { role: 'grid_worker', scope_unit_id: K1.id });
+  expectError(await gw.get('/api/v1/pass-keys'), 403, 'forbidden', undefined, 'only admins see the keys');
+});
+
 test('a second server on the same database verifies passes the first one signed', async () => {
   const srv2 = await startServer({ sameDbAs: srv });
   try {

@@ -4,7 +4,8 @@
 // one vehicle and two person trips. Offline, a car is queued (the unsent
 // count in the header shows 1), sent once when the network returns (the
 // count back to 0, one vehicle record, kept at its original time), and a
-// second flush of the same entry stores nothing twice.
+// second flush of the same entry stores nothing twice. An admin renames the
+// checkpoint on its page (a taken code is refused beside its field).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, newPage, login, shotOnFail, scrollsSideways, PASSWORD } from './lib.mjs';
@@ -221,4 +222,56 @@ test('offline: a car is queued (unsent count 1), sent once when the network retu
 		assert.deepEqual(page.errors || [], []);
 	});
 	await page.context().close();
+});
+
+test('an admin renames a checkpoint from its page; a code already taken is refused beside the code field; staff see no edit form', async () => {
+	const other = await admin('POST', '/api/v1/checkpoints', {
+		code: `U${Date.now() % 1000000}`, name: '另一卡点', kind: 'road', unit_id: cp.unit_id,
+	});
+	const page = await newPage(browser, TABLET);
+	await shotOnFail('checkpoint-edit', page, async () => {
+		await login(page, srv.url, 'admin');
+		await page.goto(`${srv.url}/#/checkpoints/${cp.id}`);
+		const form = page.locator('form.cp-edit-form');
+		await page.locator('details.disclosure > summary', { hasText: '编辑卡点' }).click();
+		await form.waitFor();
+		assert.equal(await form.locator('input[name=name]').inputValue(), cp.name);
+		assert.equal(await form.locator('input[name=code]').inputValue(), cp.code);
+		// The other checkpoint's code: the API's 409 shows beside the code.
+		await form.locator('input[name=code]').fill(other.code);
+		await form.locator('[data-act=save-checkpoint]').click();
+		const codeErr = form.locator('.field:has(input[name=code]) .field-error');
+		await codeErr.filter({ hasText: /\S/ }).waitFor();
+		assert.match(await codeErr.innerText(), new RegExp(other.code));
+		assert.equal(await form.locator('input[name=code]').getAttribute('aria-invalid'), 'true');
+		assert.equal((await admin('GET', `/api/v1/checkpoints/${cp.id}`)).code, cp.code, 'nothing saved');
+		// A new name, the code put back: saved, and the page shows it.
+		const name = `改名卡点${Date.now() % 10000}`;
+		await form.locator('input[name=code]').fill(cp.code);
+		await form.locator('input[name=name]').fill(name);
+		await form.locator('input[name=location]').fill('S101 北环东口');
+		await form.locator('[data-act=save-checkpoint]').click();
+		await page.locator('#toasts .toast', { hasText: `已保存卡点 ${name}` }).waitFor();
+		await page.locator('.cp-head h1', { hasText: name }).waitFor();
+		assert.match(await page.locator('.cp-sub').innerText(), /S101 北环东口/);
+		const saved = await admin('GET', `/api/v1/checkpoints/${cp.id}`);
+		assert.equal(saved.name, name);
+		assert.equal(saved.code, cp.code);
+		assert.equal(saved.location, 'S101 北环东口');
+		assert.equal(saved.kind, 'road');
+		// The list shows the new name too.
+		await page.goto(`${srv.url}/#/checkpoints`);
+		await page.locator(`.paged tr[data-id="${cp.id}"]`, { hasText: name }).waitFor();
+		assert.deepEqual(page.errors || [], []);
+	});
+	await page.context().close();
+	// Checkpoint staff may screen but not edit the checkpoint.
+	const staff = await newPage(browser, TABLET);
+	await shotOnFail('checkpoint-edit-staff', staff, async () => {
+		await login(staff, srv.url, 'checkpoint_staff');
+		await staff.goto(`${srv.url}/#/checkpoints/${cp.id}`);
+		await staff.locator('form.cp-form[data-kind=vehicle]').waitFor();
+		assert.equal(await staff.locator('form.cp-edit-form').count(), 0);
+	});
+	await staff.context().close();
 });

@@ -1,13 +1,13 @@
 // The managing flows: units (add a child, edit, CSV import with rejects),
 // the command structure (a leader, an assignment, deleting it after a
 // confirmation), users (disable with confirmation), settings (save, range
-// errors beside the field), the audit log filter, the own password and
-// signing out.
+// errors beside the field), the pass signing key (rotated after a
+// confirmation), the audit log filter, the own password and signing out.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startServer, launch, newPage, login, shotOnFail, DESKTOP, PHONE } from './lib.mjs';
+import { startServer, launch, newPage, login, shotOnFail, DESKTOP, PHONE, PASSWORD } from './lib.mjs';
 
 let srv;
 let browser;
@@ -22,6 +22,26 @@ after(async () => {
 	if (browser) await browser.close();
 	if (srv) await srv.stop();
 });
+
+// Signs in through the API: call(method, path, body) → JSON.
+async function apiAs(username) {
+	const res = await fetch(`${srv.url}/api/v1/session`, {
+		method: 'POST', headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ username, password: PASSWORD }),
+	});
+	assert.equal(res.status, 200, `sign-in ${username}`);
+	const cookie = res.headers.get('set-cookie').split(';')[0];
+	const { csrf_token: csrf } = await res.json();
+	return async function call(method, p, body) {
+		const headers = { Cookie: cookie, Accept: 'application/json' };
+		if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
+		if (body !== undefined) headers['Content-Type'] = 'application/json';
+		const r = await fetch(`${srv.url}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+		const text = await r.text();
+		if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${text}`);
+		return text ? JSON.parse(text) : null;
+	};
+}
 
 async function openUnitBySearch(page, q) {
 	await page.goto(`${srv.url}/#/units?q=${encodeURIComponent(q)}`);
@@ -217,6 +237,50 @@ test('on a phone, an officer changes their password and signs in with it', async
 		await page.waitForURL(/#\/login/);
 		await login(page, srv.url, 'officer', 'new-secret-42');
 		await page.locator('.user-role', { hasText: '干部' }).waitFor({ state: 'attached' });
+	});
+	await page.context().close();
+});
+
+test('admin rotates the pass signing key after confirming; cancelling changes nothing; the new key signs', async () => {
+	const page = await newPage(browser, DESKTOP);
+	await shotOnFail('pass-key-rotate', page, async () => {
+		await login(page, srv.url, 'admin');
+		await page.goto(`${srv.url}/#/settings`);
+		const signing = page.locator('table.pass-keys-table tr[data-signing="1"]');
+		await signing.waitFor();
+		const oldKid = await signing.getAttribute('data-kid');
+		assert.match(oldKid, /^k\d{8}[0-9a-f]{6}$/);
+		// Cancelled: the same key still signs.
+		await page.locator('[data-act=rotate-key]').click();
+		await page.locator('dialog[open] .dialog-msg', { hasText: '更换通行证签名密钥' }).waitFor();
+		await page.locator('dialog[open] button[data-act=cancel]').click();
+		await page.locator('dialog[open]').waitFor({ state: 'detached' });
+		assert.equal(await page.locator('.pass-keys-result .alert').count(), 0);
+		assert.equal(await signing.getAttribute('data-kid'), oldKid);
+		// Confirmed: a new key, shown with its id; the old one retired but listed.
+		await page.locator('[data-act=rotate-key]').click();
+		await page.locator('dialog[open] button[data-act=ok]', { hasText: '更换签名密钥' }).click();
+		const done = page.locator('.pass-keys-result .alert-ok');
+		await done.waitFor();
+		const newKid = await done.getAttribute('data-kid');
+		assert.ok(newKid && newKid !== oldKid, `new key ${newKid}`);
+		assert.match(await done.innerText(), new RegExp(`已启用新密钥 ${newKid}`));
+		await page.locator(`table.pass-keys-table tr[data-signing="1"][data-kid="${newKid}"]`).waitFor();
+		const oldRow = page.locator(`table.pass-keys-table tr[data-kid="${oldKid}"]`);
+		assert.equal(await oldRow.getAttribute('data-signing'), '0');
+		assert.match(await oldRow.innerText(), /已停用/);
+		// The API agrees, and a pass issued now is signed with the new key.
+		const call = await apiAs('admin');
+		const keys = (await call('GET', '/api/v1/pass-keys')).items;
+		assert.equal(keys[0].kid, newKid);
+		assert.equal(keys[0].signing, true);
+		assert.equal(JSON.stringify(keys).includes('secret'), false);
+		const grid = await apiAs('grid_worker');
+		const compound = (await grid('GET', '/api/v1/me')).scope_unit;
+		const person = (await call('GET', `/api/v1/persons?unit_id=${compound.id}&limit=1`)).items[0];
+		const p = await call('POST', '/api/v1/passes', { person_id: person.id });
+		assert.equal(p.kid, newKid);
+		assert.deepEqual(page.errors || [], []);
 	});
 	await page.context().close();
 });

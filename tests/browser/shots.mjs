@@ -2,7 +2,8 @@
 // sizes into build/screenshots/, for a person to look at the layout; the
 // visit form is taken as the demo grid worker, the checkpoint pages as the
 // checkpoint staff (the entry page at tablet size too), the gate page as
-// the grid worker.
+// the grid worker, the checkpoint edit form and the pass signing keys as
+// the admin.
 // Usage: node tests/browser/shots.mjs            (starts its own demo server)
 //        CORDON_URL=http://host:port node tests/browser/shots.mjs
 //        SHOTS=field ...                       (only the checkpoint, gate and pass pages)
@@ -244,6 +245,23 @@ async function fieldPages(browser, base, size, viewport, setup) {
 	await shoot(page, 'passes', size);
 	await open(page, `${base}/#/passes/gates`);
 	await shoot(page, 'passes-gates', size);
+	// The checkpoint's edit form, with a taken code refused beside its field.
+	await page.goto(`${base}/#/checkpoints/${setup.road.id}`);
+	await page.locator('details.disclosure > summary').first().click();
+	await page.locator('form.cp-edit-form input[name=code]').fill(setup.rail.code);
+	await page.locator('form.cp-edit-form [data-act=save-checkpoint]').click();
+	await page.locator('form.cp-edit-form .field-error').filter({ hasText: /\S/ }).first().waitFor().catch(() => {});
+	await shoot(page, 'checkpoint-edit', size);
+	// The pass signing keys: the confirmation, then the answer.
+	await page.goto(`${base}/#/settings`);
+	await page.locator('table.pass-keys-table').waitFor().catch(() => {});
+	await page.locator('[data-act=rotate-key]').click();
+	await page.locator('dialog[open]').waitFor();
+	await page.screenshot({ path: path.join(OUT, `pass-key-confirm-${size}.png`) });
+	await page.locator('dialog[open] button[data-act=ok]').click();
+	await page.locator('.pass-keys-result .alert-ok').waitFor().catch(() => {});
+	await page.locator('.pass-keys').scrollIntoViewIfNeeded();
+	await shoot(page, 'pass-keys', size);
 	await page.context().close();
 }
 

@@ -1,7 +1,8 @@
 // 卡点: road and rail checkpoints. #/checkpoints lists them (and sets one up
 // for checkpoints.admin); #/checkpoints/counts is the bulletin's checkpoint
 // figures (per checkpoint per day, road and rail, xlsx export);
-// #/checkpoints/ID is the entry page of one checkpoint for a tablet:
+// #/checkpoints/ID is the entry page of one checkpoint for a tablet (with,
+// for checkpoints.admin, a form to rename, recode, move or relocate it):
 // - 登记 (screen): a road checkpoint's vehicle form or a rail one's train
 //   form, keyboard-first: the plate is focused with recent plates suggested,
 //   Enter moves on, Ctrl+Enter sends, the answer shows each person's
@@ -230,7 +231,7 @@ function renderList(ctx) {
 		add = disclosure(t('cp.create'), form([
 			h('div.grid3',
 				field(t('cp.code'), input('code', { required: true, maxlength: 32, class: 'mono', placeholder: 'S103-1' })),
-				field(t('cp.name'), input('name', { required: true, maxlength: 100 })),
+				field(t('cp.name'), input('name', { required: true, maxlength: 64 })),
 				field(t('cp.kind'), select('kind', [['road', t('cp.kind_road')], ['rail', t('cp.kind_rail')]], 'road'))),
 			field(t('cp.unit'), unitPicker('unit_id', scope && scope.id ? scope : null), t('cp.unit_hint')),
 			field(t('cp.location'), input('location', { maxlength: 200 })),
@@ -303,17 +304,18 @@ async function renderCheckpoint(ctx, id, tab) {
 		}
 	};
 	const body = h('div.tab-body');
-	ctx.root.replaceChildren(
+	ctx.root.replaceChildren(...kids(
 		back,
 		h('div.page-head.cp-head',
 			h('div', h('h1', cp.name, ' ', kindTag(cp.kind)), h('p.muted.cp-sub', h('span.mono', cp.code), ' · ', cp.unit_name || '', cp.location ? ' · ' + cp.location : '',
 				cp.current_shift ? [' · ', t('duty.current_shift', { team: cp.current_shift.team, from: cp.current_shift.from, to: cp.current_shift.to })] : '')),
 			h('div.page-actions', h('a.btn', { href: '#/checkpoints/counts' + qs({ checkpoint_id: cp.id }) }, t('cp.counts')))),
+		ctx.hasPerm('checkpoints.admin') ? editForm(ctx, cp) : null,
 		noticeBar(),
 		h('div.cp-today-head', h('h2', t('cp.today', { day: (cp.today && cp.today.day) || today() }))),
 		todayBox,
 		tabs,
-		body);
+		body));
 	const ctx2 = { ...ctx, cp, refresh, body };
 	if (tab === 'duty') return dutyTab(ctx2);
 	if (tab === 'records') return recordsTab(ctx2);
@@ -323,6 +325,39 @@ async function renderCheckpoint(ctx, id, tab) {
 	}
 	if (cp.kind === 'rail') return screenForm(ctx2, 'train');
 	return screenForm(ctx2, 'vehicle');
+}
+
+// Renames, recodes, moves (to another unit in scope) or relocates the
+// checkpoint (checkpoints.admin). Only what changed is sent; the API's
+// answer to a wrong field (a code taken, a unit outside scope) is shown
+// beside that field. The kind stays: its records are road or rail ones.
+function editForm(ctx, cp) {
+	const f = form([
+		h('div.grid3',
+			field(t('cp.code'), input('code', { value: cp.code, required: true, maxlength: 32, class: 'mono' }), t('cp.code_hint')),
+			field(t('cp.name'), input('name', { value: cp.name, required: true, maxlength: 64 })),
+			field(t('cp.kind'), h('div.readonly-value', kindTag(cp.kind)), t('cp.kind_fixed'))),
+		field(t('cp.unit'), unitPicker('unit_id', { id: cp.unit_id, name: cp.unit_name }), t('cp.unit_hint')),
+		field(t('cp.location'), input('location', { value: cp.location || '', maxlength: 200 }), t('cp.location_hint')),
+		h('div.form-actions', h('button', { type: 'submit', class: 'btn btn-primary', 'data-act': 'save-checkpoint' }, t('common.save'))),
+	], async (fm) => {
+		const v = values(fm);
+		if (!v.code) return showError(fm, { field: 'code' }, t('errors.required'));
+		if (!v.name) return showError(fm, { field: 'name' }, t('errors.required'));
+		if (!v.unit_id) return showError(fm, { field: 'unit_id' }, t('picker.required'));
+		const b = {};
+		if (v.code !== cp.code) b.code = v.code;
+		if (v.name !== cp.name) b.name = v.name;
+		if (Number(v.unit_id) !== cp.unit_id) b.unit_id = Number(v.unit_id);
+		if (v.location !== (cp.location || '')) b.location = v.location;
+		if (!Object.keys(b).length) { toast(t('common.no_changes')); return; }
+		const c = await api('PATCH', `/api/v1/checkpoints/${cp.id}`, b);
+		toast(t('cp.saved', { name: c.name }));
+		const last = lastCheckpoint();
+		if (last && last.id === c.id) rememberCheckpoint(c);
+		ctx.go(location.hash);
+	}, { 'aria-label': t('cp.edit'), class: 'form cp-edit-form' });
+	return disclosure(t('cp.edit'), f);
 }
 
 // ---------- the screening form (vehicles and trains) ----------
