@@ -519,41 +519,42 @@ static int find_by_doc(struct req *r, struct dbc *c, const char *doc_type, const
 struct scan_ctx {
 	int64_t gate_id, unit, now, person, pass, temp, fever_at;
 	const char *token, *doc, *doc_type, *kind, *direction, *client_id, *name;
-	int has_temp, marked, replied;
+	int has_temp, marked;
 	char today[DAY_LEN];
 	char why[128];
 	struct gate_facts f;
 };
 
-/* Every read a scan needs, on the read connection c: the gate and scope, a
- * stored first answer to this client id (then x->replied and the answer is
- * set), the token or document, the pass, residence, colour and the day's
+/* Every read a scan needs, on the read connection c: the gate and scope,
+ * the token or document, the pass, residence, colour and the day's
  * temperature mark. 0 or an error. */
 static int scan_reads(struct req *r, struct dbc *c, struct scan_ctx *x)
 {
 	int rc;
-	if ((rc = db_one_int(c, &x->unit, "SELECT unit_id FROM gates WHERE id = $1", "i",
-			     x->gate_id)) < 0)
+	/* The gate and whether it lies in the caller's scope, in one
+	 * statement (the scope test is the lists' SCOPE_SQL). */
+	struct dbq *gq = db_query(c,
+				  "SELECT g.unit_id, " SCOPE_SQL("g.unit_id", "2")
+				  " FROM gates g WHERE g.id = $1",
+				  "ii", x->gate_id, r->who.scope_unit_id);
+	if (!gq)
+		return ERR_DB;
+	int in_scope = 0;
+	if ((rc = db_step(gq)) == 1) {
+		x->unit = db_int(gq, 0);
+		in_scope = db_int(gq, 1) != 0;
+	}
+	db_done(gq);
+	if (rc < 0)
 		return rc;
 	if (rc == 0)
 		return err_set(&r->err, ERR_NOT_FOUND, "", "no such gate");
-	if ((rc = scope_contains(c, r->who.scope_unit_id, x->unit)) < 0)
-		return rc;
-	if (rc == 0)
+	if (!in_scope)
 		return err_set(&r->err, ERR_FORBIDDEN, "", "this gate is outside your area (scope)");
-	if (x->client_id) { /* a retry: the first answer, nothing stored again */
-		int64_t rec = 0;
-		char *stored = NULL;
-		int is_scan = 0;
-		if ((rc = read_field_write(c, x->client_id, &rec, &stored, &is_scan)) < 0)
-			return rc;
-		if (rc == 1) {
-			x->replied = 1;
-			rc = answer_stored(r, x->gate_id, rec, stored, is_scan);
-			free(stored);
-			return rc;
-		}
-	}
+	/* A retry (a client id already stored) is not looked for here: the
+	 * writer finds it when storing (scan_store) and answers with the first
+	 * answer. Retries are rare; a read of that ever-changing index on every
+	 * scan is not. */
 	x->fever_at = settings_int(c, "fever_threshold_tenths");
 	if (x->fever_at <= 0) /* the setting not defined in this build */
 		x->fever_at = 373;
@@ -641,19 +642,8 @@ static int scan_reads(struct req *r, struct dbc *c, struct scan_ctx *x)
 			return rc;
 		f->colour = passes_colour(&cf, x->why, sizeof x->why);
 		f->colour_reason = x->why;
-		if (x->has_temp && x->temp < x->fever_at) {
-			if (cf.travel_obs) {
-				x->marked = !cf.temp_missed;
-			} else {
-				rc = db_one_int(c, NULL,
-						"SELECT 1 FROM temperature_marks WHERE person_id = $1"
-						" AND day = $2",
-						"it", x->person, x->today);
-				if (rc < 0)
-					return rc;
-				x->marked = rc == 1;
-			}
-		}
+		if (x->has_temp && x->temp < x->fever_at)
+			x->marked = cf.marked_today;
 	}
 	return 0;
 }
@@ -756,7 +746,7 @@ static int scan(struct req *r)
 	rc = scan_reads(r, c, &x);
 	if (rtx)
 		db_rollback(c);
-	if (rc || x.replied)
+	if (rc)
 		return rc;
 
 	struct gate_facts *f = &x.f;

@@ -134,32 +134,29 @@ int passes_facts(struct dbc *c, int64_t person_id, const char *today, int obs_da
 {
 	memset(f, 0, sizeof *f);
 	/* An arrival graded for centralized or home observation is under
-	 * observation until arrival day + obs_days. */
+	 * observation until arrival day + obs_days. One statement for every
+	 * fact: a gate reads them at each scan. */
 	char since[DAY_LEN];
 	if (day_add(today, -obs_days, since))
 		return ERR_INVALID;
-	int rc = db_one_int(c, NULL,
-			    "SELECT 1 FROM arrivals WHERE person_id = $1 AND arrival_date > $2"
-			    " AND arrival_date <= $3 AND handling IN ('centralized', 'home')",
-			    "itt", person_id, since, today);
-	if (rc < 0)
-		return rc;
-	f->travel_obs = rc == 1;
-	rc = db_one_int(c, NULL,
-			"SELECT 1 FROM fevers WHERE person_id = $1 AND cleared_at IS NULL", "i",
-			person_id);
-	if (rc < 0)
-		return rc;
-	f->fever = rc == 1;
-	if (f->travel_obs) {
-		rc = db_one_int(c, NULL,
-				"SELECT 1 FROM temperature_marks WHERE person_id = $1 AND day = $2",
-				"it", person_id, today);
-		if (rc < 0)
-			return rc;
-		f->temp_missed = rc == 0;
+	struct dbq *q = db_query(
+		c,
+		"SELECT EXISTS (SELECT 1 FROM arrivals WHERE person_id = $1 AND arrival_date > $2"
+		" AND arrival_date <= $3 AND handling IN ('centralized', 'home')),"
+		" EXISTS (SELECT 1 FROM fevers WHERE person_id = $1 AND cleared_at IS NULL),"
+		" EXISTS (SELECT 1 FROM temperature_marks WHERE person_id = $1 AND day = $3)",
+		"itt", person_id, since, today);
+	if (!q)
+		return ERR_DB;
+	int rc = db_step(q);
+	if (rc == 1) {
+		f->travel_obs = db_int(q, 0) != 0;
+		f->fever = db_int(q, 1) != 0;
+		f->marked_today = db_int(q, 2) != 0;
+		f->temp_missed = f->travel_obs && !f->marked_today;
 	}
-	return 0;
+	db_done(q);
+	return rc < 0 ? rc : 0;
 }
 
 

@@ -44,6 +44,7 @@ struct colour_facts {
 	int travel_obs;        /* under observation after travel: a graded arrival within 14 days */
 	int general_contact;   /* a general contact (later: contacts) */
 	int temp_missed;       /* under observation and no temperature check today */
+	int marked_today;      /* a normal temperature recorded today (any person) */
 };
 
 /* "red", "yellow" or "green" by DOMAIN.md's rules, and in reason (cap
