@@ -91,8 +91,9 @@ struct person_in {
 int people_validate(const struct person_in *in, const char *today, struct err_info *ei);
 /* Creates the person, or updates the one with the same document (matched
  * after normalising the number), recording each changed field's source in
- * person_facts and keeping household member counts and unit_households
- * right. Call people_validate first. *id gets the person; *created is 1 for
+ * person_facts (a new person's name, phone and household are implied by its
+ * row: persons.facts_implied) and keeping household member counts and
+ * unit_households right. Call people_validate first. *id gets the person; *created is 1 for
  * a new one. The caller holds the transaction. */
 int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_t *id,
 		  int *created, struct err_info *ei);
