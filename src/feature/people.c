@@ -358,8 +358,8 @@ int people_insert_id_sqlite(struct dbc *c, int64_t changed, int64_t *id)
 {
 	if (changed <= 0)
 		return (int)changed;
-	int rc = db_one_int(c, id, "SELECT last_insert_rowid()", "");
-	return rc == 1 ? 1 : (rc < 0 ? rc : ERR_DB);
+	*id = db_last_insert_id(c);
+	return *id > 0 ? 1 : ERR_DB;
 }
 
 const char *people_sql_returning(char *buf, const char *sql)

@@ -123,7 +123,7 @@ int people_count_unit(struct dbc *c, int64_t unit_id, int64_t households, int64_
 /* Runs an INSERT written without RETURNING (sql: at most 4000 bytes) and
  * reads the new row's id: on PostgreSQL through RETURNING id; on SQLite,
  * whose RETURNING goes through a temporary table that costs about half an
- * insert, through last_insert_rowid(). Evaluates to 1 with *id set when a
+ * insert, through db_last_insert_id. Evaluates to 1 with *id set when a
  * row was inserted, 0 when none was (ON CONFLICT DO NOTHING), <0 on error.
  * (A db_insert_id in db.h would be the better home.) */
 #define PEOPLE_INSERT_ID(c, id, sql, types, ...)                                          \
