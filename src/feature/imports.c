@@ -599,11 +599,10 @@ static int grade_of(struct imp *x, const char *code, const char *name, const cha
 /* The household at address in compound unit, created when new: 0 with *id.
  * A new one is made occupied at once: the person it is made for is stored
  * next (precheck_person has ruled out a refusal), and one member makes a
- * household occupied (household_members). */
-static int household_of(struct imp *x, int64_t unit, const char *address, int64_t *id)
+ * household occupied (household_members). key: "unit\x1faddress". */
+static int household_of(struct imp *x, int64_t unit, const char *address, const char *key,
+			int64_t *id)
 {
-	char key[600];
-	snprintf(key, sizeof key, "%lld\x1f%s", (long long)unit, address);
 	struct hent *e = hmap_find(&x->households, key);
 	if (e) {
 		*id = e->v;
@@ -617,9 +616,10 @@ static int household_of(struct imp *x, int64_t unit, const char *address, int64_
 				  "iti", unit, address, x->now);
 	if (rc < 0)
 		return rc;
-	if (rc == 1 && (rc = people_tally_add(x->tally, unit, 1, 0)))
-		return rc;
-	if (rc == 0) {
+	if (rc == 1) {
+		if ((rc = people_tally_add(x->tally, unit, 1, 0)))
+			return rc;
+	} else {
 		/* There already. */
 		rc = db_one_int(x->c, &hh,
 				"SELECT id FROM households WHERE unit_id = $1 AND address = $2", "it",
@@ -773,7 +773,7 @@ static int data_row(struct imp *x, int line, char *const *f, size_t n)
 			if (rc)
 				return rc < 0 ? (x->fatal = rc, 1) : 0;
 		}
-		if ((rc = household_of(x, unit, row.address, &hh)))
+		if ((rc = household_of(x, unit, row.address, key, &hh)))
 			return x->fatal = rc, 1;
 	}
 	row.p.unit_id = unit;
