@@ -298,7 +298,7 @@ int imports_parse_row(const int col[IMP_NCOLS], char *const *f, size_t n, const 
 			return err_set(ei, ERR_INVALID, "birth_date", "\"%s\" is not a date", bd);
 		p->birth_date = out->birth;
 	}
-	int rc = people_validate(p, today, ei);
+	int rc = people_validate_into(p, today, &out->norm, ei);
 	if (rc)
 		return rc;
 	const char *origin = cell(f, n, col[IMP_ORIGIN]);
@@ -641,15 +641,11 @@ static int household_of(struct imp *x, int64_t unit, const char *address, const 
 static int precheck_person(struct imp *x, const struct import_row *row, int line, char *const *f,
 			   size_t n)
 {
-	char num[40];
 	struct err_info ei = {0};
-	if (people_doc_number(row->p.doc_type, row->p.doc_number, NULL, num, sizeof num, NULL,
-			      "doc_number", &ei))
-		return 0; /* validated already */
 	int64_t unit = 0;
 	int rc = db_one_int(x->c, &unit,
 			    "SELECT unit_id FROM persons WHERE doc_type = $1 AND doc_number = $2", "tt",
-			    row->p.doc_type, num);
+			    row->p.doc_type, row->norm.doc_number);
 	if (rc < 0)
 		return rc;
 	if (rc == 0 && !row->p.name) {
@@ -783,6 +779,7 @@ static int data_row(struct imp *x, int line, char *const *f, size_t n)
 	row.p.source_id = x->res->batch_id;
 	row.p.scope_unit_id = x->o->scope_unit_id;
 	row.p.tally = x->tally;
+	row.p.norm = &row.norm;
 	int64_t pid = 0;
 	int created = 0;
 	rc = people_upsert(x->c, &row.p, x->now, &pid, &created, &ei);

@@ -271,20 +271,29 @@ static int utf8_len_ok(const char *s, size_t max)
 
 int people_validate(const struct person_in *in, const char *today, struct err_info *ei)
 {
+	return people_validate_into(in, today, NULL, ei);
+}
+
+int people_validate_into(const struct person_in *in, const char *today, struct person_norm *out,
+			 struct err_info *ei)
+{
 	const char *type = in->doc_type ? in->doc_type : "resident_id";
 	if (!in->doc_number || !*in->doc_number)
 		return err_set(ei, ERR_INVALID, "doc_number", "is required");
-	char num[40];
+	struct person_norm own;
+	struct person_norm *nm = out ? out : &own;
+	memset(nm, 0, sizeof *nm);
 	struct resident_id rid;
 	int is_rid = strcmp(type, "resident_id") == 0;
-	int rc = people_doc_number(type, in->doc_number, today, num, sizeof num, &rid,
-				   "doc_number", ei);
+	int rc = people_doc_number(type, in->doc_number, today, nm->doc_number,
+				   sizeof nm->doc_number, &rid, "doc_number", ei);
 	if (rc)
 		return rc;
+	if (is_rid)
+		nm->rid = rid;
 	if (in->name && !utf8_len_ok(in->name, 64))
 		return err_set(ei, ERR_INVALID, "name", "must be 1 to 64 characters");
-	char ph[12];
-	if (in->phone && *in->phone && (rc = people_phone(in->phone, ph, "phone", ei)))
+	if (in->phone && *in->phone && (rc = people_phone(in->phone, nm->phone, "phone", ei)))
 		return rc;
 	if (in->sex && strcmp(in->sex, "M") != 0 && strcmp(in->sex, "F") != 0)
 		return err_set(ei, ERR_INVALID, "sex", "must be M or F");
@@ -521,19 +530,26 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 		  int *created, struct err_info *ei)
 {
 	const char *type = in->doc_type ? in->doc_type : "resident_id";
-	char num[40];
-	struct resident_id rid;
 	int is_rid = strcmp(type, "resident_id") == 0;
-	int rc = people_doc_number(type, in->doc_number, NULL, num, sizeof num, &rid,
-				   "doc_number", ei);
-	if (rc)
-		return rc;
-	char ph[12] = "";
-	if (in->phone && *in->phone && (rc = people_phone(in->phone, ph, "phone", ei)))
-		return rc;
-	const char *phone = ph[0] ? ph : NULL;
-	const char *sex = is_rid ? (rid.sex == 'M' ? "M" : "F") : in->sex;
-	const char *birth = is_rid ? rid.birth_date : in->birth_date;
+	int rc;
+	/* The number and phone as stored: the caller's people_validate_into
+	 * result, else worked out here. */
+	struct person_norm own;
+	const struct person_norm *nm = in->norm;
+	if (!nm) {
+		memset(&own, 0, sizeof own);
+		if ((rc = people_doc_number(type, in->doc_number, NULL, own.doc_number,
+					    sizeof own.doc_number, &own.rid, "doc_number", ei)))
+			return rc;
+		if (in->phone && *in->phone && (rc = people_phone(in->phone, own.phone, "phone", ei)))
+			return rc;
+		nm = &own;
+	}
+	const char *num = nm->doc_number;
+	const struct resident_id *rid = &nm->rid;
+	const char *phone = nm->phone[0] ? nm->phone : NULL;
+	const char *sex = is_rid ? (rid->sex == 'M' ? "M" : "F") : in->sex;
+	const char *birth = is_rid ? rid->birth_date : in->birth_date;
 	size_t nl = strlen(num);
 	const char *last4 = nl > 4 ? num + nl - 4 : num;
 

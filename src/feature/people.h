@@ -63,6 +63,14 @@ void people_mask_phone(const char *phone, char *out, size_t cap);
 
 /* ---- the one way to write a person ---- */
 
+/* A person's document number and phone as stored, worked out once by
+ * people_validate_into. */
+struct person_norm {
+	char doc_number[40];
+	char phone[12];         /* "" when none */
+	struct resident_id rid; /* resident IDs: what the number says */
+};
+
 /* What is known about a person from one source. NULL fields are unknown
  * (an update leaves them as they are). */
 struct person_in {
@@ -83,12 +91,17 @@ struct person_in {
 	struct people_tally *tally; /* non-NULL: unit and household counts are added up
 				     * there and written by people_tally_flush (bulk
 				     * imports); NULL: written at once */
+	const struct person_norm *norm; /* non-NULL: people_validate_into's result for
+					 * these fields (not worked out again) */
 };
 
 /* Validates `in` fully (document, phone, dates, sex agreeing with the
  * resident ID), without writing. 0 or ERR_INVALID naming the field (names
  * are the API's: doc_type, doc_number, name, phone, sex, birth_date). */
 int people_validate(const struct person_in *in, const char *today, struct err_info *ei);
+/* people_validate that also gives the stored forms in *out (for person_in.norm). */
+int people_validate_into(const struct person_in *in, const char *today, struct person_norm *out,
+			 struct err_info *ei);
 /* Creates the person, or updates the one with the same document (matched
  * after normalising the number), recording each changed field's source in
  * person_facts (a new person's name, phone and household are implied by its
