@@ -68,7 +68,7 @@ counts=$(tail -1 "$OUT/import-cordon.log")
 printf '%-46s %8s s wall %8s s cpu   (%s)\n' "raw insert, run 1" "$raw_w1" "$raw_c1" "$(cat "$OUT/import-raw1.log")" >&2
 printf '%-46s %8s s wall %8s s cpu   (%s)\n' "cordon import persons" "$imp_w" "$imp_c" "$counts" >&2
 printf '%-46s %8s s wall %8s s cpu   (%s)\n' "raw insert, run 2" "$raw_w2" "$raw_c2" "$(cat "$OUT/import-raw2.log")" >&2
-db=$(sqlite3 "$OUT/import-cordon.db" "SELECT (SELECT COUNT(*) FROM persons) || ' persons, ' || (SELECT COUNT(*) FROM households) || ' households, ' || (SELECT COUNT(*) FROM arrivals) || ' arrivals, ' || (SELECT COUNT(*) FROM person_facts) || ' facts'")
+db=$(sqlite3 "$OUT/import-cordon.db" "SELECT (SELECT COUNT(*) FROM persons) || ' persons, ' || (SELECT COUNT(*) FROM households) || ' households, ' || (SELECT COUNT(*) FROM arrivals) || ' arrivals, ' || (SELECT COUNT(*) FROM person_facts) || ' fact rows, ' || (SELECT COUNT(*) FROM persons WHERE facts_implied = 1) || ' persons whose creation facts the row implies'")
 echo "stored by the import: $db" >&2
 awk -v rw1="$raw_w1" -v rw2="$raw_w2" -v rc1="$raw_c1" -v rc2="$raw_c2" -v iw="$imp_w" -v ic="$imp_c" -v n="$ROWS" 'BEGIN {
   rw = rw1 < rw2 ? rw1 : rw2; rc = rc1 < rc2 ? rc1 : rc2

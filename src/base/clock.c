@@ -101,9 +101,11 @@ static int parse(const char *s, int *y, unsigned *m, unsigned *d)
 	for (int i = 0; i < 10; i++)
 		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
 			return -1;
-	*y = atoi(s);
-	*m = (unsigned)atoi(s + 5);
-	*d = (unsigned)atoi(s + 8);
+	/* The digits are checked: arithmetic, not atoi (bulk imports parse
+	 * dates twice a row). */
+	*y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	*m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0'));
+	*d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
 	static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	if (*y < 1800 || *m < 1 || *m > 12 || *d < 1)
 		return -1;

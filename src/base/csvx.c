@@ -17,7 +17,11 @@ struct state {
 	int row_line;   /* line the current row started on */
 	int at_boundary; /* the previous row has ended (or none began) */
 	char *fields[MAX_FIELDS];
+	size_t off[MAX_FIELDS]; /* each field's start in buf */
 	size_t n;
+	char *buf; /* the current row's fields, each NUL-terminated (one allocation
+		    * for all rows, not one per field) */
+	size_t used, cap;
 	int stop;
 	int too_many;
 };
@@ -56,27 +60,37 @@ static void on_field(void *s, size_t len, void *data)
 		st->too_many = 1;
 		return;
 	}
-	char *f = malloc(len + 1);
-	if (!f) {
-		st->stop = -1;
-		return;
+	if (st->used + len + 1 > st->cap) {
+		size_t ncap = st->cap ? st->cap : 1024;
+		while (ncap < st->used + len + 1)
+			ncap *= 2;
+		char *nb = realloc(st->buf, ncap);
+		if (!nb) {
+			st->stop = -1;
+			return;
+		}
+		st->buf = nb;
+		st->cap = ncap;
 	}
-	memcpy(f, s ? s : "", len);
-	f[len] = 0;
-	st->fields[st->n++] = f;
+	if (len)
+		memcpy(st->buf + st->used, s, len);
+	st->buf[st->used + len] = 0;
+	st->off[st->n++] = st->used;
+	st->used += len + 1;
 }
 
 static void free_fields(struct state *st)
 {
-	for (size_t i = 0; i < st->n; i++)
-		free(st->fields[i]);
 	st->n = 0;
+	st->used = 0;
 }
 
 static void on_row(int term, void *data)
 {
 	(void)term;
 	struct state *st = data;
+	for (size_t i = 0; i < st->n; i++)
+		st->fields[i] = st->buf + st->off[i];
 	int blank = st->n == 1 && st->fields[0][0] == 0;
 	if (!st->stop && st->n && !blank)
 		st->stop = st->fn(st->ctx, st->row_line, st->fields, st->n);
@@ -160,6 +174,7 @@ int csvx_parse(const char *data, size_t len, csvx_row_fn fn, void *ctx, const ch
 		rc = -1;
 	}
 	free_fields(&st);
+	free(st.buf);
 	csv_free(&p);
 	free(conv);
 	if (!rc && st.stop)

@@ -81,6 +81,11 @@ const char *db_errmsg(struct dbc *c)
 	return c->ops->errmsg(c);
 }
 
+int64_t db_last_insert_id(struct dbc *c)
+{
+	return c->ops->last_insert_id ? c->ops->last_insert_id(c) : 0;
+}
+
 int db_exec(struct dbc *c, const char *sql)
 {
 	return c->ops->exec(c, sql);
@@ -114,8 +119,9 @@ int db_in_tx(struct dbc *c)
 	return c->in_tx;
 }
 
-/* Reads the variadic arguments described by types into args. */
-static int read_args(const char *types, va_list ap, struct db_arg *args)
+/* Reads the variadic arguments described by types into args; keep: the
+ * texts outlive the statement's use (db_arg.keep). */
+static int read_args(const char *types, va_list ap, struct db_arg *args, char keep)
 {
 	int n = 0;
 	for (const char *t = types; *t; t++, n++) {
@@ -125,6 +131,7 @@ static int read_args(const char *types, va_list ap, struct db_arg *args)
 		}
 		struct db_arg *a = &args[n];
 		a->decl = *t;
+		a->keep = keep;
 		switch (*t) {
 		case 'i':
 			a->type = 'i';
@@ -150,10 +157,11 @@ static int read_args(const char *types, va_list ap, struct db_arg *args)
 	return n;
 }
 
-static struct dbq *vquery(struct dbc *c, const char *sql, const char *types, va_list ap)
+static struct dbq *vquery(struct dbc *c, const char *sql, const char *types, va_list ap,
+			  char keep)
 {
 	struct db_arg args[MAX_ARGS];
-	int n = read_args(types, ap, args);
+	int n = read_args(types, ap, args, keep);
 	if (n < 0)
 		return NULL;
 	return c->ops->query(c, sql, n, args);
@@ -163,7 +171,7 @@ struct dbq *db_query(struct dbc *c, const char *sql, const char *types, ...)
 {
 	va_list ap;
 	va_start(ap, types);
-	struct dbq *q = vquery(c, sql, types, ap);
+	struct dbq *q = vquery(c, sql, types, ap, 0);
 	va_end(ap);
 	return q;
 }
@@ -175,6 +183,7 @@ struct dbq *db_query_texts(struct dbc *c, const char *sql, int n, const char *co
 		return NULL;
 	for (int i = 0; i < n; i++) {
 		args[i].decl = 'u';
+		args[i].keep = 0;
 		args[i].s = texts[i];
 		args[i].type = texts[i] ? 'u' : 'n';
 		args[i].i = 0;
@@ -222,7 +231,8 @@ int64_t db_run(struct dbc *c, const char *sql, const char *types, ...)
 {
 	va_list ap;
 	va_start(ap, types);
-	struct dbq *q = vquery(c, sql, types, ap);
+	/* Stepped and finished before returning: the caller's texts outlive it. */
+	struct dbq *q = vquery(c, sql, types, ap, 1);
 	va_end(ap);
 	if (!q)
 		return ERR_DB;
@@ -238,7 +248,8 @@ int db_one_int(struct dbc *c, int64_t *out, const char *sql, const char *types, 
 {
 	va_list ap;
 	va_start(ap, types);
-	struct dbq *q = vquery(c, sql, types, ap);
+	/* Stepped and finished before returning: the caller's texts outlive it. */
+	struct dbq *q = vquery(c, sql, types, ap, 1);
 	va_end(ap);
 	if (!q)
 		return ERR_DB;

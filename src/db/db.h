@@ -89,6 +89,11 @@ int db_one_int(struct dbc *c, int64_t *out, const char *sql, const char *types, 
 
 const char *db_errmsg(struct dbc *c);
 
+/* SQLite: the rowid of the last row this connection inserted (read without
+ * a statement; RETURNING costs SQLite a temporary table). Other backends
+ * return 0: read the id through RETURNING there. */
+int64_t db_last_insert_id(struct dbc *c);
+
 /* Online backup of the whole database to dest (consistent while serving). */
 int db_backup(struct db *db, const char *dest, struct err_info *ei);
 

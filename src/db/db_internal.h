@@ -13,6 +13,7 @@
 struct db_arg {
 	char type;
 	char decl;
+	char keep; /* 1: the text stays valid until the statement is done (bound without a copy) */
 	int64_t i;
 	const char *s;
 };
@@ -36,6 +37,7 @@ struct db_ops {
 	const char *(*colname)(struct dbq *q, int col);
 	void (*done)(struct dbq *q);
 	int64_t (*changes)(struct dbq *q);
+	int64_t (*last_insert_id)(struct dbc *c); /* NULL: the backend has none */
 	const char *(*errmsg)(struct dbc *c);
 	int (*backup)(struct db *db, const char *dest, struct err_info *ei);
 };

@@ -201,8 +201,17 @@ static void checkpointer_stop(struct sdb *db)
 	db->ckpt_started = 0;
 }
 
+/* Before SQLite's first use: no memory statistics (nothing reads them), so
+ * its every allocation does not take a global mutex. */
+static void sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int db_sqlite_open(const char *path, struct db **out, struct err_info *ei)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_setup);
 	struct sdb *db = calloc(1, sizeof *db);
 	if (!db || !(db->base.path = strdup(path))) {
 		free(db);
@@ -340,11 +349,21 @@ static int s_rollback(struct dbc *c)
 	return s_exec(c, "ROLLBACK");
 }
 
-static uint64_t fnv(const char *s)
+/* The cache key of an SQL text, hashed eight bytes at a time: a bulk
+ * write looks up several statements of a few hundred bytes per row. */
+static uint64_t sql_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	size_t n = strlen(s);
+	uint64_t h = 1469598103934665603ull ^ n, w;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+	h ^= h >> 32;
 	return h ? h : 1;
 }
 
@@ -357,7 +376,7 @@ static void free_stmt(struct sq *q)
 
 static struct sq *prepare(struct sc *c, const char *sql)
 {
-	uint64_t h = fnv(sql);
+	uint64_t h = sql_hash(sql);
 	unsigned slot = (unsigned)(h % CACHE_SLOTS);
 	for (unsigned i = 0; i < CACHE_SLOTS; i++) {
 		struct sq *q = c->cache[(slot + i) % CACHE_SLOTS];
@@ -450,7 +469,8 @@ static struct dbq *s_query(struct dbc *cb, const char *sql, int n, const struct 
 		if (a->type == 'i')
 			rc = sqlite3_bind_int64(q->st, idx, a->i);
 		else if (a->type == 't' || a->type == 'u')
-			rc = sqlite3_bind_text(q->st, idx, a->s, -1, SQLITE_TRANSIENT);
+			rc = sqlite3_bind_text(q->st, idx, a->s, -1,
+					       a->keep ? SQLITE_STATIC : SQLITE_TRANSIENT);
 		else
 			rc = sqlite3_bind_null(q->st, idx);
 		if (rc != SQLITE_OK) {
@@ -508,6 +528,11 @@ static const char *s_colname(struct dbq *q, int col)
 static int64_t s_changes(struct dbq *q)
 {
 	return sqlite3_changes64(SC(q->c)->h);
+}
+
+static int64_t s_last_insert_id(struct dbc *c)
+{
+	return sqlite3_last_insert_rowid(SC(c)->h);
 }
 
 static int s_backup(struct db *base, const char *dest, struct err_info *ei)
@@ -573,6 +598,7 @@ static const struct db_ops sqlite_ops = {
 	.colname = s_colname,
 	.done = s_done,
 	.changes = s_changes,
+	.last_insert_id = s_last_insert_id,
 	.errmsg = s_errmsg,
 	.backup = s_backup,
 };

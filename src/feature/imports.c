@@ -38,7 +38,7 @@ ROUTE_TABLE(imports_routes, routes);
 
 #define PROGRESS_EVERY 50000
 #define HEADER_SEARCH_ROWS 10 /* title rows above the header are skipped */
-#define IMPORT_CACHE_KIB "262144" /* SQLite page cache during an import: 256 MiB */
+#define IMPORT_CACHE_KIB "393216" /* SQLite page cache during an import: 384 MiB */
 
 /* ---------- pure: header ---------- */
 
@@ -298,7 +298,7 @@ int imports_parse_row(const int col[IMP_NCOLS], char *const *f, size_t n, const 
 			return err_set(ei, ERR_INVALID, "birth_date", "\"%s\" is not a date", bd);
 		p->birth_date = out->birth;
 	}
-	int rc = people_validate(p, today, ei);
+	int rc = people_validate_into(p, today, &out->norm, ei);
 	if (rc)
 		return rc;
 	const char *origin = cell(f, n, col[IMP_ORIGIN]);
@@ -599,11 +599,10 @@ static int grade_of(struct imp *x, const char *code, const char *name, const cha
 /* The household at address in compound unit, created when new: 0 with *id.
  * A new one is made occupied at once: the person it is made for is stored
  * next (precheck_person has ruled out a refusal), and one member makes a
- * household occupied (household_members). */
-static int household_of(struct imp *x, int64_t unit, const char *address, int64_t *id)
+ * household occupied (household_members). key: "unit\x1faddress". */
+static int household_of(struct imp *x, int64_t unit, const char *address, const char *key,
+			int64_t *id)
 {
-	char key[600];
-	snprintf(key, sizeof key, "%lld\x1f%s", (long long)unit, address);
 	struct hent *e = hmap_find(&x->households, key);
 	if (e) {
 		*id = e->v;
@@ -617,9 +616,10 @@ static int household_of(struct imp *x, int64_t unit, const char *address, int64_
 				  "iti", unit, address, x->now);
 	if (rc < 0)
 		return rc;
-	if (rc == 1 && (rc = people_tally_add(x->tally, unit, 1, 0)))
-		return rc;
-	if (rc == 0) {
+	if (rc == 1) {
+		if ((rc = people_tally_add(x->tally, unit, 1, 0)))
+			return rc;
+	} else {
 		/* There already. */
 		rc = db_one_int(x->c, &hh,
 				"SELECT id FROM households WHERE unit_id = $1 AND address = $2", "it",
@@ -641,15 +641,11 @@ static int household_of(struct imp *x, int64_t unit, const char *address, int64_
 static int precheck_person(struct imp *x, const struct import_row *row, int line, char *const *f,
 			   size_t n)
 {
-	char num[40];
 	struct err_info ei = {0};
-	if (people_doc_number(row->p.doc_type, row->p.doc_number, NULL, num, sizeof num, NULL,
-			      "doc_number", &ei))
-		return 0; /* validated already */
 	int64_t unit = 0;
 	int rc = db_one_int(x->c, &unit,
 			    "SELECT unit_id FROM persons WHERE doc_type = $1 AND doc_number = $2", "tt",
-			    row->p.doc_type, num);
+			    row->p.doc_type, row->norm.doc_number);
 	if (rc < 0)
 		return rc;
 	if (rc == 0 && !row->p.name) {
@@ -773,7 +769,7 @@ static int data_row(struct imp *x, int line, char *const *f, size_t n)
 			if (rc)
 				return rc < 0 ? (x->fatal = rc, 1) : 0;
 		}
-		if ((rc = household_of(x, unit, row.address, &hh)))
+		if ((rc = household_of(x, unit, row.address, key, &hh)))
 			return x->fatal = rc, 1;
 	}
 	row.p.unit_id = unit;
@@ -783,6 +779,7 @@ static int data_row(struct imp *x, int line, char *const *f, size_t n)
 	row.p.source_id = x->res->batch_id;
 	row.p.scope_unit_id = x->o->scope_unit_id;
 	row.p.tally = x->tally;
+	row.p.norm = &row.norm;
 	int64_t pid = 0;
 	int created = 0;
 	rc = people_upsert(x->c, &row.p, x->now, &pid, &created, &ei);
@@ -855,7 +852,12 @@ int imports_persons_csv(struct dbc *c, const struct imports_opts *o, const char 
 		return err_set(ei, ERR_NOMEM, "", "out of memory");
 	}
 	/* SQLite: a page cache large enough for the indexes a big list touches
-	 * at random places (document, name, phone), for this import only. */
+	 * at random places (document, name, phone) and for what the import
+	 * writes beside the persons (households, arrivals, the persons it
+	 * updates), for this import only. A cache too small for the pages one
+	 * transaction changes makes SQLite spill them to the WAL before the
+	 * commit and write them again at it: 620,623 rows (bench/import.sh)
+	 * change about 300 MiB of pages. */
 	int64_t old_cache = 0;
 	int sqlite = strcmp(db_backend(c), "sqlite") == 0;
 	if (sqlite && (db_one_int(c, &old_cache, "PRAGMA cache_size", "") != 1 ||

@@ -71,6 +71,7 @@ struct import_row {
 	const char *compound; /* NULL: none */
 	char birth[DAY_LEN], arrival[DAY_LEN];
 	char addr[400]; /* the address with line breaks and tabs made spaces */
+	struct person_norm norm; /* the number and phone as stored */
 };
 
 /* Parses fields f[0..n) of a data row as col maps them and validates all of

@@ -121,8 +121,9 @@ int people_resident_id(const char *in, const char *today, struct resident_id *ou
 	if (!province_plausible(id))
 		return err_set(ei, ERR_INVALID, field,
 			       "the first two digits (%.2s) are not a province code", id);
-	char birth[DAY_LEN];
-	snprintf(birth, sizeof birth, "%.4s-%.2s-%.2s", id + 6, id + 10, id + 12);
+	/* YYYY-MM-DD from digits 7-14 (copied: this runs twice per row of an
+	 * imported list, where snprintf showed in profiles). */
+	char birth[DAY_LEN] = {id[6], id[7], id[8], id[9], '-', id[10], id[11], '-', id[12], id[13], 0};
 	if (day_valid(birth) || strcmp(birth, "1890-01-01") < 0)
 		return err_set(ei, ERR_INVALID, field, "the birth date %.8s is not a real date",
 			       id + 6);
@@ -221,7 +222,13 @@ int people_doc_number(const char *doc_type, const char *in, const char *today, c
 		int rc = people_resident_id(in, today, &r, field, ei);
 		if (rc)
 			return rc;
-		snprintf(out, cap, "%s", r.number);
+		size_t k = strlen(r.number);
+		if (cap && k >= cap)
+			k = cap - 1;
+		if (cap) {
+			memcpy(out, r.number, k);
+			out[k] = 0;
+		}
 		if (rid)
 			*rid = r;
 		return 0;
@@ -264,20 +271,29 @@ static int utf8_len_ok(const char *s, size_t max)
 
 int people_validate(const struct person_in *in, const char *today, struct err_info *ei)
 {
+	return people_validate_into(in, today, NULL, ei);
+}
+
+int people_validate_into(const struct person_in *in, const char *today, struct person_norm *out,
+			 struct err_info *ei)
+{
 	const char *type = in->doc_type ? in->doc_type : "resident_id";
 	if (!in->doc_number || !*in->doc_number)
 		return err_set(ei, ERR_INVALID, "doc_number", "is required");
-	char num[40];
+	struct person_norm own;
+	struct person_norm *nm = out ? out : &own;
+	memset(nm, 0, sizeof *nm);
 	struct resident_id rid;
 	int is_rid = strcmp(type, "resident_id") == 0;
-	int rc = people_doc_number(type, in->doc_number, today, num, sizeof num, &rid,
-				   "doc_number", ei);
+	int rc = people_doc_number(type, in->doc_number, today, nm->doc_number,
+				   sizeof nm->doc_number, &rid, "doc_number", ei);
 	if (rc)
 		return rc;
+	if (is_rid)
+		nm->rid = rid;
 	if (in->name && !utf8_len_ok(in->name, 64))
 		return err_set(ei, ERR_INVALID, "name", "must be 1 to 64 characters");
-	char ph[12];
-	if (in->phone && *in->phone && (rc = people_phone(in->phone, ph, "phone", ei)))
+	if (in->phone && *in->phone && (rc = people_phone(in->phone, nm->phone, "phone", ei)))
 		return rc;
 	if (in->sex && strcmp(in->sex, "M") != 0 && strcmp(in->sex, "F") != 0)
 		return err_set(ei, ERR_INVALID, "sex", "must be M or F");
@@ -322,6 +338,27 @@ static int fact(struct dbc *c, int64_t person, const char *field, const char *va
 	return n < 0 ? (int)n : 0;
 }
 
+/* Writes out the facts a person was created with while they are implied by
+ * the person's row (facts_implied, 006_implied_facts.sql), before a change to
+ * the name, phone or household, or a merge, makes the row stop telling them.
+ * The rows carry the creation's source, batch and time. */
+static int settle_facts(struct dbc *c, int64_t person)
+{
+	int64_t n = db_run(c, "UPDATE persons SET facts_implied = 0 WHERE id = $1 AND facts_implied = 1",
+			   "i", person);
+	if (n <= 0)
+		return (int)n;
+	n = db_run(c,
+		   "INSERT INTO person_facts(person_id, field, value, source, source_id, at)"
+		   " SELECT id, 'name', name, source, source_id, created_at FROM persons WHERE id = $1"
+		   " UNION ALL SELECT id, 'phone', phone, source, source_id, created_at FROM persons"
+		   " WHERE id = $1 AND phone IS NOT NULL"
+		   " UNION ALL SELECT id, 'household_id', CAST(household_id AS TEXT), source, source_id,"
+		   " created_at FROM persons WHERE id = $1 AND household_id IS NOT NULL",
+		   "i", person);
+	return n < 0 ? (int)n : 0;
+}
+
 static int household_members(struct dbc *c, int64_t household, int64_t delta)
 {
 	if (!household || !delta)
@@ -337,8 +374,8 @@ int people_insert_id_sqlite(struct dbc *c, int64_t changed, int64_t *id)
 {
 	if (changed <= 0)
 		return (int)changed;
-	int rc = db_one_int(c, id, "SELECT last_insert_rowid()", "");
-	return rc == 1 ? 1 : (rc < 0 ? rc : ERR_DB);
+	*id = db_last_insert_id(c);
+	return *id > 0 ? 1 : ERR_DB;
 }
 
 const char *people_sql_returning(char *buf, const char *sql)
@@ -493,19 +530,26 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 		  int *created, struct err_info *ei)
 {
 	const char *type = in->doc_type ? in->doc_type : "resident_id";
-	char num[40];
-	struct resident_id rid;
 	int is_rid = strcmp(type, "resident_id") == 0;
-	int rc = people_doc_number(type, in->doc_number, NULL, num, sizeof num, &rid,
-				   "doc_number", ei);
-	if (rc)
-		return rc;
-	char ph[12] = "";
-	if (in->phone && *in->phone && (rc = people_phone(in->phone, ph, "phone", ei)))
-		return rc;
-	const char *phone = ph[0] ? ph : NULL;
-	const char *sex = is_rid ? (rid.sex == 'M' ? "M" : "F") : in->sex;
-	const char *birth = is_rid ? rid.birth_date : in->birth_date;
+	int rc;
+	/* The number and phone as stored: the caller's people_validate_into
+	 * result, else worked out here. */
+	struct person_norm own;
+	const struct person_norm *nm = in->norm;
+	if (!nm) {
+		memset(&own, 0, sizeof own);
+		if ((rc = people_doc_number(type, in->doc_number, NULL, own.doc_number,
+					    sizeof own.doc_number, &own.rid, "doc_number", ei)))
+			return rc;
+		if (in->phone && *in->phone && (rc = people_phone(in->phone, own.phone, "phone", ei)))
+			return rc;
+		nm = &own;
+	}
+	const char *num = nm->doc_number;
+	const struct resident_id *rid = &nm->rid;
+	const char *phone = nm->phone[0] ? nm->phone : NULL;
+	const char *sex = is_rid ? (rid->sex == 'M' ? "M" : "F") : in->sex;
+	const char *birth = is_rid ? rid->birth_date : in->birth_date;
 	size_t nl = strlen(num);
 	const char *last4 = nl > 4 ? num + nl - 4 : num;
 
@@ -517,8 +561,8 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 			c, id,
 			"INSERT INTO persons(unit_id, household_id, located, doc_type, doc_number,"
 			" doc_last4, name, sex, birth_date, phone, source, source_id, created_at,"
-			" updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"
-			" ON CONFLICT (doc_type, doc_number) DO NOTHING",
+			" updated_at, facts_implied) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+			" $11, $12, $13, $13, 1) ON CONFLICT (doc_type, doc_number) DO NOTHING",
 			"iIitttttttt" "Ii", in->unit_id, in->household_id, (int64_t)(in->located ? 1 : 0),
 			type, num, last4, in->name, sex, birth, phone,
 			in->source ? in->source : "manual", in->source_id, now);
@@ -526,28 +570,18 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 			return rc;
 		if (rc == 1) {
 			*created = 1;
-			if ((rc = members(c, in->tally, in->household_id, 1)) ||
-			    (rc = count_unit(c, in->tally, in->unit_id, 0, 1)))
-				return rc;
-			/* The facts a source gave, for "where did we learn this". */
-			if ((rc = fact(c, *id, "name", in->name, in, now)))
-				return rc;
-			if (phone && (rc = fact(c, *id, "phone", phone, in, now)))
-				return rc;
-			if (in->household_id) {
-				char h[24];
-				snprintf(h, sizeof h, "%lld", (long long)in->household_id);
-				if ((rc = fact(c, *id, "household_id", h, in, now)))
-					return rc;
-			}
-			return 0;
+			/* The facts this source gave (name, phone, household) are
+			 * implied by the row until one of them changes. */
+			return (rc = members(c, in->tally, in->household_id, 1)) ? rc
+				: count_unit(c, in->tally, in->unit_id, 0, 1);
 		}
 		/* The document exists: update it below. */
 	}
 	/* Follow a merged record to the one it was folded into. */
 	struct dbq *q = db_query(c,
 				 "SELECT id, name, phone, unit_id, household_id, located, sex,"
-				 " birth_date, merged_into FROM persons WHERE doc_type = $1 AND doc_number = $2",
+				 " birth_date, merged_into, facts_implied FROM persons"
+				 " WHERE doc_type = $1 AND doc_number = $2",
 				 "tt", type, num);
 	if (!q)
 		return ERR_DB;
@@ -572,13 +606,14 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 	int64_t ounit = db_int(q, 3);
 	int64_t ohh = db_null(q, 4) ? 0 : db_int(q, 4);
 	int olocated = (int)db_int(q, 5);
+	int implied = (int)db_int(q, 9);
 	db_done(q);
 	if (merged) {
 		/* Writes go to the surviving record: compare with what it holds
 		 * (the folded record's own values are stale, its household and
 		 * counts no longer its own). */
-		q = db_query(c, "SELECT name, phone, unit_id, household_id, located FROM persons"
-				" WHERE id = $1", "i", merged);
+		q = db_query(c, "SELECT name, phone, unit_id, household_id, located, facts_implied"
+				" FROM persons WHERE id = $1", "i", merged);
 		if (!q)
 			return ERR_DB;
 		rc = db_step(q);
@@ -588,6 +623,7 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 			ounit = db_int(q, 2);
 			ohh = db_null(q, 3) ? 0 : db_int(q, 3);
 			olocated = (int)db_int(q, 4);
+			implied = (int)db_int(q, 5);
 		}
 		db_done(q);
 		if (rc != 1)
@@ -608,6 +644,11 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 	*id = pid;
 	*created = 0;
 	int changed = 0;
+	if (implied && ((in->name && *in->name && strcmp(in->name, oname) != 0) ||
+			(phone && strcmp(phone, ophone) != 0) ||
+			(in->household_id && in->household_id != ohh)) &&
+	    (rc = settle_facts(c, pid)))
+		return rc;
 	if (in->name && *in->name && strcmp(in->name, oname) != 0) {
 		if (db_run(c, "UPDATE persons SET name = $2 WHERE id = $1", "it", pid, in->name) < 0 ||
 		    fact(c, pid, "name", in->name, in, now))
@@ -1514,6 +1555,19 @@ static json_t *fact_row_whole(struct dbq *q)
 			 jx_col_int(q, 3), "at", (json_int_t)db_int(q, 4));
 }
 
+/* A person's facts, newest first: the rows, and while the person row
+ * implies them the facts it was created with (settle_facts), oldest of all,
+ * in the order they were once written (name, phone, household). */
+#define FACTS_SQL                                                                          \
+	"SELECT field, value, source, source_id, at, id FROM person_facts WHERE person_id = $1" \
+	" UNION ALL SELECT 'name', name, source, source_id, created_at, -3 FROM persons"       \
+	" WHERE id = $1 AND facts_implied = 1"                                                 \
+	" UNION ALL SELECT 'phone', phone, source, source_id, created_at, -2 FROM persons"     \
+	" WHERE id = $1 AND facts_implied = 1 AND phone IS NOT NULL"                           \
+	" UNION ALL SELECT 'household_id', CAST(household_id AS TEXT), source, source_id,"     \
+	" created_at, -1 FROM persons WHERE id = $1 AND facts_implied = 1"                     \
+	" AND household_id IS NOT NULL ORDER BY 5 DESC, 6 DESC LIMIT 500"
+
 static int get_person(struct req *r)
 {
 	int64_t id = 0, reveal = 0;
@@ -1545,10 +1599,7 @@ static int get_person(struct req *r)
 				       "i", id),
 			      visit_row)) ||
 	    (rc = attach_rows(o, "facts",
-			      db_query(c,
-				       "SELECT field, value, source, source_id, at FROM person_facts"
-				       " WHERE person_id = $1 ORDER BY id DESC LIMIT 500",
-				       "i", id),
+			      db_query(c, FACTS_SQL, "i", id),
 			      whole ? fact_row_whole : fact_row_masked))) {
 		json_decref(o);
 		return rc;
@@ -1707,6 +1758,8 @@ static int patch_person(struct req *r)
 
 	int64_t now = clock_now();
 	int is_rid = strcmp(p.doc_type, "resident_id") == 0;
+	if ((rc = settle_facts(c, id)))
+		return rc;
 	if (f.has_name && strcmp(f.name, p.name) != 0 &&
 	    (db_run(c, "UPDATE persons SET name = $2 WHERE id = $1", "it", id, f.name) < 0 ||
 	     manual_fact(c, id, "name", f.name, now)))
@@ -1782,6 +1835,9 @@ static int merge_person(struct req *r)
 			       "that record was already merged into person %lld",
 			       (long long)o.merged_into);
 	int64_t now = clock_now();
+	/* Both records' facts are about to change hands or values. */
+	if ((rc = settle_facts(c, s.id)) || (rc = settle_facts(c, o.id)))
+		return rc;
 
 	/* The place: the survivor takes the other's household when it has
 	 * none, and the other's place when its own is only a guess. The other

@@ -63,6 +63,14 @@ void people_mask_phone(const char *phone, char *out, size_t cap);
 
 /* ---- the one way to write a person ---- */
 
+/* A person's document number and phone as stored, worked out once by
+ * people_validate_into. */
+struct person_norm {
+	char doc_number[40];
+	char phone[12];         /* "" when none */
+	struct resident_id rid; /* resident IDs: what the number says */
+};
+
 /* What is known about a person from one source. NULL fields are unknown
  * (an update leaves them as they are). */
 struct person_in {
@@ -83,16 +91,22 @@ struct person_in {
 	struct people_tally *tally; /* non-NULL: unit and household counts are added up
 				     * there and written by people_tally_flush (bulk
 				     * imports); NULL: written at once */
+	const struct person_norm *norm; /* non-NULL: people_validate_into's result for
+					 * these fields (not worked out again) */
 };
 
 /* Validates `in` fully (document, phone, dates, sex agreeing with the
  * resident ID), without writing. 0 or ERR_INVALID naming the field (names
  * are the API's: doc_type, doc_number, name, phone, sex, birth_date). */
 int people_validate(const struct person_in *in, const char *today, struct err_info *ei);
+/* people_validate that also gives the stored forms in *out (for person_in.norm). */
+int people_validate_into(const struct person_in *in, const char *today, struct person_norm *out,
+			 struct err_info *ei);
 /* Creates the person, or updates the one with the same document (matched
  * after normalising the number), recording each changed field's source in
- * person_facts and keeping household member counts and unit_households
- * right. Call people_validate first. *id gets the person; *created is 1 for
+ * person_facts (a new person's name, phone and household are implied by its
+ * row: persons.facts_implied) and keeping household member counts and
+ * unit_households right. Call people_validate first. *id gets the person; *created is 1 for
  * a new one. The caller holds the transaction. */
 int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_t *id,
 		  int *created, struct err_info *ei);
@@ -122,7 +136,7 @@ int people_count_unit(struct dbc *c, int64_t unit_id, int64_t households, int64_
 /* Runs an INSERT written without RETURNING (sql: at most 4000 bytes) and
  * reads the new row's id: on PostgreSQL through RETURNING id; on SQLite,
  * whose RETURNING goes through a temporary table that costs about half an
- * insert, through last_insert_rowid(). Evaluates to 1 with *id set when a
+ * insert, through db_last_insert_id. Evaluates to 1 with *id set when a
  * row was inserted, 0 when none was (ON CONFLICT DO NOTHING), <0 on error.
  * (A db_insert_id in db.h would be the better home.) */
 #define PEOPLE_INSERT_ID(c, id, sql, types, ...)                                          \

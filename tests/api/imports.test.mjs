@@ -170,6 +170,29 @@ test('a re-import updates and never duplicates; a number twice in one file updat
     `import/${r2.body.batch_id}`);
 });
 
+test('the card of an imported person tells where each fact came from, before and after a change', async () => {
+  const a = rid('640106', '19680808', 211);
+  const r1 = await importCsv(admin, `姓名,身份证号,手机,小区,地址\n丙,${a},13700000021,春华苑,9号楼901\n`, 'travel');
+  expectStatus(r1, 200, 'import');
+  const id = Number(await one(`SELECT id FROM persons WHERE doc_number = '${a}'`));
+  const hh = await one(`SELECT household_id FROM persons WHERE id = ${id}`);
+  const facts = async () => (await admin.get(`/api/v1/persons/${id}?reveal=1`)).body.facts
+    .map((f) => `${f.field}=${f.value} ${f.source}/${f.source_id}`);
+  const created = [`household_id=${hh} import/${r1.body.batch_id}`, `phone=13700000021 import/${r1.body.batch_id}`,
+    `name=丙 import/${r1.body.batch_id}`];
+  assert.deepEqual(await facts(), created, 'newest first: what the batch gave');
+  const card = (await admin.get(`/api/v1/persons/${id}`)).body;
+  assert.equal(card.facts.find((f) => f.field === 'phone').value, '137****0021', 'masked without reveal');
+  assert.ok(card.facts.every((f) => typeof f.at === 'number' && f.at === card.created_at));
+  // A change by hand, then a later list: the batch's facts stay as they were given.
+  expectStatus(await admin.patch(`/api/v1/persons/${id}`, { phone: '13700000022' }), 200, 'patch');
+  assert.deepEqual(await facts(), ['phone=13700000022 manual/null', ...created]);
+  const r2 = await importCsv(admin, `姓名,身份证号,手机\n丙丙,${a},13700000023\n`, 'telecom');
+  expectStatus(r2, 200, 're-import');
+  assert.deepEqual(await facts(), [`phone=13700000023 import/${r2.body.batch_id}`, `name=丙丙 import/${r2.body.batch_id}`,
+    'phone=13700000022 manual/null', ...created]);
+});
+
 test('an officer: compounds by name and code in scope, one outside scope rejected, no compound column means unlocated at the scope', async () => {
   const a = rid('640106', '19880808', 301);
   const b = rid('640106', '19880809', 302);
