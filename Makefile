@@ -18,6 +18,10 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CFLAGS_BASE := -std=c17 -D_GNU_SOURCE $(WARN) -Isrc -Ibuild/gen $(PKG_CFLAGS) -DCORDON_VERSION='"$(VERSION)"'
 OPT     ?= -O2 -g
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# Every sanitizer run (unit tests, the API suites' server) also catches a use
+# of a returned function's stack: a request parked for its group commit
+# outlives its handler's locals.
+export ASAN_OPTIONS ?= detect_stack_use_after_return=1
 
 ifeq ($(SAN),1)
   BUILD := build/san

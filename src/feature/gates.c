@@ -782,12 +782,19 @@ static int scan(struct req *r)
 		.gate_id = x.gate_id, .unit_id = x.unit, .at = x.now, .person_id = x.person,
 		.pass_id = x.pass, .temp = x.has_temp ? x.temp : 0, .user_id = r->who.user_id,
 		.device_id = r->who.device_id, .direction = x.direction, .kind = x.kind,
-		.decision = d.allow ? "allow" : "deny", .reason = d.reason, .code = d.code,
+		/* d is this function's: the job outlives it (the writer runs it
+		 * after the handler has returned), so its reason is copied. */
+		.decision = d.allow ? "allow" : "deny", .reason = arena_strdup(&r->arena, d.reason),
+		.code = d.code,
 		.colour = colour, .fever = f->ident == GATE_ID_OK && d.fever,
 		.mark = f->ident == GATE_ID_OK && x.has_temp && x.temp < x.fever_at && !x.marked,
 		.client_id = x.client_id,
 	};
 	memcpy(w->job.day, x.today, sizeof w->job.day);
+	if (!w->job.reason) {
+		json_decref(ans);
+		return err_set(&r->err, ERR_NOMEM, "", "out of memory");
+	}
 	if (x.client_id) {
 		json_t *s = json_pack("{s:I,s:s,s:O}", "gate_id", (json_int_t)x.gate_id, "actor",
 				      actor(r), "answer", ans);
