@@ -13,7 +13,7 @@
 #include "../db/db.h"
 
 #define DEMO_PASSWORD "demo2020"
-#define DEMO_VERSION 4 /* bump when the demo's content changes */
+#define DEMO_VERSION 5 /* bump when the demo's content changes */
 
 /* Fills an empty, migrated database. Progress lines go to `progress` (may be
  * NULL). Returns 0 or an error with ei filled. */
@@ -25,8 +25,10 @@ int demo_build(struct db *db, uint32_t seed, FILE *progress, struct err_info *ei
 int demo_people(struct dbc *c, uint64_t seed, FILE *progress, struct err_info *ei);
 /* The step after the population (demo_checkpoints.c): the five checkpoints
  * of DOMAIN.md §2 reporting to district, a month of shifts with sign-ins,
- * road and rail screening and the day counts (checked against the
- * bulletin), a gate per compound, passes for the adults of 50 compounds
+ * road and rail screening (among the screened, most of the registry's
+ * arrivals from graded areas by car or train, registered there) and the
+ * day counts (checked against the bulletin and the rows), a gate per
+ * compound, passes for the adults of 50 compounds
  * and three days of gate scans, inside the caller's transaction on c; then
  * demo_today_passes. Returns 0 or an error with ei filled. */
 int demo_checkpoints(struct dbc *c, uint64_t seed, int64_t district, FILE *progress,

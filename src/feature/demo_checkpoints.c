@@ -2,7 +2,10 @@
  * 5): the five checkpoints (four on roads, one at the railway station)
  * reporting to the district, a month of 四班三运转 shifts with sign-ins and
  * sign-outs, road and rail screening reaching the seed bulletin's figures
- * by 2020-02-15, the day counts computed from those rows, then a gate for
+ * by 2020-02-15, among them the registry's arrivals from graded areas who
+ * came by car or train, registered at the checkpoint on their arrival day
+ * and handed to their community (the registry then says so, as the live
+ * path leaves it), the day counts computed from those rows, then a gate for
  * every compound, signed passes for the adults of 50 compounds and three
  * days of gate scans with their fevers and "temperature normal today"
  * marks. The rows are the ones the API writes (checkpoints.c, passes.c,
@@ -37,6 +40,13 @@
 #define SCAN_DAYS 3
 #define TODAY_PASS_DAYS 30 /* the passes valid from the day the demo is built */
 #define MAX_OCC 5
+/* Of the arrivals from graded areas, in % of households: those by car who
+ * came through one of the district's four road checkpoints (the rest by
+ * roads the neighbouring districts guard), and those by train who left at
+ * the district's station. */
+#define ROAD_SHARE 60
+#define RAIL_SHARE 85
+#define SCREENED_BEFORE 3600 /* a registration precedes the visit that finds them by 1 h */
 
 /* ---- deterministic random numbers (splitmix64, as demo.c) ---- */
 
@@ -70,6 +80,14 @@ struct dc {
 	int64_t fever_at;
 	int obs_days;
 	int64_t fevers, referrals;
+	/* The arrivals to register, in parties; drawn from a stream of their
+	 * own so the screening's draws (and the bulletin's totals) stay the
+	 * seed's. */
+	uint64_t rng2;
+	struct reg *regs;
+	struct party *parties;
+	int nregs, nparties;
+	int64_t reg_road, reg_rail, cand_road, cand_rail;
 };
 
 static int dfail(struct dc *d, int rc, const char *what)
@@ -106,9 +124,9 @@ static void gen_phone(struct dc *d, char out[16])
 }
 
 /* An armpit temperature in tenths, 36.0 .. 37.2 and mostly near 36.6. */
-static int normal_temp(struct dc *d)
+static int normal_temp(uint64_t *s)
 {
-	return 360 + rbelow(&d->rng, 5) + rbelow(&d->rng, 5) + rbelow(&d->rng, 5);
+	return 360 + rbelow(s, 5) + rbelow(s, 5) + rbelow(s, 5);
 }
 
 /* n with thousands separators ("131,402"). */
@@ -263,9 +281,118 @@ static int fever_person(struct dc *d, struct occ *o)
 	return err_set(d->ei, ERR_INTERNAL, "", "no person found for a fever");
 }
 
-/* The fever row and the referral, as checkpoints.c stores them. */
+/* ---- arrivals from graded areas, registered at a checkpoint ---- */
+
+/* One arrival of the registry (made by a round 1 visit) that a checkpoint
+ * registers instead, on its arrival day. */
+struct reg {
+	int64_t arrival, person, unit, community, visit, visit_at;
+	char origin[8], name[32], doc_type[24], doc[32], phone[16];
+};
+
+/* Those of one household who came on one day from one place by one mode:
+ * one car (at most MAX_OCC of them) or one train. */
+struct party {
+	int first, n;     /* regs[first .. first + n) */
+	int day;          /* offset from ROAD_FIRST_DAY */
+	int train;        /* by train, else by car */
+	int64_t deadline; /* screened by then, before the visit that found them */
+	int slot;         /* rail: the index of the day's train */
+	int state;        /* PARTY_* */
+};
+
+enum { PARTY_WAITING, PARTY_SCREENED, PARTY_ELSEWHERE };
+
+/* Reads the arrivals by car or train from a grade that registers
+ * (checkpoints_grade_registers) on the checkpoints' days, groups them in
+ * parties, and picks the share screened here (ROAD_SHARE, RAIL_SHARE). */
+static int demo_cp_arrivals(struct dc *d)
+{
+	char last[DAY_LEN];
+	day_add(ROAD_FIRST_DAY, ROAD_DAYS - 1, last);
+	struct dbq *q = db_query(
+		d->c,
+		"SELECT a.id, a.person_id, p.unit_id, u.parent_id, a.source_id, v.at, a.origin_code,"
+		" p.name, p.doc_type, p.doc_number, p.phone, a.arrival_date, a.mode, a.grade,"
+		" p.household_id FROM arrivals a JOIN persons p ON p.id = a.person_id"
+		" JOIN units u ON u.id = p.unit_id JOIN visits v ON v.id = a.source_id"
+		" WHERE a.source = 'visit' AND a.arrival_date >= $1 AND a.arrival_date <= $2"
+		" AND (a.mode = 'car' OR a.mode = 'train')"
+		" ORDER BY a.arrival_date, a.mode, p.household_id, a.origin_code, a.id",
+		"tt", ROAD_FIRST_DAY, last);
+	if (!q)
+		return dfail(d, ERR_DB, "arrivals");
+	int cap = 1024, rc;
+	int64_t hh = -1;
+	char key[64] = "";
+	d->regs = malloc(sizeof *d->regs * (size_t)cap);
+	d->parties = malloc(sizeof *d->parties * (size_t)cap);
+	if (!d->regs || !d->parties) {
+		db_done(q);
+		return err_set(d->ei, ERR_NOMEM, "", "out of memory");
+	}
+	while ((rc = db_step(q)) == 1) {
+		if (!checkpoints_grade_registers(db_text(q, 13)))
+			continue;
+		if (d->nregs == cap) {
+			struct reg *a = realloc(d->regs, sizeof *a * (size_t)cap * 2);
+			struct party *b = a ? realloc(d->parties, sizeof *b * (size_t)cap * 2) : NULL;
+			if (a)
+				d->regs = a;
+			if (b)
+				d->parties = b;
+			if (!a || !b) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			cap *= 2;
+		}
+		struct reg *g = &d->regs[d->nregs];
+		g->arrival = db_int(q, 0);
+		g->person = db_int(q, 1);
+		g->unit = db_int(q, 2);
+		g->community = db_int(q, 3);
+		g->visit = db_int(q, 4);
+		g->visit_at = db_int(q, 5);
+		snprintf(g->origin, sizeof g->origin, "%s", db_text(q, 6));
+		snprintf(g->name, sizeof g->name, "%s", db_text(q, 7));
+		snprintf(g->doc_type, sizeof g->doc_type, "%s", db_text(q, 8));
+		snprintf(g->doc, sizeof g->doc, "%s", db_text(q, 9));
+		snprintf(g->phone, sizeof g->phone, "%s", db_null(q, 10) ? "" : db_text(q, 10));
+		const char *date = db_text(q, 11);
+		int train = strcmp(db_text(q, 12), "train") == 0;
+		char k[64];
+		snprintf(k, sizeof k, "%s %d %s", date, train, g->origin);
+		struct party *pt = d->nparties ? &d->parties[d->nparties - 1] : NULL;
+		if (!pt || db_int(q, 14) != hh || strcmp(k, key) != 0 || (!train && pt->n == MAX_OCC)) {
+			pt = &d->parties[d->nparties++];
+			*pt = (struct party){.first = d->nregs, .train = train, .slot = -1,
+					     .deadline = g->visit_at - SCREENED_BEFORE};
+			pt->day = (int)((day_start(date) - day_start(ROAD_FIRST_DAY) + 43200) / 86400);
+			hh = db_int(q, 14);
+			memcpy(key, k, sizeof key);
+		}
+		pt->n++;
+		d->nregs++;
+	}
+	db_done(q);
+	if (rc < 0)
+		return rc == ERR_NOMEM ? err_set(d->ei, rc, "", "out of memory")
+				       : dfail(d, rc, "arrivals");
+	for (int i = 0; i < d->nparties; i++) {
+		struct party *pt = &d->parties[i];
+		*(pt->train ? &d->cand_rail : &d->cand_road) += pt->n;
+		if (rbelow(&d->rng2, 100) >= (pt->train ? RAIL_SHARE : ROAD_SHARE))
+			pt->state = PARTY_ELSEWHERE;
+	}
+	return 0;
+}
+
+/* The occupant row, as checkpoints.c stores it, with a fever's row and
+ * referral, or a registration (g; the registry follows in
+ * demo_cp_registry). */
 static int put_occupant(struct dc *d, int k, int64_t vehicle, int64_t train, int64_t at,
-			const struct occ *o)
+			const struct occ *o, const struct reg *g)
 {
 	int fever = o->temp >= d->fever_at;
 	if (fever) {
@@ -287,8 +414,22 @@ static int put_occupant(struct dc *d, int k, int64_t vehicle, int64_t train, int
 		"iIIitttt" "IittII", d->cp[k], vehicle, train, at, o->name,
 		o->doc[0] ? o->doc_type : NULL, o->doc[0] ? o->doc : NULL,
 		o->phone[0] ? o->phone : NULL, o->person, (int64_t)o->temp,
-		fever ? "referral" : "pass", NULL, fever ? o->unit : (int64_t)0, (int64_t)0);
+		fever ? "referral" : g ? "registered" : "pass", g ? g->origin : NULL,
+		fever ? o->unit : g ? g->community : (int64_t)0, g ? g->arrival : (int64_t)0);
 	return n == 1 ? 0 : dfail(d, (int)n, "occupant_checks");
+}
+
+/* The occupant a registered arrival is at the checkpoint. */
+static void reg_occ(const struct reg *g, int temp, struct occ *o)
+{
+	memset(o, 0, sizeof *o);
+	snprintf(o->name, sizeof o->name, "%s", g->name);
+	snprintf(o->doc_type, sizeof o->doc_type, "%s", g->doc_type);
+	snprintf(o->doc, sizeof o->doc, "%s", g->doc);
+	snprintf(o->phone, sizeof o->phone, "%s", g->phone);
+	o->person = g->person;
+	o->unit = g->community;
+	o->temp = temp;
 }
 
 /* ---- road screening ---- */
@@ -346,6 +487,33 @@ static int cmp_veh(const void *a, const void *b)
 	return x->at < y->at ? -1 : x->at > y->at;
 }
 
+/* A party of the day and when it must be screened by. */
+struct due {
+	int64_t deadline;
+	int party;
+};
+
+static int cmp_due(const void *a, const void *b)
+{
+	const struct due *x = a, *y = b;
+	if (x->deadline != y->deadline)
+		return x->deadline < y->deadline ? -1 : 1;
+	return (x->party > y->party) - (x->party < y->party);
+}
+
+/* The waiting parties of a day by one mode, soonest deadline first. */
+static int day_parties(struct dc *d, int day, int train, struct due *due)
+{
+	int np = 0;
+	for (int k = 0; k < d->nparties; k++) {
+		const struct party *pt = &d->parties[k];
+		if (pt->day == day && pt->train == train && pt->state == PARTY_WAITING)
+			due[np++] = (struct due){pt->deadline, k};
+	}
+	qsort(due, (size_t)np, sizeof *due, cmp_due);
+	return np;
+}
+
 /* A second of the day, more by day than by night. */
 static int64_t day_second(struct dc *d)
 {
@@ -373,15 +541,18 @@ static int demo_cp_road(struct dc *d)
 	}
 	struct veh *v = malloc(sizeof *v * 12000);
 	struct plate *regular = malloc(sizeof *regular * 3000);
-	if (!v || !regular) {
+	struct due *due = malloc(sizeof *due * (size_t)(d->nparties + 1));
+	if (!v || !regular || !due) {
 		free(v);
 		free(regular);
+		free(due);
 		return err_set(d->ei, ERR_NOMEM, "", "out of memory");
 	}
 	for (int i = 0; i < 3000; i++)
 		if (make_plate(d, &regular[i])) {
 			free(v);
 			free(regular);
+			free(due);
 			return ERR_INTERNAL;
 		}
 	int rc = 0;
@@ -397,6 +568,7 @@ static int demo_cp_road(struct dc *d)
 			}
 		}
 		qsort(v, (size_t)n, sizeof *v, cmp_veh);
+		int np = day_parties(d, i, 0, due), head = 0, left = np;
 		for (int j = 0; j < n && !rc; j++) {
 			struct plate pl;
 			if (rbelow(&d->rng, 100) < 25)
@@ -418,14 +590,41 @@ static int demo_cp_road(struct dc *d)
 					gen_name(d, o[q].name);
 					if (q == 0)
 						gen_phone(d, o[q].phone);
-					o[q].temp = normal_temp(d);
+					o[q].temp = normal_temp(&d->rng);
 				}
 			}
 			if (rc)
 				break;
+			/* A party that arrived today takes the places of the
+			 * occupants of an inbound car of its size, so the totals
+			 * stay the seed's; tried often enough to place most of
+			 * the day's parties before their deadlines pass. */
+			while (head < np && (d->parties[due[head].party].state != PARTY_WAITING ||
+					     due[head].deadline <= v[j].at)) {
+				if (d->parties[due[head].party].state == PARTY_WAITING) {
+					d->parties[due[head].party].state = PARTY_ELSEWHERE;
+					left--;
+				}
+				head++;
+			}
+			struct party *pt = NULL;
+			if (dir[0] == 'i' && !fevers && left > 0 && rbelow(&d->rng2, n - j) < 4 * left)
+				for (int k = head; k < np && !pt; k++)
+					if (d->parties[due[k].party].state == PARTY_WAITING &&
+					    d->parties[due[k].party].n == nocc)
+						pt = &d->parties[due[k].party];
+			const struct reg *g = pt ? &d->regs[pt->first] : NULL;
+			if (pt) {
+				pt->state = PARTY_SCREENED;
+				left--;
+				for (int q = 0; q < nocc; q++)
+					reg_occ(&g[q], o[q].temp, &o[q]);
+				d->reg_road += nocc;
+			}
 			char day[DAY_LEN];
 			clock_day(v[j].at, day);
 			int local = strcmp(pl.province_code, "640000") == 0;
+			const char *origin = g ? g->origin : !local && dir[0] == 'i' ? pl.province_code : NULL;
 			int64_t vid = 0;
 			int s = PEOPLE_INSERT_ID(
 				d->c, &vid,
@@ -435,14 +634,14 @@ static int demo_cp_road(struct dc *d)
 				" device_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
 				" $12, $13, $14)",
 				"iitttttt" "IiiiII", d->cp[v[j].cp], v[j].at, day, pl.number, pl.province,
-				dir, !local && dir[0] == 'i' ? pl.province_code : NULL, NULL, (int64_t)0,
-				(int64_t)nocc, (int64_t)fevers, (int64_t)0, d->staff_user, (int64_t)0);
+				dir, origin, NULL, g ? g->community : (int64_t)0, (int64_t)nocc,
+				(int64_t)fevers, (int64_t)(g ? nocc : 0), d->staff_user, (int64_t)0);
 			if (s != 1) {
 				rc = dfail(d, s, "vehicle_checks");
 				break;
 			}
 			for (int q = 0; q < nocc && !rc; q++)
-				rc = put_occupant(d, v[j].cp, vid, 0, v[j].at, &o[q]);
+				rc = put_occupant(d, v[j].cp, vid, 0, v[j].at, &o[q], g ? &g[q] : NULL);
 			nveh++;
 			ntrips += nocc;
 			nout += !local;
@@ -450,13 +649,15 @@ static int demo_cp_road(struct dc *d)
 	}
 	free(v);
 	free(regular);
+	free(due);
 	if (!rc && d->progress) {
 		char a[32], b[32];
 		fprintf(d->progress,
 			"road screening: %s vehicles (%.1f %% from other provinces), %s person trips,"
-			" %" PRId64 " fevers referred (%.1f s)\n",
+			" %" PRId64 " fevers referred, %" PRId64 " arrivals from graded areas registered"
+			" (of %" PRId64 " by car) (%.1f s)\n",
 			fmtc(nveh, a), nveh ? 100.0 * (double)nout / (double)nveh : 0.0,
-			fmtc(ntrips, b), d->fevers, secs(d));
+			fmtc(ntrips, b), d->fevers, d->reg_road, d->cand_road, secs(d));
 	}
 	return rc;
 }
@@ -495,6 +696,22 @@ static int demo_cp_rail(struct dc *d)
 		}
 		/* arrivals spread over the day, in order */
 		int64_t base = at_day(ROAD_FIRST_DAY, i, 0);
+		/* The day's parties by train, each on one of the trains
+		 * screened (at the latest base + (j + 1) * 86400 / per_day +
+		 * 2100) before its deadline. */
+		for (int k = 0; k < d->nparties; k++) {
+			struct party *pt = &d->parties[k];
+			if (!pt->train || pt->day != i || pt->state != PARTY_WAITING)
+				continue;
+			int last = -1;
+			while (last + 1 < per_day[i] &&
+			       base + (int64_t)(last + 2) * 86400 / per_day[i] + 2100 <= pt->deadline)
+				last++;
+			if (last < 0)
+				pt->state = PARTY_ELSEWHERE;
+			else
+				pt->slot = rbelow(&d->rng2, last + 1);
+		}
 		for (int j = 0; j < per_day[i]; j++, t++) {
 			int64_t arrival = base + (int64_t)j * 86400 / per_day[i] + 300 +
 					  rbelow(&d->rng, 86400 / per_day[i] - 600);
@@ -520,36 +737,158 @@ static int demo_cp_rail(struct dc *d)
 					o[q].temp = 370 + rbelow(&d->rng, 3);
 				}
 			}
+			/* and the registered: flagged as well, among the persons */
+			int nreg = 0;
+			for (int k = 0; k < d->nparties; k++) {
+				struct party *pt = &d->parties[k];
+				if (pt->train && pt->day == i && pt->slot == j &&
+				    pt->state == PARTY_WAITING)
+					nreg += pt->n;
+			}
 			int64_t tid = 0;
 			int s = PEOPLE_INSERT_ID(d->c, &tid,
 						 "INSERT INTO train_checks(checkpoint_id, at, day, train_no,"
 						 " arrival_at, persons, flagged, created_by, device_id)"
 						 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
 						 "iittiiiII", d->cp[4], at, day, no, arrival, persons,
-						 (int64_t)nf, d->staff_user, (int64_t)0);
+						 (int64_t)(nf + nreg), d->staff_user, (int64_t)0);
 			if (s != 1)
 				return dfail(d, s, "train_checks");
 			for (int q = 0; q < nf; q++) {
-				int rc = put_occupant(d, 4, 0, tid, at, &o[q]);
+				int rc = put_occupant(d, 4, 0, tid, at, &o[q], NULL);
 				if (rc)
 					return rc;
 			}
+			for (int k = 0; nreg && k < d->nparties; k++) {
+				struct party *pt = &d->parties[k];
+				if (!pt->train || pt->day != i || pt->slot != j ||
+				    pt->state != PARTY_WAITING)
+					continue;
+				pt->state = PARTY_SCREENED;
+				for (int q = 0; q < pt->n; q++) {
+					const struct reg *g = &d->regs[pt->first + q];
+					struct occ ro;
+					reg_occ(g, normal_temp(&d->rng2), &ro);
+					int rc = put_occupant(d, 4, 0, tid, at, &ro, g);
+					if (rc)
+						return rc;
+				}
+			}
+			d->reg_rail += nreg;
 			persons_total += persons;
-			flagged_total += nf;
+			flagged_total += nf + nreg;
 		}
 	}
 	if (d->progress) {
 		char a[32];
 		fprintf(d->progress,
 			"rail screening: %d trains, %s person trips, %d flagged of which %" PRId64
-			" fevers referred (%.1f s)\n",
+			" fevers referred and %" PRId64 " arrivals from graded areas registered"
+			" (of %" PRId64 " by train) (%.1f s)\n",
 			total, fmtc(persons_total, a), flagged_total, d->fevers - fevers0,
-			secs(d));
+			d->reg_rail, d->cand_rail, secs(d));
+	}
+	return 0;
+}
+
+/* ---- the registry after the registrations ---- */
+
+/* What the live path leaves in the registry when a checkpoint registers
+ * someone (checkpoints.c store_person) whom a visit finds at home later:
+ * the person and the arrival made by the checkpoint (the visit's arrival of
+ * the same day and origin is that one; "source" on the person card), the
+ * name and phone learnt there, then the visit's household and its move from
+ * the community to the compound. One statement per table over the
+ * registered rows (UPDATE ... FROM: a subquery per row over the monthly
+ * partitions made PostgreSQL JIT-compile each statement for 12 s). */
+static int demo_cp_registry(struct dc *d)
+{
+#define REG_ROWS(key)                                                                   \
+	" FROM (SELECT " key ", COALESCE(vehicle_check_id, train_check_id) AS check_id, at"  \
+	" FROM occupant_checks WHERE disposition = 'registered') o"
+	static const char *const sql[] = {
+		/* the visit's move, read while the person is still the visit's */
+		"INSERT INTO person_facts(person_id, field, value, source, source_id, at)"
+		" SELECT p.id, 'unit_id', CAST(p.unit_id AS TEXT), p.source, p.source_id,"
+		" p.created_at FROM occupant_checks o JOIN persons p ON p.id = o.person_id"
+		" WHERE o.disposition = 'registered' ORDER BY p.id",
+		"UPDATE person_facts SET source = 'checkpoint', source_id = o.check_id, at = o.at"
+		REG_ROWS("person_id") " WHERE person_facts.person_id = o.person_id"
+		" AND (person_facts.field = 'name' OR person_facts.field = 'phone')",
+		"UPDATE persons SET source = 'checkpoint', source_id = o.check_id, created_at = o.at"
+		REG_ROWS("person_id") " WHERE persons.id = o.person_id",
+		"UPDATE arrivals SET source = 'checkpoint', source_id = o.check_id, created_at = o.at"
+		REG_ROWS("arrival_id") " WHERE arrivals.id = o.arrival_id",
+	};
+#undef REG_ROWS
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		int64_t n = db_run(d->c, sql[i], "");
+		if (n < 0)
+			return dfail(d, (int)n, "registering arrivals");
 	}
 	return 0;
 }
 
 /* ---- the day counts, from the rows ---- */
+
+/* The registered counted four ways must agree: the occupant rows, the
+ * vehicles' and the days' counters, and the arrivals the checkpoints made
+ * (each linked from its row, of the same person); and each vehicle's and
+ * train's counters must match its rows. */
+static int demo_cp_check_registered(struct dc *d)
+{
+	static const char *const sql[] = {
+		/* 0, 1: the registered rows on the road and at the station */
+		"SELECT COUNT(*) FROM occupant_checks WHERE disposition = 'registered'"
+		" AND vehicle_check_id IS NOT NULL",
+		"SELECT COUNT(*) FROM occupant_checks WHERE disposition = 'registered'"
+		" AND train_check_id IS NOT NULL",
+		/* 2, 3: the days' counters */
+		"SELECT COALESCE(SUM(d.registered), 0) FROM checkpoint_days d"
+		" JOIN checkpoints c ON c.id = d.checkpoint_id WHERE c.kind = 'road'",
+		"SELECT COALESCE(SUM(d.registered), 0) FROM checkpoint_days d"
+		" JOIN checkpoints c ON c.id = d.checkpoint_id WHERE c.kind = 'rail'",
+		/* 4: the vehicles' counters */
+		"SELECT COALESCE(SUM(registered), 0) FROM vehicle_checks",
+		/* 5: rows whose arrival is the checkpoint's, of their person */
+		"SELECT COUNT(*) FROM occupant_checks o JOIN arrivals a ON a.id = o.arrival_id"
+		" WHERE o.disposition = 'registered' AND a.person_id = o.person_id"
+		" AND a.source = 'checkpoint'"
+		" AND a.source_id = COALESCE(o.vehicle_check_id, o.train_check_id)",
+		/* 6: the arrivals the checkpoints made */
+		"SELECT COUNT(*) FROM arrivals WHERE source = 'checkpoint'",
+		/* 7: vehicles whose counter is not their registered rows (the sum
+		 * above covers those counting none) */
+		"SELECT COUNT(*) FROM (SELECT vehicle_check_id, COUNT(*) AS n FROM occupant_checks"
+		" WHERE disposition = 'registered' AND vehicle_check_id IS NOT NULL"
+		" GROUP BY vehicle_check_id) o LEFT JOIN vehicle_checks v ON v.id = o.vehicle_check_id"
+		" WHERE v.registered IS NULL OR v.registered <> o.n",
+		/* 8: trains whose flagged are not their rows */
+		"SELECT COUNT(*) FROM train_checks t LEFT JOIN (SELECT train_check_id, COUNT(*) AS n"
+		" FROM occupant_checks WHERE train_check_id IS NOT NULL GROUP BY train_check_id) o"
+		" ON o.train_check_id = t.id WHERE t.flagged <> COALESCE(o.n, 0)",
+	};
+	int64_t v[9];
+	for (int i = 0; i < 9; i++)
+		if (db_one_int(d->c, &v[i], sql[i], "") != 1)
+			return dfail(d, ERR_DB, "checking the registered");
+	if (d->progress)
+		fprintf(d->progress,
+			"check: registered at the checkpoints road %" PRId64 " / rail %" PRId64
+			" occupant rows, day counts %" PRId64 " / %" PRId64 ", vehicle counts %" PRId64
+			", arrivals made there %" PRId64 " (%" PRId64 " linked) (%.1f s)\n",
+			v[0], v[1], v[2], v[3], v[4], v[6], v[5], secs(d));
+	if (v[0] != d->reg_road || v[1] != d->reg_rail || v[2] != v[0] || v[3] != v[1] ||
+	    v[4] != v[0] || v[5] != v[0] + v[1] || v[6] != v[5] || v[7] || v[8] || !v[0] || !v[1])
+		return err_set(d->ei, ERR_INTERNAL, "",
+			       "registered counts disagree: rows %" PRId64 " + %" PRId64 " (placed %" PRId64
+			       " + %" PRId64 "), days %" PRId64 " + %" PRId64 ", vehicles %" PRId64
+			       ", arrivals %" PRId64 " (%" PRId64 " linked), %" PRId64
+			       " vehicles and %" PRId64 " trains miscounted",
+			       v[0], v[1], d->reg_road, d->reg_rail, v[2], v[3], v[4], v[6], v[5], v[7],
+			       v[8]);
+	return 0;
+}
 
 static int demo_cp_days(struct dc *d)
 {
@@ -566,9 +905,11 @@ static int demo_cp_days(struct dc *d)
 		   "INSERT INTO checkpoint_days(checkpoint_id, day, vehicles, person_trips,"
 		   " trains, fevers, referrals, registered)"
 		   " SELECT t.checkpoint_id, t.day, 0, SUM(t.persons), COUNT(*),"
-		   " SUM(COALESCE(f.n, 0)), SUM(COALESCE(f.n, 0)), 0 FROM train_checks t"
-		   " LEFT JOIN (SELECT train_check_id, COUNT(*) AS n FROM occupant_checks"
-		   " WHERE train_check_id IS NOT NULL AND disposition = 'referral'"
+		   " SUM(COALESCE(f.n, 0)), SUM(COALESCE(f.n, 0)), SUM(COALESCE(f.g, 0))"
+		   " FROM train_checks t LEFT JOIN (SELECT train_check_id,"
+		   " SUM(CASE WHEN disposition = 'referral' THEN 1 ELSE 0 END) AS n,"
+		   " SUM(CASE WHEN disposition = 'registered' THEN 1 ELSE 0 END) AS g"
+		   " FROM occupant_checks WHERE train_check_id IS NOT NULL"
 		   " GROUP BY train_check_id) f ON f.train_check_id = t.id"
 		   " GROUP BY t.checkpoint_id, t.day",
 		   "");
@@ -604,7 +945,7 @@ static int demo_cp_days(struct dc *d)
 			       "checkpoint counts below the bulletin: road %" PRId64 " / %" PRId64
 			       ", rail %" PRId64 " / %" PRId64,
 			       v[0], v[1], v[2], v[3]);
-	return 0;
+	return demo_cp_check_registered(d);
 }
 
 /* ---- gates, passes and scans ---- */
@@ -896,18 +1237,18 @@ static int demo_cp_passes(struct dc *d)
 				int64_t t1 = at_day(SCAN_FIRST_DAY, day, 7 * 3600 + rbelow(&d->rng, 6 * 3600));
 				int64_t t2 = t1 + 1800 + rbelow(&d->rng, 5 * 3600);
 				int temp = rbelow(&d->rng, 4000) == 0 ? (int)d->fever_at + rbelow(&d->rng, 10)
-								      : normal_temp(d);
+								      : normal_temp(&d->rng);
 				int64_t allowed = so.allowed;
 				rc = put_scan(d, gate, unit, t1, "out", &res[i], "resident", temp, &so);
 				if (!rc && so.allowed > allowed)
 					rc = put_scan(d, gate, unit, t2, "in", &res[i], "resident",
-						      normal_temp(d), &so);
+						      normal_temp(&d->rng), &so);
 			}
 			int m = 1 + rbelow(&d->rng, 3);
 			for (int j = 0; j < m && !rc; j++)
 				rc = put_scan(d, gate, unit,
 					      at_day(SCAN_FIRST_DAY, day, 9 * 3600 + rbelow(&d->rng, 11 * 3600)),
-					      "in", NULL, RPICK(&d->rng, kinds), normal_temp(d), &so);
+					      "in", NULL, RPICK(&d->rng, kinds), normal_temp(&d->rng), &so);
 		}
 	}
 	free(res);
@@ -1010,7 +1351,8 @@ int demo_today_passes(struct dbc *c, int64_t now, FILE *progress, struct err_inf
 int demo_checkpoints(struct dbc *c, uint64_t seed, int64_t district, FILE *progress,
 		     struct err_info *ei)
 {
-	struct dc d = {.c = c, .rng = seed, .progress = progress, .ei = ei, .district = district};
+	struct dc d = {.c = c, .rng = seed, .progress = progress, .ei = ei, .district = district,
+		       .rng2 = seed ^ UINT64_C(0x5245474953544552)};
 	d.t0 = clock_ms();
 	d.staff_user = user_id(&d, "checkpoint_staff");
 	d.admin_user = user_id(&d, "admin");
@@ -1033,9 +1375,13 @@ int demo_checkpoints(struct dbc *c, uint64_t seed, int64_t district, FILE *progr
 	if (!rc)
 		rc = demo_cp_pick(&d);
 	if (!rc)
+		rc = demo_cp_arrivals(&d);
+	if (!rc)
 		rc = demo_cp_road(&d);
 	if (!rc)
 		rc = demo_cp_rail(&d);
+	if (!rc)
+		rc = demo_cp_registry(&d);
 	if (!rc)
 		rc = demo_cp_days(&d);
 	if (!rc)
@@ -1046,5 +1392,7 @@ int demo_checkpoints(struct dbc *c, uint64_t seed, int64_t district, FILE *progr
 		rc = demo_today_passes(c, clock_now(), progress, ei);
 	free(d.pass_units);
 	free(d.pass_gates);
+	free(d.regs);
+	free(d.parties);
 	return rc;
 }

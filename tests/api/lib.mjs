@@ -19,6 +19,8 @@ import assert from 'node:assert/strict';
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 export const BIN = path.resolve(ROOT, process.env.CORDON_BIN || 'build/cordon');
 export const ADMIN_PASSWORD = 'admin-pass-Секрет-1';
+/** Every demo account's password (src/feature/demo.h). */
+export const DEMO_PASSWORD = 'demo2020';
 
 const SANITIZER_RE = /AddressSanitizer|LeakSanitizer|runtime error:/;
 
@@ -149,7 +151,10 @@ export function onlyOn(backend, reason) {
  * name it on the command line (['--db', path] or ['--pg', url]).
  * opts: initArgs, serveArgs, env; sameDbAs: a running server whose database
  * this one serves too (no init: a second `cordon serve` on the same
- * database). The database is removed when the last server on it stops.
+ * database); demo: build the demo district into the new database instead
+ * of init (`cordon demo --no-serve`, a minute or more under the sanitizers;
+ * its accounts' password is adminPassword). The database is removed when
+ * the last server on it stops.
  */
 export async function startServer(opts = {}) {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cordon-api-'));
@@ -184,8 +189,10 @@ export async function startServer(opts = {}) {
   }
 
   if (!opts.sameDbAs) {
-    const initArgs = ['init', ...dbArgs(db), '--admin-password-file', pwFile, ...(opts.initArgs || [])];
-    const init = await cordon(initArgs);
+    const initArgs = opts.demo
+      ? ['demo', ...dbArgs(db), '--no-serve']
+      : ['init', ...dbArgs(db), '--admin-password-file', pwFile, ...(opts.initArgs || [])];
+    const init = await cordon(initArgs, { timeout: opts.demo ? 1_200_000 : 30000 });
     if (init.code !== 0 || SANITIZER_RE.test(init.stderr)) {
       await release();
       throw new Error(`cordon ${initArgs.join(' ')} exited ${init.code}\n${init.stdout}\n${init.stderr}`);
@@ -251,7 +258,7 @@ export async function startServer(opts = {}) {
       await release();
     }
   }
-  return { base, db, dir, port, proc, adminPassword: ADMIN_PASSWORD, backend: BACKEND,
+  return { base, db, dir, port, proc, adminPassword: opts.demo ? DEMO_PASSWORD : ADMIN_PASSWORD, backend: BACKEND,
     dbArgs: dbArgs(db), store, stop, log, exited: () => exited, output: () => ({ stdout: out, stderr: err }) };
 }
 

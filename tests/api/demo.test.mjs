@@ -1,0 +1,123 @@
+// The demo district (`cordon demo`) as the API serves it, on SQLite and on
+// PostgreSQL: its checkpoints register arrivals from graded areas and hand
+// them to their community (DOMAIN.md §2), as live screening does, so the
+// counts, the vehicle list and the person card show them. Builds the whole
+// demo (a minute or more under the sanitizers).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, adminClient, expectStatus, sql, show } from './lib.mjs';
+
+let srv;
+let admin;
+let counts;
+
+before(async () => {
+  srv = await startServer({ demo: true });
+  admin = await adminClient(srv);
+  counts = expectStatus(await admin.get('/api/v1/checkpoints/counts?to=2020-02-15'), 200, 'counts').body;
+});
+
+after(async () => {
+  await srv?.stop();
+});
+
+/** Every vehicle a checkpoint screened on a day, through the list's pages. */
+async function vehiclesOf(checkpointId, day) {
+  const all = [];
+  let after = '';
+  do {
+    const res = expectStatus(await admin.get(
+      `/api/v1/checkpoints/${checkpointId}/vehicles?day=${day}&limit=500${after ? `&after=${after}` : ''}`), 200, 'vehicles');
+    all.push(...res.body.items);
+    after = res.body.next || '';
+  } while (after);
+  return all;
+}
+
+/** The registered occupants of a vehicle or train check: person and arrival. */
+async function registeredOf(column, id) {
+  const out = await sql(srv.db, `SELECT person_id, arrival_id, origin_code, destination_unit_id FROM occupant_checks
+    WHERE ${column} = ${Number(id)} AND disposition = 'registered' ORDER BY id`);
+  return out.trim().split('\n').filter(Boolean).map((l) => {
+    const [person, arrival, origin, unit] = l.split('|');
+    return { person: Number(person), arrival: Number(arrival), origin, unit: Number(unit) };
+  });
+}
+
+test('the counts show the bulletin figures and arrivals registered on the road and at the station', () => {
+  const { road, rail } = counts;
+  assert.ok(road.vehicles >= 130000 && road.person_trips >= 240000, `road ${JSON.stringify(road)}`);
+  assert.ok(rail.trains >= 600 && rail.person_trips >= 86000, `rail ${JSON.stringify(rail)}`);
+  assert.ok(road.registered > 0, `road registered ${road.registered}`);
+  assert.ok(rail.registered > 0, `rail registered ${rail.registered}`);
+  for (const cp of counts.checkpoints) assert.ok(cp.registered > 0, `${cp.code} registered ${cp.registered}`);
+});
+
+test('the registered counts are occupant rows linked to the arrivals the checkpoints made', async () => {
+  const [rows, linked, made] = (await sql(srv.db, `SELECT
+      (SELECT COUNT(*) FROM occupant_checks WHERE disposition = 'registered'),
+      (SELECT COUNT(*) FROM occupant_checks o JOIN arrivals a ON a.id = o.arrival_id
+        WHERE o.disposition = 'registered' AND a.person_id = o.person_id AND a.source = 'checkpoint'),
+      (SELECT COUNT(*) FROM arrivals WHERE source = 'checkpoint')`)).trim().split('|').map(Number);
+  assert.equal(rows, counts.road.registered + counts.rail.registered);
+  assert.equal(linked, rows);
+  assert.equal(made, rows);
+});
+
+test('a day\'s vehicle list shows the registered, and their person cards the arrival', async () => {
+  const item = counts.items.find((it) => it.kind === 'road' && it.registered > 0);
+  assert.ok(item, 'a road checkpoint day with registered arrivals');
+  const vehicles = await vehiclesOf(item.checkpoint_id, item.day);
+  assert.equal(vehicles.length, item.vehicles, `${item.code} ${item.day}: every vehicle listed`);
+  const withReg = vehicles.filter((v) => v.registered > 0);
+  assert.equal(withReg.reduce((s, v) => s + v.registered, 0), item.registered,
+    `${item.code} ${item.day}: the vehicles' registered add up to the day's`);
+  const v = withReg[0];
+  assert.equal(v.direction, 'in');
+  assert.ok(v.origin_code && v.origin_name, `origin of ${JSON.stringify(v)}`);
+  assert.ok(v.destination_unit_id && v.destination_unit_name, `destination of ${JSON.stringify(v)}`);
+
+  const occ = await registeredOf('vehicle_check_id', v.id);
+  assert.equal(occ.length, v.registered, `vehicle ${v.id}: one row per registered occupant`);
+  for (const o of occ) {
+    assert.equal(o.origin, v.origin_code);
+    assert.equal(o.unit, v.destination_unit_id);
+    const card = expectStatus(await admin.get(`/api/v1/persons/${o.person}`), 200, 'person card').body;
+    const a = card.arrivals.find((x) => x.id === o.arrival);
+    assert.ok(a, `person ${o.person} lists arrival ${o.arrival}: ${show({ status: 200, body: card.arrivals })}`);
+    assert.equal(a.source, 'checkpoint');
+    assert.equal(a.mode, 'car');
+    assert.equal(a.arrival_date, item.day);
+    assert.equal(a.origin_code, v.origin_code);
+    // Handed to the community, found by the visit in one of its compounds.
+    const parent = (await sql(srv.db, `SELECT parent_id FROM units WHERE id = ${Number(card.unit_id)}`)).trim();
+    assert.equal(Number(parent), v.destination_unit_id, `person ${o.person} lives in the community handed to`);
+    const name = card.facts.find((f) => f.field === 'name');
+    assert.equal(name?.source, 'checkpoint', `the name was learnt at the checkpoint: ${JSON.stringify(card.facts)}`);
+  }
+});
+
+test('a train check counts its registered among the flagged, and their cards list the arrival by train', async () => {
+  const item = counts.items.find((it) => it.kind === 'rail' && it.registered > 0);
+  assert.ok(item, 'a station day with registered arrivals');
+  const res = expectStatus(await admin.get(`/api/v1/checkpoints/${item.checkpoint_id}/trains?day=${item.day}&limit=500`), 200, 'trains');
+  const trains = res.body.items;
+  assert.equal(trains.length, item.trains, `${item.day}: every train listed`);
+  const rows = new Map((await sql(srv.db, `SELECT train_check_id, COUNT(*),
+      SUM(CASE WHEN disposition = 'registered' THEN 1 ELSE 0 END) FROM occupant_checks
+      WHERE train_check_id IN (${trains.map((t) => Number(t.id)).join(',')}) GROUP BY train_check_id`))
+    .trim().split('\n').filter(Boolean).map((l) => l.split('|').map(Number)).map(([id, n, reg]) => [id, { n, reg }]));
+  let registered = 0;
+  for (const t of trains) {
+    const r = rows.get(t.id) || { n: 0, reg: 0 };
+    assert.equal(t.flagged, r.n, `train ${t.train_no}: flagged are its rows`);
+    registered += r.reg;
+  }
+  assert.equal(registered, item.registered, `${item.day}: the trains' registered add up to the day's`);
+  const t = trains.find((x) => rows.get(x.id)?.reg > 0);
+  const [o] = await registeredOf('train_check_id', t.id);
+  const card = expectStatus(await admin.get(`/api/v1/persons/${o.person}`), 200, 'person card').body;
+  const a = card.arrivals.find((x) => x.id === o.arrival);
+  assert.ok(a && a.source === 'checkpoint' && a.mode === 'train' && a.arrival_date === item.day,
+    `person ${o.person}: ${JSON.stringify(card.arrivals)}`);
+});
