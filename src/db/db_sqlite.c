@@ -31,6 +31,7 @@ struct sc {
 	int writer;
 	struct sq *cache[CACHE_SLOTS];
 	int ncached;
+	sqlite3_stmt *tx[3]; /* BEGIN, COMMIT, ROLLBACK: prepared once, run per request */
 	struct sc *next; /* readers list */
 };
 
@@ -69,6 +70,8 @@ static void conn_close(struct sc *c)
 			free(c->cache[i]);
 		}
 	}
+	for (int i = 0; i < 3; i++)
+		sqlite3_finalize(c->tx[i]);
 	sqlite3_close_v2(c->h);
 	free(c);
 }
@@ -332,21 +335,42 @@ static int s_exec(struct dbc *c, const char *sql)
 	return 0;
 }
 
+/* Runs transaction statement i (TX_*) of c, prepared on first use: every
+ * scan's reads are one transaction, so parsing its BEGIN and ROLLBACK each
+ * time showed in the profile. */
+enum { TX_BEGIN, TX_COMMIT, TX_ROLLBACK };
+static int s_tx(struct sc *c, int i)
+{
+	static const char *const sql[] = {"BEGIN", "COMMIT", "ROLLBACK"};
+	const char *text = i == TX_BEGIN && c->writer ? "BEGIN IMMEDIATE" : sql[i];
+	if (!c->tx[i] && sqlite3_prepare_v2(c->h, text, -1, &c->tx[i], NULL) != SQLITE_OK) {
+		log_error("db: %s: %s", text, sqlite3_errmsg(c->h));
+		return ERR_DB;
+	}
+	int rc = sqlite3_step(c->tx[i]);
+	sqlite3_reset(c->tx[i]);
+	if (rc != SQLITE_DONE) {
+		log_error("db: %s: %s", text, sqlite3_errmsg(c->h));
+		return ERR_DB;
+	}
+	return 0;
+}
+
 static int s_begin(struct dbc *c)
 {
-	return s_exec(c, SC(c)->writer ? "BEGIN IMMEDIATE" : "BEGIN");
+	return s_tx(SC(c), TX_BEGIN);
 }
 
 static int s_commit(struct dbc *c)
 {
-	return s_exec(c, "COMMIT");
+	return s_tx(SC(c), TX_COMMIT);
 }
 
 static int s_rollback(struct dbc *c)
 {
 	if (sqlite3_get_autocommit(SC(c)->h))
 		return 0;
-	return s_exec(c, "ROLLBACK");
+	return s_tx(SC(c), TX_ROLLBACK);
 }
 
 /* The cache key of an SQL text, hashed eight bytes at a time: a bulk

@@ -651,7 +651,7 @@ static int scan_reads(struct req *r, struct dbc *c, struct scan_ctx *x)
 /* A scan waiting for its batch: the job and the answer to send. */
 struct scan_wait {
 	struct scan_job job; /* first: req_batch_then hands back &job */
-	json_t *ans;
+	const char *ans;     /* the answer as JSON text (in the arena), without scan_id */
 };
 
 /* The scan's batch is durable (rc 0) or failed: the answer. Frees what the
@@ -664,12 +664,18 @@ static int scan_stored(struct req *r, void *arg, int rc)
 		rc = answer_stored(r, job->gate_id, job->existing_id, job->existing_answer,
 				   job->existing == 1);
 	} else if (!rc) {
-		json_object_set_new(w->ans, "scan_id", json_integer(job->scan_id));
-		rc = resp_json(r, 200, w->ans);
-		w->ans = NULL;
+		/* The answer's text with the scan id added: it was serialised
+		 * once, for field_writes, and is not built again. */
+		size_t n = strlen(w->ans);
+		char *body = malloc(n + 32);
+		if (!body)
+			rc = err_set(&r->err, ERR_NOMEM, "", "out of memory");
+		else
+			rc = resp_raw(r, 200, "application/json; charset=utf-8", body,
+				      (size_t)snprintf(body, n + 32, "%.*s,\"scan_id\":%lld}",
+						       (int)(n - 1), w->ans,
+						       (long long)job->scan_id));
 	}
-	json_decref(w->ans);
-	w->ans = NULL;
 	free(job->existing_answer);
 	job->existing_answer = NULL;
 	return rc;
@@ -777,7 +783,6 @@ static int scan(struct req *r)
 		return err_set(&r->err, ERR_NOMEM, "", "out of memory");
 	}
 	memset(w, 0, sizeof *w);
-	w->ans = ans;
 	w->job = (struct scan_job){
 		.gate_id = x.gate_id, .unit_id = x.unit, .at = x.now, .person_id = x.person,
 		.pass_id = x.pass, .temp = x.has_temp ? x.temp : 0, .user_id = r->who.user_id,
@@ -795,18 +800,18 @@ static int scan(struct req *r)
 		json_decref(ans);
 		return err_set(&r->err, ERR_NOMEM, "", "out of memory");
 	}
-	if (x.client_id) {
-		json_t *s = json_pack("{s:I,s:s,s:O}", "gate_id", (json_int_t)x.gate_id, "actor",
-				      actor(r), "answer", ans);
-		char *stored = s ? json_dumps(s, JSON_COMPACT) : NULL;
-		json_decref(s);
-		w->job.stored = stored ? arena_strdup(&r->arena, stored) : NULL;
-		free(stored);
-		if (!w->job.stored) {
-			json_decref(ans);
-			return err_set(&r->err, ERR_NOMEM, "", "out of memory");
-		}
-	}
+	char *text = json_dumps(ans, JSON_COMPACT);
+	json_decref(ans);
+	w->ans = text ? arena_strdup(&r->arena, text) : NULL;
+	free(text);
+	if (!w->ans)
+		return err_set(&r->err, ERR_NOMEM, "", "out of memory");
+	if (x.client_id) /* as answer_stored reads it back; the actor needs no escaping */
+		w->job.stored = arena_printf(&r->arena,
+					     "{\"gate_id\":%lld,\"actor\":\"%s\",\"answer\":%s}",
+					     (long long)x.gate_id, actor(r), w->ans);
+	if (x.client_id && !w->job.stored)
+		return err_set(&r->err, ERR_NOMEM, "", "out of memory");
 	return req_batch_then(r, scan_store, &w->job, scan_stored);
 }
 
