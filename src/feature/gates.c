@@ -564,6 +564,7 @@ static int scan_reads(struct req *r, struct dbc *c, struct scan_ctx *x)
 	f->has_temp = x->has_temp;
 	f->temp = x->temp;
 	f->fever_at = x->fever_at;
+	int person_read = 0; /* the token's person row read with its pass */
 	if (x->token) {
 		struct pass_claims cl;
 		if ((rc = passes_check_token(c, x->token, &cl)) < 0)
@@ -571,14 +572,25 @@ static int scan_reads(struct req *r, struct dbc *c, struct scan_ctx *x)
 		f->ident = rc == 1 ? GATE_ID_OK : GATE_ID_FORGED;
 		if (rc == 1) {
 			/* The record must say what the token says; its expiry and
-			 * revocation are the record's. */
-			struct dbq *q = db_query(c,
-						 "SELECT person_id, unit_id, kid, issued_at, expires_at,"
-						 " revoked_at, revoked_reason FROM passes WHERE id = $1",
-						 "i", cl.pass_id);
+			 * revocation are the record's. The person row (as
+			 * scan_person reads it) comes with it: one statement. */
+			struct dbq *q = db_query(
+				c,
+				"SELECT p.person_id, p.unit_id, p.kid, p.issued_at, p.expires_at,"
+				" p.revoked_at, p.revoked_reason, pe.id, pe.name, pe.located,"
+				" pe.merged_into, (SELECT COUNT(*) FROM unit_tree t"
+				" WHERE t.ancestor_id = $2 AND t.unit_id = pe.unit_id)"
+				" FROM passes p LEFT JOIN persons pe ON pe.id = p.person_id"
+				" WHERE p.id = $1",
+				"ii", cl.pass_id, x->unit);
 			if (!q)
 				return ERR_DB;
 			int s = db_step(q);
+			if (s == 1 && !db_null(q, 7)) {
+				x->name = arena_strdup(&r->arena, db_text(q, 8));
+				f->resident = db_int(q, 9) && db_null(q, 10) && db_int(q, 11) > 0;
+				person_read = 1;
+			}
 			if (s == 1 && db_int(q, 0) == cl.person_id && db_int(q, 1) == cl.unit_id &&
 			    strcmp(db_text(q, 2), cl.kid) == 0 && db_int(q, 3) == cl.issued_at) {
 				int64_t exp = db_int(q, 4) < cl.expires_at ? db_int(q, 4) : cl.expires_at;
@@ -628,7 +640,9 @@ static int scan_reads(struct req *r, struct dbc *c, struct scan_ctx *x)
 	}
 	x->marked = 1;
 	if (f->ident == GATE_ID_OK) {
-		if ((rc = scan_person(r, c, x->person, x->unit, &x->name, &f->resident)) < 0)
+		if (x->token)
+			rc = person_read;
+		else if ((rc = scan_person(r, c, x->person, x->unit, &x->name, &f->resident)) < 0)
 			return rc;
 		if (rc == 0) { /* a signed pass for a person deleted since */
 			f->ident = GATE_ID_FORGED;
