@@ -1316,18 +1316,21 @@ static int list_persons(struct req *r)
 		/* Chinese names start with the surname and are looked up that
 		 * way: a prefix is a range on persons_name, where "contains"
 		 * would read the whole district. Which way is quick depends on
-		 * how many names start so, which a prepared plan cannot know:
-		 * a full name matches a few rows (read them by the name index,
-		 * whatever the scope, and sort them by id); a common surname
-		 * tens of thousands (in a large scope walk ids in order: a page
-		 * is found within the first few thousand persons; in a small
-		 * one read the scope's persons). Counting up to the cap on the
-		 * name index costs well under a millisecond. */
+		 * how many names start so and on the scope, which a prepared
+		 * plan cannot know. A full name matches a few rows: read them
+		 * by the name index, whatever the scope, and sort them by id. A
+		 * common surname matches thousands, each a random read by that
+		 * index: rather walk ids in order until a page is found (rows
+		 * walked: a page over the share of persons that are in scope
+		 * and match) or read the scope's persons (as many as it
+		 * holds), whichever is fewer.
+		 * Counting up to 8,000 on the name index (enough to tell) costs
+		 * about a millisecond. */
 		upper = arena_printf(&r->arena, "%s\xF4\x8F\xBF\xBF", key);
 		int64_t many = 0;
 		rc = db_one_int(c, &many,
 				"SELECT COUNT(*) FROM (SELECT 1 FROM persons"
-				" WHERE name >= $1 AND name < $2 LIMIT 2000) t",
+				" WHERE name >= $1 AND name < $2 LIMIT 8000) t",
 				"tt", key, upper);
 		if (rc < 0)
 			return rc;
@@ -1335,8 +1338,27 @@ static int list_persons(struct req *r)
 			scope = wide;
 			filter = " AND p.name >= $3 AND p.name < $7";
 			order = " ORDER BY +p.id LIMIT $6";
-		} else {
-			filter = " AND +p.name >= $3 AND +p.name < $7";
+			break;
+		}
+		filter = " AND +p.name >= $3 AND +p.name < $7";
+		double in_scope = 0, all = 0;
+		struct dbq *sq = db_query(c,
+					  "SELECT COALESCE((SELECT persons FROM unit_households"
+					  " WHERE unit_id = $1), 0),"
+					  " COALESCE((SELECT MAX(persons) FROM unit_households), 0)",
+					  "i", where);
+		if (!sq)
+			return ERR_DB;
+		if ((rc = db_step(sq)) == 1) {
+			in_scope = (double)db_int(sq, 0);
+			all = (double)db_int(sq, 1);
+		}
+		db_done(sq);
+		if (rc < 0)
+			return rc;
+		if (all > 0 && in_scope > 0) {
+			double walk = (double)(pg.limit + 1) * all * all / ((double)many * in_scope);
+			scope = walk < in_scope ? wide : narrow;
 		}
 		break;
 	default: break;
