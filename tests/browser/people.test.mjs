@@ -62,6 +62,9 @@ test('person search by the last 4 of an ID shows masked numbers; the card reveal
 		await login(page, srv.url, 'officer');
 		await page.locator('nav.nav a[data-page=persons]').click();
 		await page.waitForURL(/#\/persons/);
+		// The page is drawn once its data has come (the hint shows then): a
+		// search typed before would be typed into a form about to be replaced.
+		await page.locator('div.placeholder').waitFor();
 		await page.locator('form.search-bar input[name=q]').fill(last4);
 		await page.locator('form.search-bar button[type=submit]').click();
 		await page.waitForURL(new RegExp(`q=${last4}`));
