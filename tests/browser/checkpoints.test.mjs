@@ -8,7 +8,7 @@
 // checkpoint on its page (a taken code is refused beside its field).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, login, shotOnFail, scrollsSideways, PASSWORD } from './lib.mjs';
+import { startServer, launch, newPage, login, shotOnFail, scrollsSideways, PASSWORD, apiAs } from './lib.mjs';
 
 const TABLET = { width: 1024, height: 768 };
 let srv;
@@ -19,7 +19,7 @@ let cp;
 before(async () => {
 	srv = await startServer();
 	browser = await launch();
-	admin = await apiAs('admin');
+	admin = await apiAs(srv.url, 'admin');
 	cp = await admin('POST', '/api/v1/checkpoints', {
 		code: `T${Date.now() % 1000000}`, name: '测试卡点', kind: 'road', unit_id: (await admin('GET', '/api/v1/me')).scope_unit.id, location: 'S101 北环',
 	});
@@ -29,25 +29,6 @@ after(async () => {
 	if (browser) await browser.close();
 	if (srv) await srv.stop();
 });
-
-async function apiAs(username) {
-	const res = await fetch(`${srv.url}/api/v1/session`, {
-		method: 'POST', headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify({ username, password: PASSWORD }),
-	});
-	assert.equal(res.status, 200, `sign-in ${username}`);
-	const cookie = res.headers.get('set-cookie').split(';')[0];
-	const { csrf_token: csrf } = await res.json();
-	return async function call(method, p, body) {
-		const headers = { Cookie: cookie, Accept: 'application/json' };
-		if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
-		if (body !== undefined) headers['Content-Type'] = 'application/json';
-		const r = await fetch(`${srv.url}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-		const text = await r.text();
-		if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${text}`);
-		return text ? JSON.parse(text) : null;
-	};
-}
 
 // A resident ID number with its GB 11643 check character (Beijing, so it
 // does not meet the demo's residents).

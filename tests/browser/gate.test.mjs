@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { startServer, newPage, login, shotOnFail, scrollsSideways, PASSWORD, PHONE } from './lib.mjs';
+import { startServer, newPage, login, shotOnFail, scrollsSideways, PASSWORD, PHONE, apiAs } from './lib.mjs';
 
 let srv;
 let dir;
@@ -30,32 +30,6 @@ after(async () => {
 	if (srv) await srv.stop();
 	if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-// Signs in through the API; returns call(method, path, body) with the
-// cookie and CSRF header (call.raw gives the Response).
-async function apiAs(username) {
-	const res = await fetch(`${srv.url}/api/v1/session`, {
-		method: 'POST', headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify({ username, password: PASSWORD }),
-	});
-	assert.equal(res.status, 200, `sign-in ${username}`);
-	const cookie = res.headers.get('set-cookie').split(';')[0];
-	const { csrf_token: csrf } = await res.json();
-	async function raw(method, p, body) {
-		const headers = { Cookie: cookie, Accept: 'application/json' };
-		if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
-		if (body !== undefined) headers['Content-Type'] = 'application/json';
-		return fetch(`${srv.url}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-	}
-	async function call(method, p, body) {
-		const r = await raw(method, p, body);
-		const text = await r.text();
-		if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${text}`);
-		return text ? JSON.parse(text) : null;
-	}
-	call.raw = raw;
-	return call;
-}
 
 function run(file, args) {
 	return new Promise((resolve, reject) => {
@@ -232,8 +206,8 @@ async function scanAtGate(browser, gate, temperature) {
 }
 
 test('a pass the demo issued today is allowed at its compound\'s demo gate (gate page, camera)', async () => {
-	const admin = await apiAs('admin');
-	const grid = await apiAs('grid_worker');
+	const admin = await apiAs(srv.url, 'admin');
+	const grid = await apiAs(srv.url, 'grid_worker');
 	const compound = (await grid('GET', '/api/v1/me')).scope_unit;
 	// The demo's passes there: issued when the demo was built, not in 2020, valid now.
 	const { items } = await grid('GET', `/api/v1/passes?unit_id=${compound.id}&status=active&limit=100`);
@@ -271,8 +245,8 @@ test('a pass the demo issued today is allowed at its compound\'s demo gate (gate
 });
 
 test('the gate page reads the pass QR with the camera (jsQR): a green resident is allowed, one red after a fever is refused', async () => {
-	const admin = await apiAs('admin');
-	const grid = await apiAs('grid_worker');
+	const admin = await apiAs(srv.url, 'admin');
+	const grid = await apiAs(srv.url, 'grid_worker');
 	const me = await grid('GET', '/api/v1/me');
 	const compound = me.scope_unit;
 	assert.equal(compound.kind, 'compound', 'the demo grid worker works in a compound');
@@ -355,8 +329,8 @@ test('the gate page reads the pass QR with the camera (jsQR): a green resident i
 });
 
 test('the typed ID fallback and a courier are refused in words; a queued scan says "not yet decided", never ALLOW', async () => {
-	const admin = await apiAs('admin');
-	const grid = await apiAs('grid_worker');
+	const admin = await apiAs(srv.url, 'admin');
+	const grid = await apiAs(srv.url, 'grid_worker');
 	const me = await grid('GET', '/api/v1/me');
 	const gate = await admin('POST', '/api/v1/gates', { unit_id: me.scope_unit.id, name: `测试西门${Date.now() % 100000}` });
 	const browser = await chromium.launch({

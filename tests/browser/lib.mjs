@@ -138,6 +138,33 @@ export async function login(page, base, username, password = PASSWORD) {
 	await page.locator('header.topbar').waitFor();
 }
 
+// Signs in through the API at base; returns call(method, path, body) → the
+// JSON answer (throws on a status of 400 or more), with the cookie and CSRF
+// header; call.raw(method, path, body) gives the Response itself.
+export async function apiAs(base, username, password = PASSWORD) {
+	const res = await fetch(`${base}/api/v1/session`, {
+		method: 'POST', headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ username, password }),
+	});
+	if (res.status !== 200) throw new Error(`sign-in ${username}: ${res.status} ${await res.text()}`);
+	const cookie = res.headers.get('set-cookie').split(';')[0];
+	const { csrf_token: csrf } = await res.json();
+	async function raw(method, p, body) {
+		const headers = { Cookie: cookie, Accept: 'application/json' };
+		if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
+		if (body !== undefined) headers['Content-Type'] = 'application/json';
+		return fetch(`${base}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+	}
+	async function call(method, p, body) {
+		const r = await raw(method, p, body);
+		const text = await r.text();
+		if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${text}`);
+		return text ? JSON.parse(text) : null;
+	}
+	call.raw = raw;
+	return call;
+}
+
 // Runs fn(); on failure saves build/test-screenshots/NAME.png and rethrows.
 export async function shotOnFail(name, page, fn) {
 	try {

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startServer, launch, newPage, login, shotOnFail, DESKTOP, PHONE, PASSWORD } from './lib.mjs';
+import { startServer, launch, newPage, login, shotOnFail, DESKTOP, PHONE, PASSWORD, apiAs } from './lib.mjs';
 
 let srv;
 let browser;
@@ -22,26 +22,6 @@ after(async () => {
 	if (browser) await browser.close();
 	if (srv) await srv.stop();
 });
-
-// Signs in through the API: call(method, path, body) → JSON.
-async function apiAs(username) {
-	const res = await fetch(`${srv.url}/api/v1/session`, {
-		method: 'POST', headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify({ username, password: PASSWORD }),
-	});
-	assert.equal(res.status, 200, `sign-in ${username}`);
-	const cookie = res.headers.get('set-cookie').split(';')[0];
-	const { csrf_token: csrf } = await res.json();
-	return async function call(method, p, body) {
-		const headers = { Cookie: cookie, Accept: 'application/json' };
-		if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
-		if (body !== undefined) headers['Content-Type'] = 'application/json';
-		const r = await fetch(`${srv.url}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-		const text = await r.text();
-		if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${text}`);
-		return text ? JSON.parse(text) : null;
-	};
-}
 
 async function openUnitBySearch(page, q) {
 	await page.goto(`${srv.url}/#/units?q=${encodeURIComponent(q)}`);
@@ -270,12 +250,12 @@ test('admin rotates the pass signing key after confirming; cancelling changes no
 		assert.equal(await oldRow.getAttribute('data-signing'), '0');
 		assert.match(await oldRow.innerText(), /已停用/);
 		// The API agrees, and a pass issued now is signed with the new key.
-		const call = await apiAs('admin');
+		const call = await apiAs(srv.url, 'admin');
 		const keys = (await call('GET', '/api/v1/pass-keys')).items;
 		assert.equal(keys[0].kid, newKid);
 		assert.equal(keys[0].signing, true);
 		assert.equal(JSON.stringify(keys).includes('secret'), false);
-		const grid = await apiAs('grid_worker');
+		const grid = await apiAs(srv.url, 'grid_worker');
 		const compound = (await grid('GET', '/api/v1/me')).scope_unit;
 		const person = (await call('GET', `/api/v1/persons?unit_id=${compound.id}&limit=1`)).items[0];
 		const p = await call('POST', '/api/v1/passes', { person_id: person.id });

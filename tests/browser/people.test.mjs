@@ -7,7 +7,7 @@
 // the risk areas (add, edit, delete) and arrivals by grade.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, login, shotOnFail, scrollsSideways, PASSWORD, DESKTOP, PHONE } from './lib.mjs';
+import { startServer, launch, newPage, login, shotOnFail, scrollsSideways, PASSWORD, DESKTOP, PHONE, apiAs } from './lib.mjs';
 
 let srv;
 let browser;
@@ -31,27 +31,8 @@ function residentId(birth) {
 	return s17 + '10X98765432'[sum % 11];
 }
 
-async function apiAs(username) {
-	const res = await fetch(`${srv.url}/api/v1/session`, {
-		method: 'POST', headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify({ username, password: PASSWORD }),
-	});
-	assert.equal(res.status, 200, `sign-in ${username}`);
-	const cookie = res.headers.get('set-cookie').split(';')[0];
-	const { csrf_token: csrf } = await res.json();
-	return async function call(method, p, body) {
-		const headers = { Cookie: cookie, Accept: 'application/json' };
-		if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
-		if (body !== undefined) headers['Content-Type'] = 'application/json';
-		const r = await fetch(`${srv.url}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-		const text = await r.text();
-		if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${text}`);
-		return text ? JSON.parse(text) : null;
-	};
-}
-
 test('person search by the last 4 of an ID shows masked numbers; the card reveals the whole number on request', async () => {
-	const officer = await apiAs('officer');
+	const officer = await apiAs(srv.url, 'officer');
 	const { items } = await officer('GET', '/api/v1/persons?limit=1&q=' + encodeURIComponent('王'));
 	assert.ok(items.length, 'the demo has persons');
 	const last4 = items[0].doc_number.slice(-4);
@@ -97,7 +78,7 @@ test('person search by the last 4 of an ID shows masked numbers; the card reveal
 		await page.locator('.reveal-note', { hasText: '已记入审计' }).waitFor();
 		// The audit log has the read.
 		const personId = /#\/persons\/(\d+)/.exec(page.url())[1];
-		const admin = await apiAs('admin');
+		const admin = await apiAs(srv.url, 'admin');
 		const audit = await admin('GET', `/api/v1/audit?action=read&record_type=person&record_id=${personId}`);
 		assert.ok(audit.items.some((a) => a.actor === 'officer'), 'the reveal is in the audit log');
 		assert.deepEqual(page.errors || [], []);
@@ -164,7 +145,7 @@ test('an officer adds a person, is told of a duplicate, adds an arrival and merg
 		assert.ok(msg.includes('合并甲护照') && msg.includes('合并甲 ('), msg);
 		await dlg.locator('[data-act=ok]').click();
 		await page.locator('#toasts .toast', { hasText: '已合并' }).waitFor();
-		const officer = await apiAs('officer');
+		const officer = await apiAs(srv.url, 'officer');
 		assert.equal((await officer('GET', `/api/v1/persons?q=${passport}`)).items.length, 0, 'the merged record is no longer listed');
 		const merged = await officer('GET', `/api/v1/persons/${otherId}`).catch(() => null);
 		assert.ok(!merged || merged.merged_into == mainId, 'the other record points at this one');

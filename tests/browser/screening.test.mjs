@@ -5,7 +5,7 @@
 // coverage change when a visit is recorded elsewhere.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, login, shotOnFail, scrollsSideways, PASSWORD, DESKTOP, PHONE } from './lib.mjs';
+import { startServer, launch, newPage, login, shotOnFail, scrollsSideways, PASSWORD, DESKTOP, PHONE, apiAs } from './lib.mjs';
 
 let srv;
 let browser;
@@ -36,27 +36,6 @@ function badCheck(id) {
 	return id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
 }
 
-// Signs in through the API; returns call(method, path, body) with the cookie and CSRF header.
-async function apiAs(username) {
-	const res = await fetch(`${srv.url}/api/v1/session`, {
-		method: 'POST', headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify({ username, password: PASSWORD }),
-	});
-	assert.equal(res.status, 200, `sign-in ${username}`);
-	const cookie = res.headers.get('set-cookie').split(';')[0];
-	const { csrf_token: csrf } = await res.json();
-	return async function call(method, p, body) {
-		const headers = { Cookie: cookie, Accept: 'application/json' };
-		if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
-		if (body !== undefined) headers['Content-Type'] = 'application/json';
-		const r = await fetch(`${srv.url}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-		const text = await r.text();
-		const data = text ? JSON.parse(text) : null;
-		if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${text}`);
-		return data;
-	};
-}
-
 // The latest round (the visit form's default).
 async function latestRound(call) {
 	const { items } = await call('GET', '/api/v1/rounds?limit=100');
@@ -82,7 +61,7 @@ async function waitUntil(fn, ms, what) {
 }
 
 test('a grid worker on a phone records a visit with two persons; a retry after a timeout is stored once; a bad ID is shown beside its field', async () => {
-	const grid = await apiAs('grid_worker');
+	const grid = await apiAs(srv.url, 'grid_worker');
 	const me = await grid('GET', '/api/v1/me');
 	const round = await latestRound(grid);
 	// A household of the worker's compound, found in the form by its address.
@@ -215,7 +194,7 @@ test('the visit form keeps an unsent visit across a reload', async () => {
 });
 
 test('an officer watches a round\'s coverage change when a visit is recorded', async () => {
-	const grid = await apiAs('grid_worker');
+	const grid = await apiAs(srv.url, 'grid_worker');
 	const me = await grid('GET', '/api/v1/me');
 	const round = await latestRound(grid);
 	const compound = await grid('GET', `/api/v1/units/${me.scope_unit.id}`);
@@ -300,7 +279,7 @@ test('a commander creates a round and a 一托三 team; an officer confirms an e
 	});
 	await page.context().close();
 
-	const officer = await apiAs('officer');
+	const officer = await apiAs(srv.url, 'officer');
 	const round = await latestRound(officer);
 	const p2 = await newPage(browser, DESKTOP);
 	await shotOnFail('rechecks', p2, async () => {

@@ -9,7 +9,7 @@
 //        SHOTS=field ...                       (only the checkpoint, gate and pass pages)
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { startServer, launch, newPage, login, ROOT, DESKTOP, PHONE, PASSWORD, scrollsSideways } from './lib.mjs';
+import { startServer, launch, newPage, login, ROOT, DESKTOP, PHONE, PASSWORD, scrollsSideways, apiAs } from './lib.mjs';
 
 const OUT = path.join(ROOT, 'build/screenshots');
 const user = process.env.CORDON_USER || 'admin';
@@ -113,23 +113,6 @@ async function visitForm(browser, base, size, viewport) {
 	await page.locator('.send-status[data-state=saved]').waitFor().catch(() => {});
 	await shoot(page, 'visit-saved', size);
 	await page.context().close();
-}
-
-// Signs in through the API: call(method, path, body) → JSON.
-async function apiAs(base, username) {
-	const res = await fetch(`${base}/api/v1/session`, {
-		method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }),
-	});
-	const cookie = (res.headers.get('set-cookie') || '').split(';')[0];
-	const { csrf_token: csrf } = await res.json();
-	return async (method, p, body) => {
-		const headers = { Cookie: cookie, Accept: 'application/json', 'X-CSRF-Token': csrf };
-		if (body !== undefined) headers['Content-Type'] = 'application/json';
-		const r = await fetch(`${base}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-		const text = await r.text();
-		if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${text}`);
-		return text ? JSON.parse(text) : null;
-	};
 }
 
 // A road and a rail checkpoint, a gate of the grid worker's compound and a
