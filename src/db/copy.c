@@ -658,16 +658,6 @@ static int make_partitions(struct dbc *s, struct dbc *t, const struct copy_table
 	return 0;
 }
 
-static void remove_sqlite(const char *path)
-{
-	char side[4200];
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
-}
-
 /* The copy proper, with both databases open and their connections held. */
 static int copy_open(struct dbc *s, struct dbc *t, FILE *out, struct err_info *ei)
 {
@@ -801,7 +791,7 @@ int copy_database(const char *from, const char *to, FILE *out, struct err_info *
 	db_close(tdb);
 	db_close(sdb);
 	if (rc && created)
-		remove_sqlite(to);
+		db_sqlite_remove(to);
 	if (!rc && out)
 		fprintf(out, "copied %s to %s in %.1f s\n", from, to, (clock_ms() - t0) / 1000.0);
 	return rc;

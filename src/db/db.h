@@ -38,6 +38,9 @@ int db_open_pool(const char *target, int migrate, int pool, struct db **out,
 int db_is_url(const char *target);
 /* Closes every connection. No connection may be in use. */
 void db_close(struct db *db);
+/* Deletes an SQLite database file with its -wal and -shm files (a copy's
+ * half-made target, a test's scratch database). Missing files are fine. */
+void db_sqlite_remove(const char *path);
 /* DB_READ: this thread's read connection (opened on first use).
  * DB_WRITE: the single write connection, waiting for it if another thread
  * holds it (SQLite), or a pooled connection (PostgreSQL, where transactions

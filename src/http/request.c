@@ -44,13 +44,12 @@ int req_batch_then(struct req *r, int (*fn)(struct dbc *c, void *arg), void *arg
 		   int (*then)(struct req *r, void *arg, int rc))
 {
 	if (r->writer)
-		return then(r, arg, err_set(&r->err, ERR_INTERNAL, "", "a batched write inside a transaction"));
+		return then(r, arg,
+			    err_set(&r->err, ERR_INTERNAL, "", "a batched write inside a transaction"));
 	if (r->reader) {
 		db_release(r->db, r->reader);
 		r->reader = NULL;
 	}
-	if (!r->conn) /* not served by libmicrohttpd: wait here */
-		return then(r, arg, batch_run(r->srv->cfg.batch, fn, arg));
 	r->then = then;
 	r->then_arg = arg;
 	/* Suspended before the job is queued, so the writer's resume can never
