@@ -206,7 +206,7 @@ test('an officer watches a round\'s coverage change when a visit is recorded', a
 		// The round's coverage, drilled down from the officer's scope to the compound's community.
 		await page.goto(`${srv.url}/#/rounds/${round.id}`);
 		const table = page.locator('table.coverage');
-		await table.waitFor();
+		await table.locator('tr.total-row').waitFor();
 		await page.locator('.updated', { hasText: /\d\d:\d\d:\d\d/ }).waitFor();
 		// Drill down (district → sub-district → community) by clicking until the compound's row shows.
 		const row = table.locator(`tr[data-unit="${compound.id}"]`);
@@ -217,7 +217,9 @@ test('an officer watches a round\'s coverage change when a visit is recorded', a
 			assert.ok(next, `a drill-down link towards the compound (level ${i})`);
 			await table.locator(`tr[data-unit="${next}"] a.drill`).click();
 			await page.waitForURL(new RegExp(`unit_id=${next}`));
-			await table.locator(`tr[data-unit]`).first().waitFor();
+			// The URL moves before the new table is drawn: wait for the row of the
+			// unit drilled into (its total row), not for any row of the old table.
+			await table.locator(`tr.total-row[data-unit="${next}"]`).waitFor();
 		}
 		await row.waitFor();
 		await page.locator('.coverage-card .breadcrumb li', { hasText: compound.ancestors.at(-1).name }).waitFor();
