@@ -70,6 +70,24 @@ void clock_day(int64_t t, char out[DAY_LEN])
 	fmt_day(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday, out);
 }
 
+void clock_time(int64_t t, char out[TIME_LEN])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	fmt_day(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday, out);
+	snprintf(out + DAY_LEN - 1, TIME_LEN - DAY_LEN + 1, " %02u:%02u:%02u",
+		 (unsigned)tm.tm_hour % 24u, (unsigned)tm.tm_min % 60u, (unsigned)tm.tm_sec % 61u);
+}
+
+int64_t clock_offset(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	return (int64_t)tm.tm_gmtoff;
+}
+
 static int32_t days_from_civil(int y, unsigned m, unsigned d)
 {
 	y -= m <= 2;

@@ -18,6 +18,12 @@ int64_t clock_now(void);
 double clock_ms(void);
 /* Local calendar day of an instant, written into out[DAY_LEN]. */
 void clock_day(int64_t t, char out[DAY_LEN]);
+#define TIME_LEN 20 /* "YYYY-MM-DD HH:MM:SS" plus NUL */
+/* Local date and time of an instant, to the second, into out[TIME_LEN]. */
+void clock_time(int64_t t, char out[TIME_LEN]);
+/* Seconds the district's zone is ahead of UTC at instant t (28,800 for
+ * Asia/Shanghai): spreadsheets hold wall-clock times, not instants. */
+int64_t clock_offset(int64_t t);
 /* 0 when s is a real date "YYYY-MM-DD"; -1 otherwise. */
 int day_valid(const char *s);
 /* Days since 1970-01-01 for a valid day string, or INT32_MIN. */

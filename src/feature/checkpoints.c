@@ -334,19 +334,12 @@ int checkpoints_train_no(const char *in, char out[16])
 #define AHEAD_SECONDS 3600           /* how far a device's clock may run ahead */
 #define VIEW_DAYS 7                  /* the checkpoint page looks this far ahead for gaps */
 
-/* Local "YYYY-MM-DD HH:MM" of t, for exports. */
-static void local_time(int64_t t, char out[20])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	localtime_r(&tt, &tm);
-	strftime(out, 20, "%Y-%m-%d %H:%M", &tm);
-}
-
+/* Local "YYYY-MM-DD HH:MM" of t: what the checkpoint pages show. */
 static json_t *time_text(int64_t t)
 {
-	char s[20];
-	local_time(t, s);
+	char s[TIME_LEN];
+	clock_time(t, s);
+	s[16] = 0; /* to the minute */
 	return json_string(s);
 }
 
@@ -728,9 +721,10 @@ static int post_roster(struct req *r)
 				kept++;
 				continue;
 			}
-			char a[20], b[20];
-			local_time(s, a);
-			local_time(e, b);
+			char a[TIME_LEN], b[TIME_LEN];
+			clock_time(s, a);
+			clock_time(e, b);
+			a[16] = b[16] = 0; /* to the minute */
 			rc = err_set(&r->err, ERR_CONFLICT, "from",
 				     "overlaps shift %lld (team %s, %s to %s) laid out before",
 				     (long long)db_int(q, 0), db_text(q, 1), a, b);

@@ -871,6 +871,12 @@ static int rotate_keys(struct req *r)
  * share a second, and a key retired later was made later. Only kids and
  * times leave: the secret keys stay in the table. The pass counts are of
  * passes in the caller's scope. */
+static const struct list_col key_export[] = {
+	{"kid", "密钥编号"},        {"status", "状态"},         {"created_at", "创建时间"},
+	{"retired_at", "停用时间"}, {"active_passes", "有效通行证"}, {"valid_until", "验证至"},
+	{0, 0},
+};
+
 static int list_keys(struct req *r)
 {
 	static const char sql[] =
@@ -882,6 +888,10 @@ static int list_keys(struct req *r)
 		SCOPE_SQL("p.unit_id", "1") ")"
 		" FROM pass_keys k ORDER BY CASE WHEN k.retired_at IS NULL THEN 0 ELSE 1 END,"
 		" k.created_at DESC, k.retired_at DESC, k.kid DESC";
+	struct page pg;
+	int rc = req_page(r, &pg);
+	if (rc)
+		return rc;
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
@@ -889,16 +899,17 @@ static int list_keys(struct req *r)
 	if (!q)
 		return ERR_DB;
 	json_t *items = json_array();
-	int rc, signing = 0;
+	int signing = 0;
 	while ((rc = db_step(q)) == 1) {
 		int retired = !db_null(q, 2), is_signing = !retired && !signing;
 		signing |= is_signing;
 		char until[DAY_LEN] = "";
 		if (!db_null(q, 4))
 			clock_day(db_int(q, 4) - 1, until); /* as a pass's valid_until */
-		json_t *o = json_pack("{s:s,s:I,s:o,s:b,s:I,s:o,s:o}", "kid", db_text(q, 0),
+		json_t *o = json_pack("{s:s,s:I,s:o,s:b,s:s,s:I,s:o,s:o}", "kid", db_text(q, 0),
 				      "created_at", (json_int_t)db_int(q, 1), "retired_at",
-				      jx_col_int(q, 2), "signing", is_signing,
+				      jx_col_int(q, 2), "signing", is_signing, "status",
+				      is_signing ? "signing" : retired ? "retired" : "unused",
 				      "active_passes", (json_int_t)db_int(q, 3),
 				      "last_expires_at", jx_col_int(q, 4), "valid_until",
 				      *until ? json_string(until) : json_null());
@@ -912,6 +923,8 @@ static int list_keys(struct req *r)
 		json_decref(items);
 		return rc < 0 ? rc : ERR_NOMEM;
 	}
+	if (pg.export)
+		return resp_list(r, &pg, items, 0, key_export, "pass-keys");
 	return resp_json(r, 200, json_pack("{s:o}", "items", items));
 }
 

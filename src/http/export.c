@@ -9,6 +9,7 @@
 #include <xlsxwriter.h>
 
 #include "../base/buf.h"
+#include "../base/clock.h"
 #include "../base/log.h"
 #include "http.h"
 
@@ -34,9 +35,22 @@ int req_page(struct req *r, struct page *p)
 	return rc;
 }
 
-static void cell_text(json_t *v, struct buf *b)
+/* Instants travel as Unix seconds under "at" and "..._at" keys; a file
+ * shows them as the district's local date and time, which is what a
+ * reader of the sheet means by a time. */
+static int time_key(const char *key)
 {
-	if (json_is_string(v))
+	size_t n = strlen(key);
+	return strcmp(key, "at") == 0 || (n > 3 && strcmp(key + n - 3, "_at") == 0);
+}
+
+static void cell_text(const char *key, json_t *v, struct buf *b)
+{
+	if (json_is_integer(v) && time_key(key)) {
+		char t[TIME_LEN];
+		clock_time(json_integer_value(v), t);
+		buf_puts(b, t);
+	} else if (json_is_string(v))
 		buf_puts(b, json_string_value(v));
 	else if (json_is_integer(v))
 		buf_printf(b, "%lld", (long long)json_integer_value(v));
@@ -84,7 +98,7 @@ static int export_csv(struct req *r, json_t *items, const struct list_col *cols,
 				buf_puts(&out, ",");
 			cell.len = 0;
 			buf_puts(&cell, "");
-			cell_text(json_object_get(it, c->key), &cell);
+			cell_text(c->key, json_object_get(it, c->key), &cell);
 			csv_field(&out, buf_str(&cell));
 		}
 		buf_puts(&out, "\r\n");
@@ -116,6 +130,8 @@ static int export_xlsx(struct req *r, json_t *items, const struct list_col *cols
 	lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
 	lxw_format *head = workbook_add_format(wb);
 	format_set_bold(head);
+	lxw_format *when = workbook_add_format(wb);
+	format_set_num_format(when, "yyyy-mm-dd hh:mm:ss");
 	int col = 0;
 	for (const struct list_col *c = cols; c->key; c++, col++) {
 		worksheet_set_column(ws, (lxw_col_t)col, (lxw_col_t)col, 16, NULL);
@@ -130,13 +146,17 @@ static int export_xlsx(struct req *r, json_t *items, const struct list_col *cols
 		for (const struct list_col *c = cols; c->key; c++, col++) {
 			json_t *v = json_object_get(it, c->key);
 			lxw_row_t row = (lxw_row_t)(i + 1);
-			if (json_is_integer(v))
+			if (json_is_integer(v) && time_key(c->key)) {
+				int64_t t = json_integer_value(v);
+				worksheet_write_unixtime(ws, row, (lxw_col_t)col, t + clock_offset(t),
+							 when);
+			} else if (json_is_integer(v))
 				worksheet_write_number(ws, row, (lxw_col_t)col,
 						       (double)json_integer_value(v), NULL);
 			else if (v && !json_is_null(v)) {
 				cell.len = 0;
 				buf_puts(&cell, "");
-				cell_text(v, &cell);
+				cell_text(c->key, v, &cell);
 				worksheet_write_string(ws, row, (lxw_col_t)col, buf_str(&cell), NULL);
 			}
 		}

@@ -87,6 +87,8 @@ test('audit filters and export', async () => {
   expectStatus(csv, 200, 'audit csv');
   assert.match(csv.headers.get('content-type') || '', /^text\/csv/);
   assert.match(csv.text, /\/api\/v1\/units/);
+  // The time column is the district's local date and time, not Unix seconds.
+  assert.match(csv.text.split('\r\n')[1], /^\d+,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,/, 'a local time');
 });
 
 test('only audit.read may read the log', async () => {

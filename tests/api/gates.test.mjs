@@ -12,7 +12,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
-  startServer, adminClient, mkUnit, userClient, expectStatus, expectError, sql, show, Client, run,
+  startServer, adminClient, mkUnit, userClient, expectStatus, expectError, sql, show, Client, run, unzipEntry,
 } from './lib.mjs';
 
 function rid(first17) {
@@ -410,6 +410,8 @@ test('the signing keys are listed for admins, newest first, without their secret
   assert.equal(keys.filter((k) => k.signing).length, 1, 'one signing key');
   assert.equal(keys[0].signing, true, 'the newest signs');
   assert.equal(keys[0].retired_at, null);
+  assert.equal(keys[0].status, 'signing');
+  assert.ok(keys.slice(1).every((k) => k.status === 'retired'), 'the older ones say so');
   assert.ok(keys.slice(1).every((k) => Number.isInteger(k.retired_at)), 'the older ones are retired');
   for (let i = 1; i < keys.length; i++) assert.ok(keys[i - 1].created_at >= keys[i].created_at, 'newest first');
   // Alice's pass was signed with a retired key that still verifies it.
@@ -418,7 +420,7 @@ test('the signing keys are listed for admins, newest first, without their secret
   assert.ok(old.last_expires_at >= pass.alice.expires_at);
   assert.ok(old.valid_until >= pass.alice.valid_until, `verifies through ${old.valid_until}`);
   for (const k of keys) {
-    assert.deepEqual(Object.keys(k).sort(), ['active_passes', 'created_at', 'kid', 'last_expires_at', 'retired_at', 'signing', 'valid_until']);
+    assert.deepEqual(Object.keys(k).sort(), ['active_passes', 'created_at', 'kid', 'last_expires_at', 'retired_at', 'signing', 'status', 'valid_until']);
   }
   assert.ok(!/secret|public_key/i.test(res.text), 'no key material');
   // A rotation shows at once.
@@ -431,6 +433,38 @@ test('the signing keys are listed for admins, newest first, without their secret
   assert.equal(after.length, keys.length + 1);
   const gw = await userClient(srv, admin, { role: 'grid_worker', scope_unit_id: K1.id });
   expectError(await gw.get('/api/v1/pass-keys'), 403, 'forbidden', undefined, 'only admins see the keys');
+});
+
+// The district's wall clock of an instant, as a spreadsheet should show it.
+const localTime = (t) => new Date(t * 1000).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' });
+
+test('the signing keys export as csv and xlsx, their times in the district\'s local time', async () => {
+  const keys = expectStatus(await admin.get('/api/v1/pass-keys'), 200, 'pass-keys').body.items;
+  const csv = expectStatus(await admin.get('/api/v1/pass-keys?format=csv'), 200, 'csv');
+  assert.match(csv.headers.get('content-type'), /^text\/csv/);
+  const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+  assert.equal(lines[0], '密钥编号,状态,创建时间,停用时间,有效通行证,验证至');
+  assert.equal(lines.length, keys.length + 1, csv.text);
+  // Newest first, as listed; a time is the local date and time, not Unix seconds.
+  const [kid, status, created, retired] = lines[2].split(',');
+  assert.equal(kid, keys[1].kid);
+  assert.equal(status, 'retired');
+  assert.equal(created, localTime(keys[1].created_at));
+  assert.equal(retired, localTime(keys[1].retired_at));
+  assert.match(lines[1], /^[^,]+,signing,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,,/, 'the signing key has no retirement time');
+  assert.ok(!/secret|public_key/i.test(csv.text), 'no key material');
+  // In the workbook a time is a date cell (a serial day with a date style), of local wall-clock time.
+  const x = await admin.get('/api/v1/pass-keys?format=xlsx', { raw: true });
+  expectStatus(x, 200, 'xlsx');
+  const sheet = unzipEntry(x.body, 'xl/worksheets/sheet1.xml');
+  const cell = /<c r="C2" s="(\d+)"[^>]*><v>([^<]+)<\/v><\/c>/.exec(sheet);
+  assert.ok(cell, `C2 is a styled number: ${sheet.slice(0, 600)}`);
+  const serial = 25569 + (keys[0].created_at + 8 * 3600) / 86400;
+  assert.ok(Math.abs(Number(cell[2]) - serial) < 1e-6, `C2 ${cell[2]} is ${serial}`);
+  assert.match(unzipEntry(x.body, 'xl/styles.xml'), /formatCode="yyyy-mm-dd hh:mm:ss"/);
+  const gw = await userClient(srv, admin, { role: 'grid_worker', scope_unit_id: K1.id });
+  expectError(await gw.get('/api/v1/pass-keys?format=csv'), 403, 'forbidden', undefined, 'only admins export the keys');
+  expectError(await admin.get('/api/v1/pass-keys?format=pdf'), 400, 'invalid', 'format');
 });
 
 test('a second server on the same database verifies passes the first one signed', async () => {

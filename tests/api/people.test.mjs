@@ -6,8 +6,8 @@
 // and merging two records of one person.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import zlib from 'node:zlib';
 import {
+  unzipEntry,
   startServer, adminClient, mkUnit, userClient, expectStatus, expectError, show, sql,
 } from './lib.mjs';
 
@@ -31,31 +31,6 @@ function ridX(area, birth) {
     if (n.endsWith('X')) return n;
   }
   throw new Error('no X');
-}
-
-/** The text of one file in a zip (an .xlsx) from its central directory. */
-function unzipEntry(buf, name) {
-  let eocd = buf.length - 22;
-  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
-  assert.ok(eocd >= 0, 'zip: no end of central directory');
-  const count = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  for (let i = 0; i < count; i++) {
-    const method = buf.readUInt16LE(p + 10);
-    const csize = buf.readUInt32LE(p + 20);
-    const nlen = buf.readUInt16LE(p + 28);
-    const xlen = buf.readUInt16LE(p + 30);
-    const clen = buf.readUInt16LE(p + 32);
-    const local = buf.readUInt32LE(p + 42);
-    const fname = buf.subarray(p + 46, p + 46 + nlen).toString('utf8');
-    if (fname === name) {
-      const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-      const data = buf.subarray(start, start + csize);
-      return (method === 8 ? zlib.inflateRawSync(data) : data).toString('utf8');
-    }
-    p += 46 + nlen + xlen + clen;
-  }
-  return null;
 }
 
 let srv;

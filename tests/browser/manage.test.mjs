@@ -249,6 +249,12 @@ test('admin rotates the pass signing key after confirming; cancelling changes no
 		const oldRow = page.locator(`table.pass-keys-table tr[data-kid="${oldKid}"]`);
 		assert.equal(await oldRow.getAttribute('data-signing'), '0');
 		assert.match(await oldRow.innerText(), /已停用/);
+		// The list downloads as a workbook.
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			page.locator('section.pass-keys a.btn-export').click(),
+		]);
+		assert.equal(download.suggestedFilename(), 'pass-keys.xlsx');
 		// The API agrees, and a pass issued now is signed with the new key.
 		const call = await apiAs(srv.url, 'admin');
 		const keys = (await call('GET', '/api/v1/pass-keys')).items;

@@ -5,7 +5,7 @@
 // settings.admin, as this page does.
 import { api, showError } from '../api.js';
 import { t, has } from '../i18n.js';
-import { h, empty, errorBox, field, form, toast, button, loading, confirmDialog, fmtTime } from '../dom.js';
+import { h, empty, errorBox, field, form, toast, button, loading, confirmDialog, fmtTime, exportLink } from '../dom.js';
 
 export async function render(ctx) {
 	let res;
@@ -92,7 +92,8 @@ function passKeys() {
 	});
 	load();
 	return h('section.card.pass-keys',
-		h('div.section-head', h('h2', t('passkeys.title')), rotate),
+		h('div.section-head', h('h2', t('passkeys.title')),
+			h('div.page-actions', exportLink('/api/v1/pass-keys'), rotate)),
 		h('p.hint', t('passkeys.intro')),
 		result,
 		list);
