@@ -51,9 +51,16 @@ static void local_days(void **state)
 	clock_day(1581697800, out);
 	assert_string_equal(out, "2020-02-15");
 	assert_int_equal(day_start("2020-02-15"), 1581696000);
+	char when[TIME_LEN];
+	clock_time(1581697805, when);
+	assert_string_equal(when, "2020-02-15 00:30:05");
+	assert_int_equal(clock_offset(1581697800), 8 * 3600);
 	assert_int_equal(clock_set_tz("UTC"), 0);
 	clock_day(1581697800, out);
 	assert_string_equal(out, "2020-02-14");
+	clock_time(1581697805, when);
+	assert_string_equal(when, "2020-02-14 16:30:05");
+	assert_int_equal(clock_offset(1581697800), 0);
 	assert_int_equal(clock_set_tz("Nowhere/Atlantis"), -1);
 	assert_int_equal(clock_set_tz("../etc/passwd"), -1);
 }
