@@ -248,19 +248,7 @@ static int list_groups(struct req *r)
 		" AND ($3 = '' OR lower(g.name) LIKE $3 ESCAPE '\\'"
 		" OR lower(g.code) LIKE $3 ESCAPE '\\')"
 		" ORDER BY g.id LIMIT $4";
-	struct page pg;
-	const char *pat = "";
-	int rc = req_page(r, &pg);
-	if (!rc)
-		rc = req_query_like(r, "q", &pat);
-	if (rc)
-		return rc;
-	struct dbc *c = req_db(r);
-	if (!c)
-		return ERR_DB;
-	struct dbq *q = db_query(c, sql, "iiti", r->who.scope_unit_id, pg.after, pat,
-				 pg.limit + 1);
-	return resp_query_list(r, &pg, q, group_row, group_export, "groups");
+	return resp_search_list(r, sql, group_row, group_export, "groups");
 }
 
 /* Checks an optional leader id given as `field`: 400 unless it names a
@@ -592,19 +580,7 @@ static int list_orgs(struct req *r)
 	static const char sql[] =
 		ORG_COLS " WHERE " VISIBLE_SQL("o.unit_id", "1") " AND o.id > $2"
 		" AND ($3 = '' OR lower(o.name) LIKE $3 ESCAPE '\\') ORDER BY o.id LIMIT $4";
-	struct page pg;
-	const char *pat = "";
-	int rc = req_page(r, &pg);
-	if (!rc)
-		rc = req_query_like(r, "q", &pat);
-	if (rc)
-		return rc;
-	struct dbc *c = req_db(r);
-	if (!c)
-		return ERR_DB;
-	struct dbq *q = db_query(c, sql, "iiti", r->who.scope_unit_id, pg.after, pat,
-				 pg.limit + 1);
-	return resp_query_list(r, &pg, q, org_row, org_export, "orgs");
+	return resp_search_list(r, sql, org_row, org_export, "orgs");
 }
 
 static int create_org(struct req *r)

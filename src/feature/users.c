@@ -365,19 +365,7 @@ static int list_devices(struct req *r)
 	static const char sql[] =
 		DEVICE_COLS " WHERE " SCOPE_SQL("d.scope_unit_id", "1") " AND d.id > $2"
 		" AND ($3 = '' OR lower(d.name) LIKE $3 ESCAPE '\\') ORDER BY d.id LIMIT $4";
-	struct page pg;
-	const char *pat = "";
-	int rc = req_page(r, &pg);
-	if (!rc)
-		rc = req_query_like(r, "q", &pat);
-	if (rc)
-		return rc;
-	struct dbc *c = req_db(r);
-	if (!c)
-		return ERR_DB;
-	struct dbq *q = db_query(c, sql, "iiti", r->who.scope_unit_id, pg.after, pat,
-				 pg.limit + 1);
-	return resp_query_list(r, &pg, q, device_row, device_export, "devices");
+	return resp_search_list(r, sql, device_row, device_export, "devices");
 }
 
 /* Names the roles a device may carry, for the error message. */

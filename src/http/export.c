@@ -265,3 +265,21 @@ int resp_query_list(struct req *r, const struct page *pg, struct dbq *q,
 	}
 	return resp_list(r, pg, items, next, cols, filename);
 }
+
+int resp_search_list(struct req *r, const char *sql, json_t *(*row)(struct dbq *),
+		     const struct list_col *cols, const char *filename)
+{
+	struct page pg;
+	const char *pat = "";
+	int rc = req_page(r, &pg);
+	if (!rc)
+		rc = req_query_like(r, "q", &pat);
+	if (rc)
+		return rc;
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	struct dbq *q = db_query(c, sql, "iiti", r->who.scope_unit_id, pg.after, pat,
+				 pg.limit + 1);
+	return resp_query_list(r, &pg, q, row, cols, filename);
+}

@@ -181,6 +181,11 @@ int list_collect(struct dbq *q, const struct page *pg, json_t *items,
 int resp_query_list(struct req *r, const struct page *pg, struct dbq *q,
 		    json_t *(*row)(struct dbq *), const struct list_col *cols,
 		    const char *filename);
+/* The plain searchable list: sql selects limit+1 rows ordered by id from
+ * $1 the caller's scope unit, $2 the cursor, $3 the ?q= pattern (see
+ * req_query_like; "" when absent) and $4 the limit+1. */
+int resp_search_list(struct req *r, const char *sql, json_t *(*row)(struct dbq *),
+		     const struct list_col *cols, const char *filename);
 /* Answers {"items":[...],"next":"<cursor>"|null} for JSON, or the file for
  * csv/xlsx. Steals items. next is the cursor of the following page (0: none). */
 int resp_list(struct req *r, const struct page *p, json_t *items, int64_t next,
