@@ -446,29 +446,50 @@ static const struct list_col team_export[] = {
 	{0, 0},
 };
 
+/* A list within one round (path {id}): sql takes $1 the round, $2 the
+ * caller's scope unit, $3 the ?unit_id= filter (0: none), $4 the cursor and
+ * $5 the limit+1. The query, or NULL with *rc the answer (no such round is
+ * 404). *cp (when given) gets the connection. */
+static struct dbq *round_list_query(struct req *r, const char *sql, struct page *pg,
+				    struct dbc **cp, int *rc)
+{
+	int64_t round = 0, unit = 0, ru = 0;
+	*rc = req_param_id(r, "id", &round);
+	if (!*rc)
+		*rc = req_page(r, pg);
+	if (!*rc)
+		*rc = req_query_int(r, "unit_id", 1, INT64_MAX, 0, &unit);
+	if (*rc)
+		return NULL;
+	struct dbc *c = req_db(r);
+	if (!c) {
+		*rc = ERR_DB;
+		return NULL;
+	}
+	if ((*rc = round_unit(r, c, round, &ru)) <= 0) {
+		if (!*rc)
+			*rc = err_set(&r->err, ERR_NOT_FOUND, "", "no such round");
+		return NULL;
+	}
+	if (cp)
+		*cp = c;
+	struct dbq *q = db_query(c, sql, "iiiii", round, r->who.scope_unit_id, unit, pg->after,
+				 pg->limit + 1);
+	*rc = q ? 0 : ERR_DB;
+	return q;
+}
+
 static int list_teams(struct req *r)
 {
 	static const char sql[] =
 		TEAM_COLS " WHERE t.round_id = $1 AND " VISIBLE_SQL("t.unit_id", "2")
 		" AND ($3 = 0 OR t.unit_id = $3) AND t.id > $4 ORDER BY t.id LIMIT $5";
-	int64_t round = 0, unit_filter = 0, ru = 0;
 	struct page pg;
-	int rc = req_param_id(r, "id", &round);
-	if (!rc)
-		rc = req_page(r, &pg);
-	if (!rc)
-		rc = req_query_int(r, "unit_id", 1, INT64_MAX, 0, &unit_filter);
-	if (rc)
-		return rc;
-	struct dbc *c = req_db(r);
-	if (!c)
-		return ERR_DB;
-	if ((rc = round_unit(r, c, round, &ru)) <= 0)
-		return rc < 0 ? rc : err_set(&r->err, ERR_NOT_FOUND, "", "no such round");
-	struct dbq *q = db_query(c, sql, "iiiii", round, r->who.scope_unit_id, unit_filter,
-				 pg.after, pg.limit + 1);
+	struct dbc *c = NULL;
+	int rc;
+	struct dbq *q = round_list_query(r, sql, &pg, &c, &rc);
 	if (!q)
-		return ERR_DB;
+		return rc;
 	json_t *items = json_array();
 	int64_t next = 0;
 	rc = list_collect(q, &pg, items, team_row, &next);
@@ -1239,23 +1260,10 @@ static int list_rechecks(struct req *r)
 		" WHERE rh.round_id = $1 AND rh.pending_empty = 1 AND " SCOPE_SQL("rh.unit_id", "2")
 		" AND ($3 = 0 OR rh.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = $3))"
 		" AND rh.household_id > $4 ORDER BY rh.household_id LIMIT $5";
-	int64_t round = 0, unit = 0, ru = 0;
 	struct page pg;
-	int rc = req_param_id(r, "id", &round);
-	if (!rc)
-		rc = req_page(r, &pg);
-	if (!rc)
-		rc = req_query_int(r, "unit_id", 1, INT64_MAX, 0, &unit);
-	if (rc)
-		return rc;
-	struct dbc *c = req_db(r);
-	if (!c)
-		return ERR_DB;
-	if ((rc = round_unit(r, c, round, &ru)) <= 0)
-		return rc < 0 ? rc : err_set(&r->err, ERR_NOT_FOUND, "", "no such round");
-	struct dbq *q = db_query(c, sql, "iiiii", round, r->who.scope_unit_id, unit, pg.after,
-				 pg.limit + 1);
-	return resp_query_list(r, &pg, q, recheck_row, recheck_export, "rechecks");
+	int rc;
+	struct dbq *q = round_list_query(r, sql, &pg, NULL, &rc);
+	return q ? resp_query_list(r, &pg, q, recheck_row, recheck_export, "rechecks") : rc;
 }
 
 static int confirm_empty(struct req *r)

@@ -268,6 +268,13 @@ test('an empty home waits for a re-check until it is confirmed empty', async () 
   // The grid worker of K1 does not see K3's queue.
   const g = expectStatus(await grid.get(`/api/v1/rounds/${round.id}/rechecks`), 200);
   assert.equal(g.body.items.length, 0);
+  // The round's lists refuse an unknown round and a bad filter.
+  for (const list of ['rechecks', 'teams']) {
+    expectError(await officer.get(`/api/v1/rounds/99999/${list}`), 404, 'not_found', undefined, `${list} of no round`);
+    expectError(await officer.get(`/api/v1/rounds/${round.id}/${list}?unit_id=x`), 400, 'invalid', 'unit_id', `${list} ?unit_id=x`);
+    expectError(await officer.get(`/api/v1/rounds/${round.id}/${list}?format=pdf`), 400, 'invalid', 'format', `${list} ?format=pdf`);
+  }
+  expectStatus(await officer.get(`/api/v1/rounds/${round.id}/rechecks?unit_id=${K3.id}&format=csv`), 200, 'rechecks csv');
   expectError(await grid.post(`/api/v1/households/${H.d.id}/confirm-empty`, { round_id: round.id }),
     403, 'forbidden', undefined, 'confirming outside the scope');
 
