@@ -322,12 +322,8 @@ static int list_risk_areas(struct req *r)
 static int respond_risk_area(struct req *r, struct dbc *c, int64_t id, int status,
 			     int64_t regraded)
 {
-	struct dbq *q = db_query(c, RISK_COLS " WHERE ra.id = $1", "i", id);
-	if (!q)
-		return ERR_DB;
-	int rc = db_step(q);
-	json_t *o = rc == 1 ? risk_row(q) : NULL;
-	db_done(q);
+	int rc;
+	json_t *o = query_row(db_query(c, RISK_COLS " WHERE ra.id = $1", "i", id), risk_row, &rc);
 	if (!o)
 		return rc < 0 ? rc : ERR_DB;
 	json_object_set_new(o, "regraded", json_integer(regraded));

@@ -457,17 +457,9 @@ static json_t *cp_row(struct dbq *q)
 /* The CHECKPOINT of id; NULL with *err on failure. */
 static json_t *cp_json(struct dbc *c, int64_t id, int *err)
 {
-	struct dbq *q = db_query(c, CP_COLS " WHERE c.id = $1", "i", id);
-	*err = 0;
-	if (!q) {
-		*err = ERR_DB;
-		return NULL;
-	}
-	int rc = db_step(q);
-	json_t *o = rc == 1 ? cp_row(q) : NULL;
-	db_done(q);
-	if (!o)
-		*err = rc < 0 ? rc : rc == 0 ? ERR_NOT_FOUND : ERR_NOMEM;
+	int rc;
+	json_t *o = query_row(db_query(c, CP_COLS " WHERE c.id = $1", "i", id), cp_row, &rc);
+	*err = o ? 0 : rc < 0 ? rc : ERR_NOT_FOUND;
 	return o;
 }
 
@@ -852,17 +844,9 @@ static json_t *duty_row(struct dbq *q)
 /* The DUTY of id; NULL with *err on failure. */
 static json_t *duty_json(struct dbc *c, int64_t id, int *err)
 {
-	struct dbq *q = db_query(c, DUTY_COLS " WHERE d.id = $1", "i", id);
-	*err = 0;
-	if (!q) {
-		*err = ERR_DB;
-		return NULL;
-	}
-	int rc = db_step(q);
-	json_t *o = rc == 1 ? duty_row(q) : NULL;
-	db_done(q);
-	if (!o)
-		*err = rc < 0 ? rc : rc == 0 ? ERR_NOT_FOUND : ERR_NOMEM;
+	int rc;
+	json_t *o = query_row(db_query(c, DUTY_COLS " WHERE d.id = $1", "i", id), duty_row, &rc);
+	*err = o ? 0 : rc < 0 ? rc : ERR_NOT_FOUND;
 	return o;
 }
 

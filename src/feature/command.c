@@ -224,12 +224,8 @@ static json_t *group_row(struct dbq *q)
 
 static int respond_group(struct req *r, struct dbc *c, int64_t id, int status)
 {
-	struct dbq *q = db_query(c, GROUP_COLS " WHERE g.id = $1", "i", id);
-	if (!q)
-		return ERR_DB;
-	int rc = db_step(q);
-	json_t *g = rc == 1 ? group_row(q) : NULL;
-	db_done(q);
+	int rc;
+	json_t *g = query_row(db_query(c, GROUP_COLS " WHERE g.id = $1", "i", id), group_row, &rc);
 	if (!g)
 		return rc < 0 ? rc : ERR_DB;
 	return resp_json(r, status, g);
@@ -606,11 +602,7 @@ static int create_org(struct req *r)
 		return rc;
 	req_audit_record(r, "org", id);
 	struct dbq *q = db_query(c, ORG_COLS " WHERE o.id = $2", "ii", r->who.scope_unit_id, id);
-	if (!q)
-		return ERR_DB;
-	rc = db_step(q);
-	json_t *o = rc == 1 ? org_row(q) : NULL;
-	db_done(q);
+	json_t *o = query_row(q, org_row, &rc);
 	if (!o)
 		return rc < 0 ? rc : ERR_DB;
 	return resp_json(r, 201, o);
@@ -736,11 +728,7 @@ static int create_assignment(struct req *r)
 		return rc;
 	req_audit_record(r, "assignment", id);
 	q = db_query(c, ASSIGNMENT_COLS " WHERE a.id = $1", "i", id);
-	if (!q)
-		return ERR_DB;
-	rc = db_step(q);
-	json_t *a = rc == 1 ? assignment_row(q) : NULL;
-	db_done(q);
+	json_t *a = query_row(q, assignment_row, &rc);
 	if (!a)
 		return rc < 0 ? rc : ERR_DB;
 	return resp_json(r, 201, a);

@@ -901,17 +901,9 @@ static json_t *household_row(struct dbq *q)
 /* One household as JSON, or NULL with *err (0 when absent). */
 static json_t *load_household(struct dbc *c, int64_t id, int *err)
 {
-	struct dbq *q = db_query(c, HH_COLS " WHERE h.id = $1", "i", id);
-	*err = 0;
-	if (!q) {
-		*err = ERR_DB;
-		return NULL;
-	}
-	int rc = db_step(q);
-	json_t *o = rc == 1 ? household_row(q) : NULL;
-	if (rc < 0)
-		*err = rc;
-	db_done(q);
+	int rc;
+	json_t *o = query_row(db_query(c, HH_COLS " WHERE h.id = $1", "i", id), household_row, &rc);
+	*err = rc < 0 ? rc : 0;
 	return o;
 }
 
@@ -1993,11 +1985,7 @@ static int add_arrival(struct req *r)
 		return rc;
 	req_audit_record(r, "arrival", aid);
 	struct dbq *q = db_query(c, ARRIVAL_COLS " WHERE a.id = $1", "i", aid);
-	if (!q)
-		return ERR_DB;
-	rc = db_step(q);
-	json_t *o = rc == 1 ? arrival_row(q) : NULL;
-	db_done(q);
+	json_t *o = query_row(q, arrival_row, &rc);
 	/* The same arrival again is the one recorded: 200, nothing added. */
 	return o ? resp_json(r, fresh ? 201 : 200, o) : (rc < 0 ? rc : ERR_DB);
 }

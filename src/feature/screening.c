@@ -253,12 +253,8 @@ static json_t *round_row(struct dbq *q)
 static int respond_round(struct req *r, struct dbc *c, int64_t id, int status)
 {
 	static const char sql[] = ROUND_SELECT " WHERE r.id = $2" ROUND_JOIN;
-	struct dbq *q = db_query(c, sql, "ii", r->who.scope_unit_id, id);
-	if (!q)
-		return ERR_DB;
-	int rc = db_step(q);
-	json_t *o = rc == 1 ? round_row(q) : NULL;
-	db_done(q);
+	int rc;
+	json_t *o = query_row(db_query(c, sql, "ii", r->who.scope_unit_id, id), round_row, &rc);
 	if (!o)
 		return rc < 0 ? rc : err_set(&r->err, ERR_NOT_FOUND, "", "no such round");
 	return resp_json(r, status, o);
@@ -623,12 +619,7 @@ static int create_team(struct req *r)
 			return (int)n;
 	}
 	req_audit_record(r, "team", id);
-	struct dbq *q = db_query(c, TEAM_COLS " WHERE t.id = $1", "i", id);
-	if (!q)
-		return ERR_DB;
-	rc = db_step(q);
-	json_t *team = rc == 1 ? team_row(q) : NULL;
-	db_done(q);
+	json_t *team = query_row(db_query(c, TEAM_COLS " WHERE t.id = $1", "i", id), team_row, &rc);
 	if (!team)
 		return rc < 0 ? rc : ERR_DB;
 	if ((rc = team_add_compounds(c, team))) {
@@ -803,20 +794,14 @@ static json_t *load_visit(struct dbc *c, int64_t id, int *err)
 		" WHERE a2.person_id = p.id ORDER BY a2.arrival_date DESC, a2.id DESC LIMIT 1)"
 		" WHERE vp.visit_id = $1 ORDER BY p.id";
 	*err = 0;
-	struct dbq *q = db_query(c, VISIT_COLS " WHERE v.id = $1", "i", id);
-	if (!q) {
-		*err = ERR_DB;
-		return NULL;
-	}
-	int rc = db_step(q);
-	json_t *v = rc == 1 ? visit_row(q) : NULL;
-	db_done(q);
+	int rc;
+	json_t *v = query_row(db_query(c, VISIT_COLS " WHERE v.id = $1", "i", id), visit_row, &rc);
 	if (!v) {
 		*err = rc < 0 ? rc : ERR_NOT_FOUND;
 		return NULL;
 	}
 	json_t *persons = json_array();
-	q = db_query(c, persons_sql, "i", id);
+	struct dbq *q = db_query(c, persons_sql, "i", id);
 	if (!q) {
 		json_decref(persons);
 		json_decref(v);
@@ -1201,16 +1186,11 @@ static int get_coverage(struct req *r)
 	} else if ((rc = scope_check(r, unit, 0, "unit"))) {
 		return rc;
 	}
-	struct dbq *q = db_query(c, self_sql, "ii", round, unit);
-	if (!q)
-		return ERR_DB;
-	rc = db_step(q);
-	json_t *self = rc == 1 ? coverage_row(q) : NULL;
-	db_done(q);
+	json_t *self = query_row(db_query(c, self_sql, "ii", round, unit), coverage_row, &rc);
 	if (!self)
 		return rc < 0 ? rc : err_set(&r->err, ERR_NOT_FOUND, "", "no such unit");
 	json_t *items = json_array();
-	q = db_query(c, children_sql, "ii", round, unit);
+	struct dbq *q = db_query(c, children_sql, "ii", round, unit);
 	if (!q) {
 		json_decref(self);
 		json_decref(items);

@@ -147,17 +147,9 @@ static json_t *load_unit(struct dbc *c, int64_t id, int *err)
 		"SELECT u.id, u.parent_id, u.kind, u.code, u.name, u.property_company,"
 		" (SELECT COUNT(*) FROM units c WHERE c.parent_id = u.id) FROM units u"
 		" WHERE u.id = $1";
-	struct dbq *q = db_query(c, sql, "i", id);
-	*err = 0;
-	if (!q) {
-		*err = ERR_DB;
-		return NULL;
-	}
-	int rc = db_step(q);
-	json_t *u = rc == 1 ? unit_row(q) : NULL;
-	if (rc < 0)
-		*err = rc;
-	db_done(q);
+	int rc;
+	json_t *u = query_row(db_query(c, sql, "i", id), unit_row, &rc);
+	*err = rc < 0 ? rc : 0;
 	return u;
 }
 

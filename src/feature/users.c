@@ -125,12 +125,9 @@ static const char user_in_scope_sql[] =
 /* Answers the user `id` if it lies in the caller's scope, else 404. */
 static int respond_user(struct req *r, struct dbc *c, int64_t id, int status)
 {
-	struct dbq *q = db_query(c, user_in_scope_sql, "ii", id, r->who.scope_unit_id);
-	if (!q)
-		return ERR_DB;
-	int rc = db_step(q);
-	json_t *u = rc == 1 ? user_row(q) : NULL;
-	db_done(q);
+	int rc;
+	json_t *u = query_row(db_query(c, user_in_scope_sql, "ii", id, r->who.scope_unit_id),
+			      user_row, &rc);
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
@@ -339,17 +336,9 @@ static json_t *device_row(struct dbq *q)
 
 static json_t *load_device(struct dbc *c, int64_t id, int *err)
 {
-	struct dbq *q = db_query(c, DEVICE_COLS " WHERE d.id = $1", "i", id);
-	*err = 0;
-	if (!q) {
-		*err = ERR_DB;
-		return NULL;
-	}
-	int rc = db_step(q);
-	json_t *d = rc == 1 ? device_row(q) : NULL;
-	db_done(q);
-	if (!d)
-		*err = rc < 0 ? rc : ERR_DB;
+	int rc;
+	json_t *d = query_row(db_query(c, DEVICE_COLS " WHERE d.id = $1", "i", id), device_row, &rc);
+	*err = d ? 0 : rc < 0 ? rc : ERR_DB;
 	return d;
 }
 

@@ -205,5 +205,9 @@ int jx_id(struct req *r, json_t *o, const char *key, int required, int nullable,
 /* Builds a JSON value from a column: NULL -> null. */
 json_t *jx_text_or_null(const char *s);
 json_t *jx_col_int(struct dbq *q, int col);
+/* One record: row(q) of q's first row, and q consumed (q may be NULL, as a
+ * failed db_query gives: ERR_DB). NULL when there is none, with *rc 0 for
+ * no row, < 0 for an error; *rc 1 with the record. */
+json_t *query_row(struct dbq *q, json_t *(*row)(struct dbq *), int *rc);
 
 #endif

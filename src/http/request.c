@@ -293,3 +293,17 @@ json_t *jx_col_int(struct dbq *q, int col)
 {
 	return db_null(q, col) ? json_null() : json_integer(db_int(q, col));
 }
+
+json_t *query_row(struct dbq *q, json_t *(*row)(struct dbq *), int *rc)
+{
+	if (!q) {
+		*rc = ERR_DB;
+		return NULL;
+	}
+	*rc = db_step(q);
+	json_t *o = *rc == 1 ? row(q) : NULL;
+	db_done(q);
+	if (*rc == 1 && !o)
+		*rc = ERR_NOMEM;
+	return o;
+}
