@@ -5,6 +5,7 @@
  * households and persons follow the rules. */
 #include "people.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -814,6 +815,36 @@ int people_search_kind(const char *q, char *out, size_t cap)
 	return PEOPLE_SEARCH_NAME;
 }
 
+int people_name_plan(int64_t many, double in_scope, double all, int64_t page, int filtered,
+		     const char *forced)
+{
+	if (forced && *forced) {
+		if (strcmp(forced, "index") == 0 && !filtered)
+			return NAME_BY_INDEX;
+		if (strcmp(forced, "rows") == 0)
+			return NAME_ROWS;
+		if (strcmp(forced, "walk") == 0)
+			return NAME_WALK;
+		if (strcmp(forced, "scope") == 0)
+			return NAME_SCOPE;
+	}
+	/* Costs in rows walked, as measured on the demo district: an index
+	 * entry, checked against the scope and sorted, costs about three; a
+	 * walk reads a page over the share of persons in scope and matching;
+	 * the scope's persons are as many as it holds. Without the counts
+	 * (a new district) a walk or a scope read cannot be judged. */
+	double cover = 3.0 * (double)many, walk = INFINITY;
+	if (all > 0 && in_scope > 0 && many > 0)
+		walk = (double)page * all * all / ((double)many * in_scope);
+	if (!filtered && cover <= walk && (cover <= in_scope || in_scope <= 0))
+		return NAME_BY_INDEX;
+	if (many < 2000)
+		return NAME_ROWS;
+	if (all > 0 && in_scope > 0)
+		return walk < in_scope ? NAME_WALK : NAME_SCOPE;
+	return NAME_WALK;
+}
+
 /* ---------- routes: shared pieces ---------- */
 
 /* A LIKE pattern "%text%" (lower-cased ASCII, wildcards escaped with \) in
@@ -1282,6 +1313,8 @@ static int list_persons(struct req *r)
 	 * last four characters, the phone, the name. */
 	const char *narrow = SCOPE_SQL("p.unit_id", "1"), *wide = "+" SCOPE_SQL("p.unit_id", "1");
 	const char *scope = NULL, *filter = "";
+	int by_index = 0;
+	int64_t merged = 0;
 	switch (kind) {
 	case PEOPLE_SEARCH_RESIDENT_ID:
 		filter = " AND p.doc_type = 'resident_id' AND p.doc_number = $3";
@@ -1309,67 +1342,81 @@ static int list_persons(struct req *r)
 		 * way: a prefix is a range on persons_name, where "contains"
 		 * would read the whole district. Which way is quick depends on
 		 * how many names start so and on the scope, which a prepared
-		 * plan cannot know. A full name matches a few rows: read them
-		 * by the name index, whatever the scope, and sort them by id. A
-		 * common surname matches thousands, each a random read by that
-		 * index: rather walk ids in order until a page is found (rows
-		 * walked: a page over the share of persons that are in scope
-		 * and match) or read the scope's persons (as many as it
-		 * holds), whichever is fewer.
-		 * Counting up to 8,000 on the name index (enough to tell) costs
-		 * about a millisecond. */
+		 * plan cannot know: the counts choose (people_name_plan).
+		 * Counting up to NAME_COUNT_CAP on the name index (enough to
+		 * tell) costs about half a millisecond. */
 		upper = arena_printf(&r->arena, "%s\xF4\x8F\xBF\xBF", key);
 		int64_t many = 0;
 		rc = db_one_int(c, &many,
 				"SELECT COUNT(*) FROM (SELECT 1 FROM persons"
-				" WHERE name >= $1 AND name < $2 LIMIT 8000) t",
-				"tt", key, upper);
+				" WHERE name >= $1 AND name < $2 LIMIT $3) t",
+				"tti", key, upper, (int64_t)NAME_COUNT_CAP);
 		if (rc < 0)
 			return rc;
-		if (many < 2000) {
-			scope = wide;
-			filter = " AND p.name >= $3 AND p.name < $7";
-			order = " ORDER BY +p.id LIMIT $6";
-			break;
-		}
-		filter = " AND +p.name >= $3 AND +p.name < $7";
+		if (many == 0)
+			return empty_list(r, &pg, person_export, "persons");
 		double in_scope = 0, all = 0;
 		struct dbq *sq = db_query(c,
 					  "SELECT COALESCE((SELECT persons FROM unit_households"
 					  " WHERE unit_id = $1), 0),"
-					  " COALESCE((SELECT MAX(persons) FROM unit_households), 0)",
-					  "i", where);
+					  " COALESCE((SELECT MAX(persons) FROM unit_households), 0),"
+					  " (SELECT COUNT(*) FROM persons WHERE merged_into IS NOT NULL"
+					  " AND name >= $2 AND name < $3)",
+					  "itt", where, key, upper);
 		if (!sq)
 			return ERR_DB;
 		if ((rc = db_step(sq)) == 1) {
 			in_scope = (double)db_int(sq, 0);
 			all = (double)db_int(sq, 1);
+			merged = db_int(sq, 2);
 		}
 		db_done(sq);
 		if (rc < 0)
 			return rc;
-		if (all > 0 && in_scope > 0) {
-			double walk = (double)(pg.limit + 1) * all * all / ((double)many * in_scope);
-			scope = walk < in_scope ? wide : narrow;
+		int plan = people_name_plan(many, in_scope, all, pg.limit + 1,
+					    household || located >= 0, getenv("CORDON_NAME_SEARCH"));
+		switch (plan) {
+		case NAME_BY_INDEX: by_index = 1; break;
+		case NAME_ROWS:
+			scope = wide;
+			filter = " AND p.name >= $3 AND p.name < $7";
+			order = " ORDER BY +p.id LIMIT $6";
+			break;
+		default:
+			/* The name as an expression, which no index serves (SQLite's
+			 * unary + is not defined on text in PostgreSQL). A walk keeps
+			 * SQLite off the unit index too; a scope read uses it. */
+			filter = " AND (p.name || '') >= $3 AND (p.name || '') < $7";
+			scope = plan == NAME_WALK ? wide : narrow;
 		}
 		break;
 	default: break;
 	}
-	if (!scope)
-		scope = subtree_sql(c, where, narrow, wide);
 	struct buf b = {0};
-	buf_puts(&b, PERSON_COLS " WHERE p.merged_into IS NULL AND ");
-	buf_puts(&b, scope);
-	buf_puts(&b, " AND p.id > $2");
-	buf_puts(&b, filter);
-	if (household)
-		buf_puts(&b, " AND p.household_id = $4");
-	if (located >= 0)
-		buf_puts(&b, " AND p.located = $5");
-	buf_puts(&b, order);
+	if (by_index) {
+		/* The page's ids from the name index alone, in scope, in id order;
+		 * merged records are dropped after, so as many more are asked. */
+		buf_puts(&b, PERSON_COLS " WHERE p.merged_into IS NULL AND p.id IN (SELECT id"
+				 " FROM persons WHERE name >= $3 AND name < $7 AND +"
+				 SCOPE_SQL("unit_id", "1") " AND +id > $2 ORDER BY id LIMIT $8)"
+				 " ORDER BY p.id LIMIT $6");
+	} else {
+		if (!scope)
+			scope = subtree_sql(c, where, narrow, wide);
+		buf_puts(&b, PERSON_COLS " WHERE p.merged_into IS NULL AND ");
+		buf_puts(&b, scope);
+		buf_puts(&b, " AND p.id > $2");
+		buf_puts(&b, filter);
+		if (household)
+			buf_puts(&b, " AND p.household_id = $4");
+		if (located >= 0)
+			buf_puts(&b, " AND p.located = $5");
+		buf_puts(&b, order);
+	}
 	const char *sql = buf_str(&b);
-	struct dbq *q = sql ? db_query(c, sql, "iitiiit", where, pg.after, arg ? arg : "",
-				       household, located, pg.limit + 1, upper ? upper : "")
+	struct dbq *q = sql ? db_query(c, sql, "iitiiiti", where, pg.after, arg ? arg : "",
+				       household, located, pg.limit + 1, upper ? upper : "",
+				       pg.limit + 1 + merged)
 			    : NULL;
 	buf_free(&b);
 	return resp_query_list(r, &pg, q, person_row, person_export, "persons");

@@ -56,6 +56,24 @@ enum {
 	PEOPLE_SEARCH_DOC
 };
 int people_search_kind(const char *q, char *out, size_t cap);
+/* How a search by a Chinese name prefix reads the persons (list_persons):
+ * - BY_INDEX: the name index alone, whose entries (name, unit, id) tell
+ *   scope and page without reading a row; not with the household or
+ *   located filters, which it cannot see;
+ * - ROWS: the matching rows by the name index, sorted by id (few matches);
+ * - WALK: every person in id order until a page is found;
+ * - SCOPE: the scope's persons by the unit index.
+ * many: names in the index's range, counted up to NAME_COUNT_CAP;
+ * in_scope, all: persons in the caller's scope and in the district (0 when
+ * not counted); page: rows wanted; filtered: a household or located filter.
+ * forced: a plan named by CORDON_NAME_SEARCH ("index", "rows", "walk",
+ * "scope"; NULL, "" or "auto": choose), a diagnostic that lets the tests
+ * read every way on a small database; BY_INDEX with a filter is chosen
+ * over, not forced. */
+enum { NAME_BY_INDEX, NAME_ROWS, NAME_WALK, NAME_SCOPE };
+#define NAME_COUNT_CAP 20000
+int people_name_plan(int64_t many, double in_scope, double all, int64_t page, int filtered,
+		     const char *forced);
 /* Masks for lists: "640106********1234" (resident ID), "E1*****78"
  * (others), "138****5678" (phone). */
 void people_mask_doc(const char *doc_type, const char *number, char *out, size_t cap);

@@ -258,6 +258,62 @@ test('search by name, whole ID, last 4, phone; numbers masked in lists', async (
   expectError(await admin.get('/api/v1/persons?limit=0'), 400, 'invalid', 'limit');
 });
 
+/** Every page of a person list, by the cursor: the ids in order. */
+async function allPages(c, query, limit = 2) {
+  const ids = [];
+  let after = '';
+  for (let i = 0; i < 50; i++) {
+    const res = expectStatus(await c.get(`/api/v1/persons?${query}&limit=${limit}${after ? `&after=${after}` : ''}`), 200, query);
+    assert.ok(res.body.items.length <= limit);
+    ids.push(...res.body.items.map((p) => p.id));
+    if (!res.body.next) return ids;
+    after = res.body.next;
+  }
+  throw new Error(`${query}: more than 50 pages`);
+}
+
+test('a surname search pages through every match once, in the caller\'s scope, and skips merged records', async () => {
+  // Seven 欧阳 in a compound of the officer's sub-district, two outside it.
+  const mk = async (i, unit) => expectStatus(await admin.post('/api/v1/persons', {
+    doc_number: rid('640106', '19770707', 600 + i), name: `欧阳${'一二三四五六七八九'[i]}`, unit_id: unit.id,
+  }), 201, `欧阳 ${i}`).body;
+  const mine = [];
+  for (let i = 0; i < 7; i++) mine.push(await mk(i, K1));
+  const theirs = [await mk(7, KT), await mk(8, KT)];
+  // Two records turn out to be one person each: merged away, no longer listed.
+  expectStatus(await admin.post(`/api/v1/persons/${mine[0].id}/merge`, { other_id: mine[1].id }), 200, 'merge 1');
+  expectStatus(await admin.post(`/api/v1/persons/${mine[2].id}/merge`, { other_id: mine[3].id }), 200, 'merge 2');
+  const live = mine.filter((_, i) => i !== 1 && i !== 3).map((p) => p.id);
+  const q = `q=${encodeURIComponent('欧阳')}`;
+  const theirIds = theirs.map((p) => p.id);
+  const check = async (adm, off, how) => {
+    // In pages of two, and of one: each match once, in id order, merged ones skipped.
+    assert.deepEqual(await allPages(adm, q), [...live, ...theirIds], how);
+    assert.deepEqual(await allPages(adm, q, 1), [...live, ...theirIds], how);
+    assert.deepEqual(await allPages(off, q), live, `${how}: the officer sees its sub-district only`);
+    assert.deepEqual(await allPages(adm, `${q}&unit_id=${KT.id}`), theirIds, how);
+    // With a filter, which the name index alone cannot answer.
+    assert.deepEqual(await allPages(off, `${q}&located=1`), live, how);
+    assert.deepEqual(await allPages(off, `${q}&located=0`), [], `${how}: all of them are placed in a compound`);
+    // A full name, a merged one, and a name nobody has.
+    assert.deepEqual(await allPages(off, `q=${encodeURIComponent('欧阳三')}`), [mine[2].id], how);
+    assert.deepEqual(await allPages(adm, `q=${encodeURIComponent('欧阳二')}`), [], how);
+    assert.deepEqual(await allPages(adm, `q=${encodeURIComponent('欧阳十')}`), [], how);
+    const csv = expectStatus(await off.get(`/api/v1/persons?${q}&format=csv`), 200, 'csv');
+    assert.equal(csv.text.trim().split('\r\n').length, 1 + live.length, `${how}: the export holds the same persons`);
+  };
+  await check(admin, officer, 'as the counts choose');
+  // Every way the search can read the table, each forced on a server of its own.
+  for (const plan of ['index', 'rows', 'walk', 'scope']) {
+    const other = await startServer({ sameDbAs: srv, env: { CORDON_NAME_SEARCH: plan } });
+    try {
+      await check(admin.at(other.base), officer.at(other.base), `CORDON_NAME_SEARCH=${plan}`);
+    } finally {
+      await other.stop();
+    }
+  }
+});
+
 test('persons export as csv and xlsx with numbers masked', async () => {
   const csv = await admin.get(`/api/v1/persons?format=csv&unit_id=${K1.id}`);
   expectStatus(csv, 200, 'csv');

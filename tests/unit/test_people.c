@@ -188,6 +188,43 @@ static void search_kinds(void **state)
 	assert_int_equal(people_search_kind("12", out, sizeof out), PEOPLE_SEARCH_NAME);
 }
 
+/* The plans a name search takes, with the counts of the demo district
+ * (620,623 persons; a sub-district of 100,830; a compound of 1,000). */
+static void name_plans(void **state)
+{
+	(void)state;
+	const double all = 620623, sub = 100830;
+	/* The admin: a rare surname from the index, a common one by walking. */
+	assert_int_equal(people_name_plan(1900, all, all, 51, 0, NULL), NAME_BY_INDEX);
+	assert_int_equal(people_name_plan(3206, all, all, 51, 0, NULL), NAME_BY_INDEX);
+	assert_int_equal(people_name_plan(7774, all, all, 51, 0, NULL), NAME_WALK);
+	assert_int_equal(people_name_plan(NAME_COUNT_CAP, all, all, 51, 0, NULL), NAME_WALK);
+	/* An officer's sub-district: the index until a surname is very common. */
+	assert_int_equal(people_name_plan(4711, sub, all, 51, 0, NULL), NAME_BY_INDEX);
+	assert_int_equal(people_name_plan(NAME_COUNT_CAP, sub, all, 51, 0, NULL), NAME_WALK);
+	/* A full name: a few entries, whatever the scope. */
+	assert_int_equal(people_name_plan(3, 1000, all, 51, 0, NULL), NAME_BY_INDEX);
+	/* With a filter the index alone cannot answer: few rows, or the
+	 * cheaper of a walk and the scope's persons. */
+	assert_int_equal(people_name_plan(100, sub, all, 51, 1, NULL), NAME_ROWS);
+	assert_int_equal(people_name_plan(5000, 1000, all, 51, 1, NULL), NAME_SCOPE);
+	assert_int_equal(people_name_plan(NAME_COUNT_CAP, all, all, 51, 1, NULL), NAME_WALK);
+	/* A district not yet counted: the index, or a walk under a filter. */
+	assert_int_equal(people_name_plan(5, 0, 0, 51, 0, NULL), NAME_BY_INDEX);
+	assert_int_equal(people_name_plan(5000, 0, 0, 51, 1, NULL), NAME_WALK);
+	/* A bigger page makes a walk longer, not the index. */
+	assert_int_equal(people_name_plan(7774, all, all, 501, 0, NULL), NAME_BY_INDEX);
+	/* Forced by CORDON_NAME_SEARCH; the index only where it can answer. */
+	assert_int_equal(people_name_plan(3, 1000, all, 51, 0, "walk"), NAME_WALK);
+	assert_int_equal(people_name_plan(3, 1000, all, 51, 0, "scope"), NAME_SCOPE);
+	assert_int_equal(people_name_plan(3, 1000, all, 51, 0, "rows"), NAME_ROWS);
+	assert_int_equal(people_name_plan(7774, all, all, 51, 0, "index"), NAME_BY_INDEX);
+	assert_int_equal(people_name_plan(100, sub, all, 51, 1, "index"), NAME_ROWS);
+	assert_int_equal(people_name_plan(7774, all, all, 51, 0, "auto"), NAME_WALK);
+	assert_int_equal(people_name_plan(7774, all, all, 51, 0, "fastest"), NAME_WALK);
+	assert_int_equal(people_name_plan(7774, all, all, 51, 0, ""), NAME_WALK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +232,7 @@ int main(void)
 		cmocka_unit_test(upgrade_15),   cmocka_unit_test(bad_numbers),
 		cmocka_unit_test(phones),       cmocka_unit_test(masks),
 		cmocka_unit_test(validation),   cmocka_unit_test(search_kinds),
+		cmocka_unit_test(name_plans),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
