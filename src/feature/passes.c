@@ -866,17 +866,17 @@ static int rotate_keys(struct req *r)
 					   (json_int_t)now, "retired", (json_int_t)retired));
 }
 
-/* The keys in use first (the signing key is the newest not retired, as
- * signing_key picks it), then the retired ones, newest first: two keys can
- * share a second, and a key retired later was made later. Only kids and
- * times leave: the secret keys stay in the table. The pass counts are of
- * passes in the caller's scope. */
 static const struct list_col key_export[] = {
 	{"kid", "密钥编号"},        {"status", "状态"},         {"created_at", "创建时间"},
 	{"retired_at", "停用时间"}, {"active_passes", "有效通行证"}, {"valid_until", "验证至"},
 	{0, 0},
 };
 
+/* The keys in use first (the signing key is the newest not retired, as
+ * signing_key picks it), then the retired ones, newest first: two keys can
+ * share a second, and a key retired later was made later. Only kids and
+ * times leave: the secret keys stay in the table. The pass counts are of
+ * passes in the caller's scope. */
 static int list_keys(struct req *r)
 {
 	static const char sql[] =

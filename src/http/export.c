@@ -134,7 +134,9 @@ static int export_xlsx(struct req *r, json_t *items, const struct list_col *cols
 	format_set_num_format(when, "yyyy-mm-dd hh:mm:ss");
 	int col = 0;
 	for (const struct list_col *c = cols; c->key; c++, col++) {
-		worksheet_set_column(ws, (lxw_col_t)col, (lxw_col_t)col, 16, NULL);
+		/* A date cell too narrow for its text shows as "#####". */
+		worksheet_set_column(ws, (lxw_col_t)col, (lxw_col_t)col, time_key(c->key) ? 20 : 16,
+				     NULL);
 		worksheet_write_string(ws, 0, (lxw_col_t)col, c->label, head);
 	}
 	size_t i;

@@ -439,6 +439,10 @@ test('the signing keys are listed for admins, newest first, without their secret
 const localTime = (t) => new Date(t * 1000).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' });
 
 test('the signing keys export as csv and xlsx, their times in the district\'s local time', async () => {
+  // A signing key and a retired one at least (run alone, this test rotates).
+  if ((await admin.get('/api/v1/pass-keys')).body.items.length < 2) {
+    expectStatus(await admin.post('/api/v1/pass-keys/rotate', {}), 201, 'rotate');
+  }
   const keys = expectStatus(await admin.get('/api/v1/pass-keys'), 200, 'pass-keys').body.items;
   const csv = expectStatus(await admin.get('/api/v1/pass-keys?format=csv'), 200, 'csv');
   assert.match(csv.headers.get('content-type'), /^text\/csv/);
@@ -462,6 +466,9 @@ test('the signing keys export as csv and xlsx, their times in the district\'s lo
   const serial = 25569 + (keys[0].created_at + 8 * 3600) / 86400;
   assert.ok(Math.abs(Number(cell[2]) - serial) < 1e-6, `C2 ${cell[2]} is ${serial}`);
   assert.match(unzipEntry(x.body, 'xl/styles.xml'), /formatCode="yyyy-mm-dd hh:mm:ss"/);
+  // Wide enough for the date and time, or Excel shows "#####".
+  const width = /<col min="3" max="3" width="([\d.]+)"/.exec(sheet);
+  assert.ok(width && Number(width[1]) >= 19, `column C width: ${sheet.slice(0, 400)}`);
   const gw = await userClient(srv, admin, { role: 'grid_worker', scope_unit_id: K1.id });
   expectError(await gw.get('/api/v1/pass-keys?format=csv'), 403, 'forbidden', undefined, 'only admins export the keys');
   expectError(await admin.get('/api/v1/pass-keys?format=pdf'), 400, 'invalid', 'format');
