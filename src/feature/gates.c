@@ -445,24 +445,34 @@ static int answer_stored(struct req *r, int64_t gate_id, int64_t scan_id, const 
 	return resp_json(r, 200, a);
 }
 
-/* The person row a scan needs: name, whether they live in compound `unit`
- * (located there or in one of its buildings, not merged away). 1 found,
- * 0 none, <0 error. name is arena-copied. */
+/* The person columns a scan reads, $2 being the gate's compound: name,
+ * located, merged_into, and whether their unit lies in the compound (it or
+ * one of its buildings). Read by scan_person_row. */
+#define SCAN_PERSON_COLS                                                          \
+	"pe.name, pe.located, pe.merged_into, (SELECT COUNT(*) FROM unit_tree t"   \
+	" WHERE t.ancestor_id = $2 AND t.unit_id = pe.unit_id)"
+
+/* From SCAN_PERSON_COLS at column col: the name (arena-copied) and whether
+ * the person lives in the compound (located there, not merged away). */
+static void scan_person_row(struct req *r, struct dbq *q, int col, const char **name,
+			    int *resident)
+{
+	*name = arena_strdup(&r->arena, db_text(q, col));
+	*resident = db_int(q, col + 1) && db_null(q, col + 2) && db_int(q, col + 3) > 0;
+}
+
+/* The person row a scan needs, for compound `unit`. 1 found, 0 none, <0
+ * error. */
 static int scan_person(struct req *r, struct dbc *c, int64_t person, int64_t unit,
 		       const char **name, int *resident)
 {
-	struct dbq *q = db_query(c,
-				 "SELECT pe.name, pe.located, pe.merged_into,"
-				 " (SELECT COUNT(*) FROM unit_tree t WHERE t.ancestor_id = $2"
-				 " AND t.unit_id = pe.unit_id) FROM persons pe WHERE pe.id = $1",
+	struct dbq *q = db_query(c, "SELECT " SCAN_PERSON_COLS " FROM persons pe WHERE pe.id = $1",
 				 "ii", person, unit);
 	if (!q)
 		return ERR_DB;
 	int rc = db_step(q);
-	if (rc == 1) {
-		*name = arena_strdup(&r->arena, db_text(q, 0));
-		*resident = db_int(q, 1) && db_null(q, 2) && db_int(q, 3) > 0;
-	}
+	if (rc == 1)
+		scan_person_row(r, q, 0, name, resident);
 	db_done(q);
 	return rc;
 }
@@ -577,9 +587,7 @@ static int scan_reads(struct req *r, struct dbc *c, struct scan_ctx *x)
 			struct dbq *q = db_query(
 				c,
 				"SELECT p.person_id, p.unit_id, p.kid, p.issued_at, p.expires_at,"
-				" p.revoked_at, p.revoked_reason, pe.id, pe.name, pe.located,"
-				" pe.merged_into, (SELECT COUNT(*) FROM unit_tree t"
-				" WHERE t.ancestor_id = $2 AND t.unit_id = pe.unit_id)"
+				" p.revoked_at, p.revoked_reason, pe.id, " SCAN_PERSON_COLS
 				" FROM passes p LEFT JOIN persons pe ON pe.id = p.person_id"
 				" WHERE p.id = $1",
 				"ii", cl.pass_id, x->unit);
@@ -587,8 +595,7 @@ static int scan_reads(struct req *r, struct dbc *c, struct scan_ctx *x)
 				return ERR_DB;
 			int s = db_step(q);
 			if (s == 1 && !db_null(q, 7)) {
-				x->name = arena_strdup(&r->arena, db_text(q, 8));
-				f->resident = db_int(q, 9) && db_null(q, 10) && db_int(q, 11) > 0;
+				scan_person_row(r, q, 8, &x->name, &f->resident);
 				person_read = 1;
 			}
 			if (s == 1 && db_int(q, 0) == cl.person_id && db_int(q, 1) == cl.unit_id &&

@@ -875,18 +875,16 @@ static const struct list_col key_export[] = {
 /* The keys in use first (the signing key is the newest not retired, as
  * signing_key picks it), then the retired ones, newest first: two keys can
  * share a second, and a key retired later was made later. Only kids and
- * times leave: the secret keys stay in the table. The pass counts are of
- * passes in the caller's scope. */
+ * times leave: the secret keys stay in the table. The pass count and
+ * last expiry are of live passes in the caller's scope, read once. */
 static int list_keys(struct req *r)
 {
 	static const char sql[] =
-		"SELECT k.kid, k.created_at, k.retired_at,"
-		" (SELECT COUNT(*) FROM passes p WHERE p.kid = k.kid AND p.revoked_at IS NULL"
-		" AND p.expires_at > $2 AND " SCOPE_SQL("p.unit_id", "1") "),"
-		" (SELECT MAX(p.expires_at) FROM passes p WHERE p.kid = k.kid"
-		" AND p.revoked_at IS NULL AND p.expires_at > $2 AND "
-		SCOPE_SQL("p.unit_id", "1") ")"
-		" FROM pass_keys k ORDER BY CASE WHEN k.retired_at IS NULL THEN 0 ELSE 1 END,"
+		"SELECT k.kid, k.created_at, k.retired_at, COUNT(p.id), MAX(p.expires_at)"
+		" FROM pass_keys k LEFT JOIN passes p ON p.kid = k.kid AND p.revoked_at IS NULL"
+		" AND p.expires_at > $2 AND " SCOPE_SQL("p.unit_id", "1")
+		" GROUP BY k.kid, k.created_at, k.retired_at"
+		" ORDER BY CASE WHEN k.retired_at IS NULL THEN 0 ELSE 1 END,"
 		" k.created_at DESC, k.retired_at DESC, k.kid DESC";
 	struct page pg;
 	int rc = req_page(r, &pg);
