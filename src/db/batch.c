@@ -137,6 +137,18 @@ struct batcher *batch_start(struct db *db, int max_batch)
 	return b;
 }
 
+/* Appends j to the queue and wakes the writer; b->mu held. */
+static void enqueue(struct batcher *b, struct job *j)
+{
+	if (b->tail)
+		b->tail->next = j;
+	else
+		b->head = j;
+	b->tail = j;
+	b->st.queued++;
+	pthread_cond_signal(&b->work);
+}
+
 int batch_run(struct batcher *b, batch_fn fn, void *arg)
 {
 	struct job j = {.fn = fn, .arg = arg};
@@ -147,13 +159,7 @@ int batch_run(struct batcher *b, batch_fn fn, void *arg)
 		pthread_cond_destroy(&j.cv);
 		return ERR_BUSY;
 	}
-	if (b->tail)
-		b->tail->next = &j;
-	else
-		b->head = &j;
-	b->tail = &j;
-	b->st.queued++;
-	pthread_cond_signal(&b->work);
+	enqueue(b, &j);
 	while (!j.done)
 		pthread_cond_wait(&j.cv, &b->mu);
 	pthread_mutex_unlock(&b->mu);
@@ -176,13 +182,7 @@ int batch_submit(struct batcher *b, batch_fn fn, void *arg, batch_done_fn done, 
 		free(j);
 		return ERR_BUSY;
 	}
-	if (b->tail)
-		b->tail->next = j;
-	else
-		b->head = j;
-	b->tail = j;
-	b->st.queued++;
-	pthread_cond_signal(&b->work);
+	enqueue(b, j);
 	pthread_mutex_unlock(&b->mu);
 	return 0;
 }
