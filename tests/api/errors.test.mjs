@@ -94,6 +94,7 @@ test('a JSON body over 1 MiB is 413', async () => {
       'X-CSRF-Token': admin.csrf,
     },
     body: big,
+    expectContinue: true,
   });
   assert.equal(res.status, 413, `expected 413, got ${res.status} ${res.text.slice(0, 300)}`);
   assert.equal(res.body?.error?.code, 'too_large', `413 body: ${res.text.slice(0, 300)}`);

@@ -450,7 +450,10 @@ export async function userClient(srv, admin, spec) {
  * {status, headers, text, body} once a response arrives, even when writing
  * the rest of the body then fails because the server closed the connection.
  */
-export function rawRequest(base, method, p, { headers = {}, body } = {}) {
+// With expectContinue the body is sent only after the server's 100 Continue,
+// as a client sending a large body should: a server that refuses it at once
+// (413) answers before any of it is written, so no write races the close.
+export function rawRequest(base, method, p, { headers = {}, body, expectContinue = false } = {}) {
   const u = new URL(base + p);
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -474,7 +477,11 @@ export function rawRequest(base, method, p, { headers = {}, body } = {}) {
       // A reset after the response started is fine; before it, it is a failure.
       setTimeout(() => { if (!settled) { settled = true; reject(e); } }, 200);
     });
-    if (body !== undefined) rq.end(body); else rq.end();
+    if (expectContinue) {
+      rq.setHeader('Expect', '100-continue');
+      rq.on('continue', () => rq.end(body));
+      rq.flushHeaders();
+    } else if (body !== undefined) rq.end(body); else rq.end();
   });
 }
 
