@@ -31,7 +31,7 @@ else
   CFLAGS_MODE := $(OPT)
 endif
 
-SRC_LIB  := $(wildcard src/base/*.c src/db/*.c src/http/*.c src/feature/*.c)
+SRC_LIB  := $(wildcard src/base/*.c src/db/*.c src/http/*.c src/feature/*.c src/demo/*.c)
 SRC_MAIN := src/main.c
 SCHEMA   := $(sort $(wildcard src/db/schema/*.sql))
 WEB      := $(shell find web -type f 2>/dev/null | sort)
@@ -57,7 +57,7 @@ $(BUILD)/cordon: $(OBJ_LIB) $(OBJ_MAIN)
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*/*.h src/*.h) | build/gen/schema.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS_BASE) $(CFLAGS_MODE) -MMD -c -o $@ $<
+	@$(CC) $(CFLAGS_BASE) $(CFLAGS_MODE) -MMD -MP -c -o $@ $<
 
 $(BUILD)/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)

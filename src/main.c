@@ -18,7 +18,7 @@
 #include "db/migrate.h"
 #include "db/partition.h"
 #include "feature/areas.h"
-#include "feature/demo.h"
+#include "demo/demo.h"
 #include "feature/features.h"
 #include "feature/imports.h"
 #include "feature/units.h"

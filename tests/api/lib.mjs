@@ -20,7 +20,7 @@ import assert from 'node:assert/strict';
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 export const BIN = path.resolve(ROOT, process.env.CORDON_BIN || 'build/cordon');
 export const ADMIN_PASSWORD = 'admin-pass-Секрет-1';
-/** Every demo account's password (src/feature/demo.h). */
+/** Every demo account's password (src/demo/demo.h). */
 export const DEMO_PASSWORD = 'demo2020';
 
 const SANITIZER_RE = /AddressSanitizer|LeakSanitizer|runtime error:/;

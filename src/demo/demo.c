@@ -15,9 +15,9 @@
 
 #include "../base/clock.h"
 #include "../http/auth.h"
-#include "areas.h"
+#include "../feature/areas.h"
 #include "demo_names.h"
-#include "units.h"
+#include "../feature/units.h"
 
 #define DEMO_DISTRICT_CODE "640106"
 #define DEMO_DISTRICT_NAME "金凤区"

@@ -29,8 +29,8 @@
 
 #include "../base/buf.h"
 #include "../base/clock.h"
-#include "areas.h"
-#include "people.h"
+#include "../feature/areas.h"
+#include "../feature/people.h"
 
 /* The bulletin's figures (DOMAIN.md, seed bulletin). */
 #define R1_HOUSEHOLDS 244540

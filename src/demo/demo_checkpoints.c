@@ -20,12 +20,12 @@
 
 #include "../base/clock.h"
 #include "../http/settings.h"
-#include "checkpoints.h"
+#include "../feature/checkpoints.h"
 #include "demo.h"
 #include "demo_names.h"
-#include "gates.h"
-#include "passes.h"
-#include "people.h"
+#include "../feature/gates.h"
+#include "../feature/passes.h"
+#include "../feature/people.h"
 
 #define ROAD_FIRST_DAY "2020-01-24"
 #define ROAD_DAYS 23 /* through 2020-02-15, the bulletin's day */
