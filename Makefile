@@ -31,7 +31,7 @@ else
   CFLAGS_MODE := $(OPT)
 endif
 
-SRC_LIB  := $(wildcard src/base/*.c src/db/*.c src/http/*.c src/feature/*.c src/demo/*.c)
+SRC_LIB  := $(wildcard src/base/*.c src/db/*.c src/http/*.c src/feature/*.c src/demo/*.c src/i18n/*.c)
 SRC_MAIN := src/main.c
 SCHEMA   := $(sort $(wildcard src/db/schema/*.sql))
 WEB      := $(shell find web -type f 2>/dev/null | sort)
@@ -112,6 +112,7 @@ unit-run: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
 unit:
+	@node tools/msgcheck.mjs
 	@$(MAKE) --no-print-directory SAN=1 unit-run
 
 san:

@@ -19,6 +19,7 @@
 #include "db/partition.h"
 #include "feature/areas.h"
 #include "demo/demo.h"
+#include "i18n/catalogs.h"
 #include "feature/features.h"
 #include "feature/imports.h"
 #include "feature/units.h"
@@ -32,7 +33,7 @@
 #endif
 
 struct opts {
-	const char *db, *listen, *tz;
+	const char *db, *listen, *tz, *clock;
 	int pool;
 	int threads, secure_cookie, trust_proxy, quiet, no_serve;
 	const char *admin_pw_file, *district_code, *district_name;
@@ -64,7 +65,7 @@ static void usage_main(FILE *f)
 		"\n"
 		"Every command that takes --db PATH (SQLite) takes --pg URL (PostgreSQL) instead.\n"
 		"environment: CORDON_DB, CORDON_PG, CORDON_LISTEN, CORDON_TZ, CORDON_THREADS\n"
-		"mirror --db, --pg, --listen, --tz and --threads.\n");
+		"and CORDON_CLOCK mirror --db, --pg, --listen, --tz, --threads and --clock.\n");
 }
 
 static const char *const usage_text[][2] = {
@@ -78,7 +79,10 @@ static const char *const usage_text[][2] = {
 		  "  --threads N        worker threads (default 8; CORDON_THREADS)\n"
 		  "  --secure-cookie    mark the session cookie Secure (serving behind TLS)\n"
 		  "  --trust-proxy      take client addresses from X-Forwarded-For (behind nginx)\n"
-		  "  --quiet            do not log one line per request\n"},
+		  "  --quiet            do not log one line per request\n"
+		  "  --clock WHEN       run with the clock set to WHEN (local YYYY-MM-DD or\n"
+		  "                     YYYY-MM-DDTHH:MM[:SS]), running on from there; for tests\n"
+		  "                     and demonstrations (CORDON_CLOCK); shown on /healthz\n"},
 	{"init", "usage: cordon init [--db PATH | --pg URL] [--admin-password-file FILE]\n"
 		 "                   [--district-code CODE] [--district-name NAME]\n"
 		 "  creates the database, runs migrations, creates the district unit\n"
@@ -151,7 +155,7 @@ static int bad_usage(const char *cmd, const char *fmt, const char *arg)
 enum {
 	O_DB = 1000, O_LISTEN, O_TZ, O_THREADS, O_SECURE, O_PROXY, O_QUIET, O_NOSERVE, O_ADMINPW,
 	O_DCODE, O_DNAME, O_USERNAME, O_NAME, O_ROLE, O_SCOPE, O_PWFILE, O_SOURCE, O_SEED,
-	O_REBUILD, O_PG, O_POOL, O_HELP
+	O_REBUILD, O_PG, O_POOL, O_CLOCK, O_HELP
 };
 
 static const struct option longopts[] = {
@@ -176,6 +180,7 @@ static const struct option longopts[] = {
 	{"password-file", required_argument, 0, O_PWFILE},
 	{"source", required_argument, 0, O_SOURCE},
 	{"seed", required_argument, 0, O_SEED},
+	{"clock", required_argument, 0, O_CLOCK},
 	{"help", no_argument, 0, O_HELP},
 	{0, 0, 0, 0},
 };
@@ -191,6 +196,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
 							       : getenv("CORDON_DB");
 	o->listen = getenv("CORDON_LISTEN");
 	o->tz = getenv("CORDON_TZ");
+	o->clock = getenv("CORDON_CLOCK");
 	const char *th = getenv("CORDON_THREADS");
 	o->threads = th ? atoi(th) : 8;
 	o->district_code = "640106";
@@ -215,6 +221,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
 			break;
 		case O_LISTEN: o->listen = optarg; break;
 		case O_TZ: o->tz = optarg; break;
+		case O_CLOCK: o->clock = optarg; break;
 		case O_THREADS:
 			o->threads = (int)strtol(optarg, &end, 10);
 			if (*end || o->threads < 1 || o->threads > 256)
@@ -253,6 +260,16 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
 		return bad_usage(cmd, "--tz: no such time zone '%s'", o->tz);
 	if (!o->tz)
 		clock_set_tz("Asia/Shanghai");
+	/* A set clock, after the zone it is read in: serve and demo only. */
+	if (o->clock && *o->clock) {
+		int64_t when;
+		if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "demo") != 0)
+			return bad_usage(cmd, "--clock is for serve and demo only (not %s)", cmd);
+		if (clock_parse_local(o->clock, &when))
+			return bad_usage(cmd, "--clock: '%s' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]",
+					 o->clock);
+		clock_set_now(when);
+	}
 	if (!o->listen)
 		o->listen = "127.0.0.1:8080";
 	pool_size = o->pool;
@@ -319,6 +336,12 @@ static int serve_db(struct db *db, const struct opts *o)
 	};
 	log_info("cordon %s serving %s (time zone %s, %d threads)", CORDON_VERSION, db_path(db),
 		 clock_tz(), o->threads);
+	if (clock_skew()) {
+		char t[TIME_LEN];
+		clock_time(clock_now(), t);
+		log_info("the clock is set: now is %s (%+lld s from the real time)", t,
+			 (long long)clock_skew());
+	}
 	/* PostgreSQL: log partitions for this month and 3 more, then hourly. */
 	struct partition_keeper *keeper;
 	struct err_info ei = {0};
@@ -967,6 +990,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: libsodium failed to initialise\n", prog);
 		return 1;
 	}
+	/* The Chinese messages; a bad entry is a build's bug, said once. */
+	err_catalog_load(err_catalogs, 1);
 	if (argc < 2) {
 		usage_main(stderr);
 		return 2;

@@ -32,9 +32,56 @@ const char *clock_tz(void)
 	return tzname_buf;
 }
 
+/* Seconds added to the real time (a set clock); read on every clock_now. */
+static _Atomic int64_t skew;
+
 int64_t clock_now(void)
 {
-	return (int64_t)time(NULL);
+	return (int64_t)time(NULL) + skew;
+}
+
+void clock_set_now(int64_t when)
+{
+	skew = when - (int64_t)time(NULL);
+}
+
+int64_t clock_skew(void)
+{
+	return skew;
+}
+
+int clock_parse_local(const char *s, int64_t *out)
+{
+	if (!s || strlen(s) < 10)
+		return -1;
+	char day[DAY_LEN];
+	memcpy(day, s, 10);
+	day[10] = 0;
+	int64_t t = day_start(day);
+	if (t == INT64_MIN)
+		return -1;
+	const char *p = s + 10;
+	if (!*p) {
+		*out = t + 12 * 3600;
+		return 0;
+	}
+	if (*p != 'T' && *p != ' ')
+		return -1;
+	unsigned h, m, sec = 0;
+	int n = 0;
+	if (sscanf(p + 1, "%2u:%2u%n", &h, &m, &n) != 2)
+		return -1;
+	p += 1 + n;
+	if (*p == ':') {
+		n = 0;
+		if (sscanf(p + 1, "%2u%n", &sec, &n) != 1 || n != 2)
+			return -1;
+		p += 1 + n;
+	}
+	if (*p || h > 23 || m > 59 || sec > 59)
+		return -1;
+	*out = t + (int64_t)h * 3600 + m * 60 + sec;
+	return 0;
 }
 
 double clock_ms(void)

@@ -12,8 +12,18 @@
  * no such zone is installed. */
 int clock_set_tz(const char *tz);
 const char *clock_tz(void);
-/* Current Unix time in seconds. */
+/* Current Unix time in seconds: the real time, or the set clock's. */
 int64_t clock_now(void);
+/* A set clock, for `serve`, `demo` and tests that need "today" to be a chosen
+ * day (--clock / CORDON_CLOCK): from now on clock_now() answers `when` and
+ * runs on from there at the real pace. Thread-safe. */
+void clock_set_now(int64_t when);
+/* The set clock's offset from the real time in seconds; 0 when none is set. */
+int64_t clock_skew(void);
+/* Parses a local time "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS]" or
+ * "YYYY-MM-DD HH:MM[:SS]" (a day alone is its noon) in the district's
+ * zone into *out. 0, or -1 when it is not one. */
+int clock_parse_local(const char *s, int64_t *out);
 /* Monotonic milliseconds, for durations. */
 double clock_ms(void);
 /* Local calendar day of an instant, written into out[DAY_LEN]. */

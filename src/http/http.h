@@ -140,6 +140,10 @@ const char *req_query(struct req *r, const char *key);
 int req_query_int(struct req *r, const char *key, int64_t min, int64_t max, int64_t def,
 		  int64_t *out);
 const char *req_header(struct req *r, const char *name);
+/* The language to answer in, "zh-CN" or "en": the first tag of
+ * Accept-Language when it is zh or en (the app sends the language shown),
+ * else the signed-in user's saved language, else zh-CN. */
+const char *req_lang(struct req *r);
 const char *req_cookie(struct req *r, const char *name);
 /* Parses the body as a JSON object into r->json; ERR_INVALID with the
  * position when it is not one. */

@@ -92,6 +92,22 @@ const char *req_header(struct req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+const char *req_lang(struct req *r)
+{
+	const char *h = req_header(r, "Accept-Language");
+	if (h) {
+		while (*h == ' ')
+			h++;
+		if ((h[0] == 'z' || h[0] == 'Z') && (h[1] == 'h' || h[1] == 'H'))
+			return "zh-CN";
+		if ((h[0] == 'e' || h[0] == 'E') && (h[1] == 'n' || h[1] == 'N'))
+			return "en";
+	}
+	if (r->authed && strcmp(r->who.lang, "en") == 0)
+		return "en";
+	return "zh-CN";
+}
+
 const char *req_cookie(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);

@@ -1,6 +1,8 @@
 /* The scope check; see scope.h. */
 #include "scope.h"
 
+#include <stdio.h>
+
 int scope_contains(struct dbc *c, int64_t ancestor_id, int64_t unit_id)
 {
 	if (ancestor_id == unit_id)
@@ -23,8 +25,19 @@ int scope_check(struct req *r, int64_t unit_id, int write, const char *what)
 		return rc;
 	if (rc == 1)
 		return 0;
-	if (write)
-		return err_set(&r->err, ERR_FORBIDDEN, "", "this %s is outside your area (scope)",
-			       what);
-	return err_set(&r->err, ERR_NOT_FOUND, "", "no such %s", what);
+	/* The record's name is translated too: "此人员不在…", not "此person…". */
+	const char *noun = err_fmt(what, "zh");
+	if (write) {
+		rc = err_set(&r->err, ERR_FORBIDDEN, "", "this %s is outside your area (scope)",
+			     what);
+		if (r->err.message_zh[0])
+			snprintf(r->err.message_zh, sizeof r->err.message_zh,
+				 err_fmt("this %s is outside your area (scope)", "zh"), noun);
+	} else {
+		rc = err_set(&r->err, ERR_NOT_FOUND, "", "no such %s", what);
+		if (r->err.message_zh[0])
+			snprintf(r->err.message_zh, sizeof r->err.message_zh,
+				 err_fmt("no such %s", "zh"), noun);
+	}
+	return rc;
 }

@@ -58,16 +58,28 @@ static enum MHD_Result queue(struct MHD_Connection *conn, int status, struct MHD
 static void render_error(struct req *r, int code)
 {
 	int status = err_http_status(code);
-	if (!r->err.message[0])
+	const char *lang = req_lang(r);
+	if (!r->err.message[0]) {
 		snprintf(r->err.message, sizeof r->err.message, "%s",
 			 status == 404 ? "no such route or record" : err_str(code));
+		if (status == 404)
+			snprintf(r->err.message_zh, sizeof r->err.message_zh, "%s",
+				 err_fmt("no such route or record", "zh"));
+	}
 	if (status >= 500)
 		log_error("%s %s: %s (%s)", r->method, r->path, err_str(code), r->err.message);
-	json_t *e = json_pack("{s:{s:s,s:s,s:s}}", "error", "code", err_str(code), "field",
-			      r->err.field, "message", r->err.message);
-	if (status >= 500) /* never leak internals to the client */
+	/* The message in the reader's language (req_lang); message_en keeps
+	 * the English for logs and scripts. */
+	const char *msg = strcmp(lang, "en") != 0 && r->err.message_zh[0] ? r->err.message_zh
+									    : r->err.message;
+	json_t *e = json_pack("{s:{s:s,s:s,s:s,s:s}}", "error", "code", err_str(code), "field",
+			      r->err.field, "message", msg, "message_en", r->err.message);
+	if (status >= 500) { /* never leak internals to the client */
 		json_object_set_new(json_object_get(e, "error"), "message",
+				    json_string(err_fmt("internal error; see the server log", lang)));
+		json_object_set_new(json_object_get(e, "error"), "message_en",
 				    json_string("internal error; see the server log"));
+	}
 	free(r->raw);
 	r->raw = NULL;
 	resp_json(r, status, e);
@@ -199,10 +211,18 @@ static enum MHD_Result serve_healthz(struct conn_state *cs)
 		err_set(&r->err, ERR_BUSY, "db", "the database cannot be read");
 		return send_error_now(cs, ERR_BUSY);
 	}
-	resp_json(r, 200,
-		  json_pack("{s:s,s:i,s:s,s:s}", "status", "ok", "schema", v, "version",
-			    r->srv->cfg.version ? r->srv->cfg.version : "", "backend",
-			    db_backend(c)));
+	json_t *o = json_pack("{s:s,s:i,s:s,s:s}", "status", "ok", "schema", v, "version",
+			      r->srv->cfg.version ? r->srv->cfg.version : "", "backend",
+			      db_backend(c));
+	if (o && clock_skew()) { /* a set clock (--clock) is said, never hidden */
+		char t[TIME_LEN], day[DAY_LEN];
+		int64_t now = clock_now();
+		clock_time(now, t);
+		clock_day(now, day);
+		json_object_set_new(o, "clock", json_pack("{s:s,s:s,s:I}", "now", t, "today", day,
+							  "skew_s", (json_int_t)clock_skew()));
+	}
+	resp_json(r, 200, o);
 	return send_req(cs);
 }
 

@@ -184,3 +184,38 @@ test('the browser app is served with an ETag and answers 304 to If-None-Match', 
   assert.match(idx.headers.get('content-type') || '', /text\/html/);
   expectStatus(await anon.get('/js/no-such-file.js'), 404, 'a missing asset');
 });
+
+test('errors are worded in the reader\'s language: Accept-Language, else the account\'s', async () => {
+  // zh asked for: the Chinese message, the English kept beside it
+  const zh = await admin.post('/api/v1/units', { parent_id: root.id, kind: 'subdistrict', code: 'E-LANG', name: 5 },
+    { headers: { 'Accept-Language': 'zh-CN,zh;q=0.9' } });
+  const e = expectError(zh, 400, 'invalid', 'name', 'a Chinese reader');
+  assert.equal(e.message, '必须是文本', show(zh));
+  assert.equal(e.message_en, 'must be a string', show(zh));
+  const en = await admin.post('/api/v1/units', { parent_id: root.id, kind: 'subdistrict', code: 'E-LANG', name: 5 },
+    { headers: { 'Accept-Language': 'en-US' } });
+  assert.equal(en.body.error.message, 'must be a string', show(en));
+  // no language asked for: the account's saved language (zh-CN by default)
+  const none = await admin.post('/api/v1/units', { parent_id: root.id, kind: 'subdistrict', code: 'E-LANG', name: 5 },
+    { headers: { 'Accept-Language': '*' } });
+  assert.equal(none.body.error.message, '必须是文本', show(none));
+  // signed out: Chinese unless English is asked for; a scope record's name is translated too
+  const anon = new Client(srv.base);
+  anon.lang = 'zh-CN';
+  const r401 = await anon.get('/api/v1/units');
+  assert.equal(r401.status, 401);
+  assert.equal(r401.body.error.message, '请先登录', show(r401));
+});
+
+test('a server started with --clock says so on /healthz and works in that day', async () => {
+  const s2 = await startServer({ sameDbAs: srv, clock: '2020-02-15T23:30' });
+  try {
+    const hz = await (await fetch(s2.base + '/healthz')).json();
+    assert.equal(hz.clock?.today, '2020-02-15', JSON.stringify(hz));
+    assert.match(hz.clock.now, /^2020-02-15 23:3/);
+    const plain = await (await fetch(srv.base + '/healthz')).json();
+    assert.equal(plain.clock, undefined, 'no clock key on a server with the real clock');
+  } finally {
+    await s2.stop();
+  }
+});

@@ -202,7 +202,10 @@ export async function startServer(opts = {}) {
 
   const port = await freePort();
   const listen = `127.0.0.1:${port}`;
-  const proc = spawn(BIN, ['serve', ...dbArgs(db), '--listen', listen, ...(opts.serveArgs || [])], {
+  // opts.clock: "today" is a chosen local time ('2020-02-15T09:00'), the
+  // server's clock running on from it (cordon serve --clock).
+  const clockArgs = opts.clock ? ['--clock', opts.clock] : [];
+  const proc = spawn(BIN, ['serve', ...dbArgs(db), '--listen', listen, ...clockArgs, ...(opts.serveArgs || [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...(opts.env || {}) },
   });
@@ -297,10 +300,12 @@ export class Client {
    * Sends a request. body: an object (sent as JSON), a string/Buffer (sent as
    * is; give Content-Type in opts.headers or opts.type), or undefined.
    * opts: {headers, csrf (default true), cookie (default true), raw (return a
-   * Buffer body), type}. Returns {status, body, headers, text, setCookie}.
+   * Buffer body), type}. Accept-Language is this.lang (default 'en'). Returns {status, body, headers, text, setCookie}.
    */
   async req(method, p, body, opts = {}) {
-    const headers = { ...(opts.headers || {}) };
+    // The tests read the English messages unless they ask for another
+    // language (the server answers in Accept-Language's language).
+    const headers = { 'Accept-Language': this.lang || 'en', ...(opts.headers || {}) };
     if (opts.cookie !== false && this.cookie) headers.Cookie = this.cookie;
     if (this.token && opts.auth !== false) headers.Authorization = `Bearer ${this.token}`;
     if (opts.csrf !== false && this.csrf && method !== 'GET' && method !== 'HEAD') {

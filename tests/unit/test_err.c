@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "base/err.h"
+#include "i18n/catalogs.h"
 
 static void statuses(void **state)
 {
@@ -50,12 +51,56 @@ static void set_fills_detail(void **state)
 	assert_string_equal(ei.field, "");
 }
 
+static void formats_match(void **state)
+{
+	(void)state;
+	assert_true(err_formats_match("from %lld to %lld", "%lld 到 %lld"));
+	assert_true(err_formats_match("%s is %zu bytes (100%%)", "%s：%zu 字节（100%%）"));
+	assert_true(err_formats_match("%-8s %.1f", "%s %.2f"));
+	assert_false(err_formats_match("%s %d", "%d %s"));
+	assert_false(err_formats_match("%s", "无"));
+	assert_false(err_formats_match("%d", "%lld"));
+	assert_true(err_formats_match("plain", "纯文本"));
+}
+
+static const struct err_msg test_msgs[] = {
+	{"must be at most %d characters", "不能超过 %d 个字符"},
+	{"bad %s order", "%d 顺序错误"}, /* mismatched: left out */
+};
+ERR_CATALOG(test_zh, "test", test_msgs);
+
+static void set_translates(void **state)
+{
+	(void)state;
+	const struct err_catalog *const cats[] = {&test_zh, NULL};
+	assert_int_equal(err_catalog_load(cats, 0), 1);
+	struct err_info ei = {0};
+	err_set(&ei, ERR_INVALID, "name", "must be at most %d characters", 64);
+	assert_string_equal(ei.message, "must be at most 64 characters");
+	assert_string_equal(ei.message_zh, "不能超过 64 个字符");
+	err_set(&ei, ERR_INVALID, "x", "bad %s order", "word");
+	assert_string_equal(ei.message_zh, ""); /* no (valid) translation */
+	assert_null(err_tr("must be at most %d characters", "en"));
+	assert_string_equal(err_fmt("unknown", "zh-CN"), "unknown");
+}
+
+static void shipped_catalogs_load(void **state)
+{
+	(void)state;
+	/* Every shipped translation takes the arguments its English takes. */
+	assert_int_equal(err_catalog_load(err_catalogs, 1), 0);
+	assert_non_null(err_tr("is required", "zh-CN"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(statuses),
 		cmocka_unit_test(names),
 		cmocka_unit_test(set_fills_detail),
+		cmocka_unit_test(formats_match),
+		cmocka_unit_test(set_translates),
+		cmocka_unit_test(shipped_catalogs_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

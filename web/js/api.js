@@ -3,7 +3,7 @@
 // state-changing request, API errors as ApiError, and showing an error
 // beside the form field it names. A 401 from anything but the session routes
 // sends the user to the sign-in page.
-import { t } from './i18n.js';
+import { t, getLang } from './i18n.js';
 
 let csrf = null;
 let onUnauthenticated = null;
@@ -32,7 +32,8 @@ export class ApiError extends Error {
 // body: an object (sent as JSON) or a string/Blob with opts.contentType.
 // opts.noAuthRedirect: do not leave the page on 401.
 export async function api(method, path, body, opts = {}) {
-	const headers = { Accept: 'application/json' };
+	// The server words its errors in the language shown.
+	const headers = { Accept: 'application/json', 'Accept-Language': getLang() };
 	const init = { method, headers, credentials: 'same-origin' };
 	if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
 	if (body !== undefined && body !== null) {

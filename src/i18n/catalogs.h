@@ -1,0 +1,14 @@
+/* The Chinese message catalogs (base/err.h): one per source file whose
+ * messages a person can see, each in src/i18n/<file>.c. Data only: this
+ * directory includes nothing but base/err.h. */
+#ifndef CORDON_CATALOGS_H
+#define CORDON_CATALOGS_H
+
+#include "../base/err.h"
+
+/* Every catalog, NULL-terminated; main.c loads them at start-up. */
+extern const struct err_catalog *const err_catalogs[];
+
+extern const struct err_catalog http_zh;
+
+#endif
