@@ -34,7 +34,8 @@ endif
 SRC_LIB  := $(wildcard src/base/*.c src/db/*.c src/http/*.c src/feature/*.c src/demo/*.c src/i18n/*.c)
 SRC_MAIN := src/main.c
 SCHEMA   := $(sort $(wildcard src/db/schema/*.sql))
-WEB      := $(shell find web -type f 2>/dev/null | sort)
+WEB      := $(shell find web -type f -not -path 'web/i18n/*' 2>/dev/null | sort)
+I18N_SRC := $(shell find web/i18n -name '*.json' 2>/dev/null | sort)
 VENDOR   := node_modules/echarts/dist/echarts.min.js node_modules/jsqr/dist/jsQR.js
 
 OBJ_LIB  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC_LIB)) $(BUILD)/obj/gen/assets.o \
@@ -71,10 +72,16 @@ build/tools/embed: tools/embed.c
 node_modules/echarts/dist/echarts.min.js node_modules/jsqr/dist/jsQR.js:
 	@scripts/deps.sh
 
+# The app's strings: web/i18n/<lang>/*.json merged into one file a language.
+build/gen/i18n/zh-CN.json: tools/i18n.mjs $(I18N_SRC)
+	@node tools/i18n.mjs build/gen/i18n
+build/gen/i18n/en.json: build/gen/i18n/zh-CN.json
+
 # web/x is served as /x; echarts and jsQR are served from /vendor/.
-build/gen/assets.c: build/tools/embed $(WEB) $(VENDOR)
+build/gen/assets.c: build/tools/embed $(WEB) $(VENDOR) build/gen/i18n/zh-CN.json
 	@mkdir -p build/gen
 	build/tools/embed embedded_assets $@ $(foreach f,$(WEB),$(f)=$(f:web/%=%)) \
+	  build/gen/i18n/zh-CN.json=i18n/zh-CN.json build/gen/i18n/en.json=i18n/en.json \
 	  node_modules/echarts/dist/echarts.min.js=vendor/echarts.min.js \
 	  node_modules/jsqr/dist/jsQR.js=vendor/jsQR.js
 

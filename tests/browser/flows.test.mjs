@@ -4,7 +4,7 @@
 // and a device token, and a wrong password.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, login, shotOnFail, scrollsSideways, PHONE, DESKTOP } from './lib.mjs';
+import { startServer, launch, newPage, login, nav, shotOnFail, scrollsSideways, PHONE, DESKTOP } from './lib.mjs';
 
 let srv;
 let browser;
@@ -23,6 +23,9 @@ test('admin sees the unit tree, expands a sub-district and opens a unit with its
 	const page = await newPage(browser, DESKTOP);
 	await shotOnFail('units-tree', page, async () => {
 		await login(page, srv.url, 'admin');
+		// An admin lands on the users page (the work of the role), then opens the units.
+		await page.waitForURL(/#\/users/);
+		await nav(page, 'units');
 		await page.waitForURL(/#\/units/);
 		const root = page.locator('ul.tree > li.tree-node').first();
 		await root.locator(':scope > .tree-row .tree-name', { hasText: '金凤区' }).waitFor();
@@ -71,15 +74,17 @@ test('English is remembered for the user across a reload and a new sign-in', asy
 	const page = await newPage(browser, DESKTOP);
 	await shotOnFail('language', page, async () => {
 		await login(page, srv.url, 'commander');
-		await page.locator('nav.nav a[data-page=units]', { hasText: '单位' }).waitFor();
+		await page.goto(`${srv.url}/#/units`);
+		await page.locator('nav.nav .nav-group-btn', { hasText: '指挥调度' }).waitFor();
 		await page.locator('.lang-switch button[data-lang=en]').click();
-		await page.locator('nav.nav a[data-page=units]', { hasText: 'Units' }).waitFor();
-		await page.locator('nav.nav a[data-page=command]', { hasText: 'Command' }).waitFor();
+		await page.locator('nav.nav .nav-group-btn', { hasText: 'Command' }).waitFor();
+		await page.locator('nav.nav a[data-page=units]', { hasText: 'Units' }).waitFor({ state: 'attached' });
+		await page.locator('nav.nav a[data-page=command]', { hasText: 'Command' }).waitFor({ state: 'attached' });
 		await page.locator('.user-role', { hasText: 'Commander' }).waitFor();
 		await page.locator('ul.tree .badge', { hasText: 'District' }).first().waitFor();
 
 		await page.reload();
-		await page.locator('nav.nav a[data-page=units]', { hasText: 'Units' }).waitFor();
+		await page.locator('nav.nav a[data-page=units]', { hasText: 'Units' }).waitFor({ state: 'attached' });
 		assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
 	});
 	await page.context().close();
@@ -91,10 +96,10 @@ test('English is remembered for the user across a reload and a new sign-in', asy
 		await page2.goto(`${srv.url}/#/login`);
 		await page2.locator('form.login-form button[type=submit]', { hasText: '登录' }).waitFor();
 		await login(page2, srv.url, 'commander');
-		await page2.locator('nav.nav a[data-page=units]', { hasText: 'Units' }).waitFor();
+		await page2.locator('nav.nav a[data-page=units]', { hasText: 'Units' }).waitFor({ state: 'attached' });
 		// Back to Chinese, so the choice is the user's again.
 		await page2.locator('.lang-switch button[data-lang=zh-CN]').click();
-		await page2.locator('nav.nav a[data-page=units]', { hasText: '单位' }).waitFor();
+		await page2.locator('nav.nav a[data-page=units]', { hasText: '单位' }).waitFor({ state: 'attached' });
 	});
 	await page2.context().close();
 });
@@ -120,7 +125,7 @@ test('a grid worker on a phone sees only their menu and their compound', async (
 		}
 		assert.equal(await page.locator('nav.nav a', { hasText: '用户' }).count(), 0);
 		await page.locator('.user-role', { hasText: '网格员' }).waitFor();
-		await page.locator('nav.nav a[data-page=units]').click();
+		await nav(page, 'units');
 		await page.locator('#menu.open').waitFor({ state: 'detached' });
 
 		const root = page.locator('ul.tree > li.tree-node').first();
@@ -145,7 +150,7 @@ test('admin creates a user and a device token (shown once)', async () => {
 	const page = await newPage(browser, DESKTOP);
 	await shotOnFail('admin-create', page, async () => {
 		await login(page, srv.url, 'admin');
-		await page.locator('nav.nav a[data-page=users]').click();
+		await nav(page, 'users');
 		await page.waitForURL(/#\/users/);
 		await page.locator('table tbody tr').first().waitFor();
 
@@ -170,7 +175,7 @@ test('admin creates a user and a device token (shown once)', async () => {
 		await p2.context().close();
 
 		// A device token.
-		await page.locator('nav.nav a[data-page=devices]').click();
+		await nav(page, 'devices');
 		await page.waitForURL(/#\/devices/);
 		await page.locator('details.disclosure > summary', { hasText: '新建设备令牌' }).click();
 		const name = '测试卡点平板 ' + Date.now().toString(36);
@@ -217,6 +222,29 @@ test('a wrong password is shown beside the password field', async () => {
 			await page.waitForTimeout(50);
 		}
 		await box.filter({ hasText: /尝试次数过多，请 \d+ 秒后重试/ }).waitFor();
+	});
+	await page.context().close();
+});
+
+test('each role lands on the page it works in, and the menu groups the work', async () => {
+	for (const [role, hash] of [['officer', '#/persons'], ['grid_worker', '#/visit'], ['checkpoint_staff', '#/checkpoints']]) {
+		const p = await newPage(browser, DESKTOP);
+		await shotOnFail('landing-' + role, p, async () => {
+			await login(p, srv.url, role);
+			await p.waitForURL((u) => u.hash.startsWith(hash), { timeout: 15000 });
+		});
+		await p.context().close();
+	}
+	const page = await newPage(browser, DESKTOP);
+	await shotOnFail('landing', page, async () => {
+		await login(page, srv.url, 'commander');
+		await page.waitForURL(/#\/command/);
+		// The commander's menu: groups of the work, each opening its pages.
+		const groups = (await page.locator('nav.nav .nav-group-btn').allTextContents()).map((s) => s.replace('▾', '').trim());
+		assert.deepEqual(groups.slice(0, 3), ['指挥调度', '人口摸排', '一线执勤'], JSON.stringify(groups));
+		await nav(page, 'rounds');
+		await page.waitForURL(/#\/rounds/);
+		await page.locator('nav.nav .nav-group-btn.active', { hasText: '人口摸排' }).waitFor();
 	});
 	await page.context().close();
 });

@@ -4,6 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './lib.mjs';
 
@@ -20,7 +23,11 @@ async function jsFiles(dir) {
 	return out;
 }
 
-const load = async (l) => JSON.parse(await readFile(path.join(ROOT, 'web/i18n', `${l}.json`), 'utf8'));
+// The strings as the app gets them: web/i18n/<lang>/*.json merged by
+// tools/i18n.mjs (which itself refuses a key in two files or one language).
+const merged = mkdtempSync(path.join(os.tmpdir(), 'cordon-i18n-'));
+execFileSync(process.execPath, [path.join(ROOT, 'tools/i18n.mjs'), merged]);
+const load = async (l) => JSON.parse(await readFile(path.join(merged, `${l}.json`), 'utf8'));
 
 test('zh-CN and en have the same keys and no empty strings', async () => {
 	const zh = await load('zh-CN');

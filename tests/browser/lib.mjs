@@ -138,6 +138,22 @@ export async function login(page, base, username, password = PASSWORD) {
 	await page.locator('header.topbar').waitFor();
 }
 
+// Opens a menu entry as a person does: on a desktop its group's button
+// first (the entries of a group of several show in its drop-down).
+export async function nav(page, key) {
+	const link = page.locator(`nav.nav a[data-page=${key}]`);
+	const btn = page.locator(`nav.nav .nav-group:has(a[data-page=${key}]) .nav-group-btn`);
+	// The header is drawn anew on every route: a group opened just before a
+	// redraw is closed again, so open it until its entry shows.
+	for (let i = 0; i < 50; i++) {
+		await link.waitFor({ state: 'attached' });
+		if (await link.isVisible()) break;
+		if (await btn.isVisible()) await btn.click();
+		await page.waitForTimeout(100);
+	}
+	await link.click();
+}
+
 // Signs in through the API at base; returns call(method, path, body) → the
 // JSON answer (throws on a status of 400 or more), with the cookie and CSRF
 // header; call.raw(method, path, body) gives the Response itself.

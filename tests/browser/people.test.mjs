@@ -7,7 +7,7 @@
 // the risk areas (add, edit, delete) and arrivals by grade.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, login, shotOnFail, scrollsSideways, PASSWORD, DESKTOP, PHONE, apiAs } from './lib.mjs';
+import { startServer, launch, newPage, login, nav, shotOnFail, scrollsSideways, PASSWORD, DESKTOP, PHONE, apiAs } from './lib.mjs';
 
 let srv;
 let browser;
@@ -41,7 +41,7 @@ test('person search by the last 4 of an ID shows masked numbers; the card reveal
 	const page = await newPage(browser, DESKTOP);
 	await shotOnFail('persons-last4', page, async () => {
 		await login(page, srv.url, 'officer');
-		await page.locator('nav.nav a[data-page=persons]').click();
+		await nav(page, 'persons');
 		await page.waitForURL(/#\/persons/);
 		// The page is drawn once its data has come (the hint shows then): a
 		// search typed before would be typed into a form about to be replaced.
@@ -167,7 +167,7 @@ test('an import of a small CSV with one bad row shows created, rejected and the 
 	const page = await newPage(browser, DESKTOP);
 	await shotOnFail('import-upload', page, async () => {
 		await login(page, srv.url, 'officer');
-		await page.locator('nav.nav a[data-page=imports]').click();
+		await nav(page, 'imports');
 		await page.waitForURL(/#\/imports/);
 		const f = page.locator('form[aria-label="导入大数据名单"]');
 		await f.locator('input[type=file]').setInputFiles({ name: 'list.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });

@@ -268,6 +268,7 @@ async function main() {
 			await page.goto(`${base}/#/login`);
 			await shoot(page, 'login', size);
 			await login(page, base, user);
+			await page.goto(`${base}/#/units`);
 			await page.waitForURL(/#\/units/);
 			await shoot(page, 'units', size);
 			if (size === 'phone') {

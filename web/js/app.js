@@ -11,24 +11,44 @@ import { t, setLang, storedLang, rememberLang, getLang, LANGS } from './i18n.js'
 import { h, loading, toast } from './dom.js';
 import { startOffline, badge as offlineBadge } from './offline.js';
 
+// Each menu entry belongs to a group of the work (GROUPS, in menu order):
+// the desktop menu shows the groups, each opening its entries; on a phone
+// the open menu lists every entry under its group's heading.
+const GROUPS = ['command', 'population', 'field', 'health', 'supplies', 'enterprises', 'admin'];
+
 const ROUTES = {
 	login: { mod: './pages/login.js', public: true },
-	units: { mod: './pages/units.js', perm: 'units.read', nav: 'nav.units' },
-	command: { mod: './pages/command.js', perm: 'units.read', nav: 'nav.command' },
-	visit: { mod: './pages/screening.js', perm: 'screening.write', nav: 'nav.visit' },
-	persons: { mod: './pages/people.js', perm: 'people.read', nav: 'nav.persons' },
+	units: { mod: './pages/units.js', perm: 'units.read', nav: 'nav.units', group: 'command' },
+	command: { mod: './pages/command.js', perm: 'units.read', nav: 'nav.command', group: 'command' },
+	persons: { mod: './pages/people.js', perm: 'people.read', nav: 'nav.persons', group: 'population' },
 	households: { mod: './pages/people.js', perm: 'people.read', navAs: 'persons' },
-	areas: { mod: './pages/areas.js', perm: 'people.read', nav: 'nav.areas' },
-	rounds: { mod: './pages/screening.js', perm: 'screening.read', nav: 'nav.screening' },
-	imports: { mod: './pages/imports.js', perm: 'import', nav: 'nav.imports' },
-	checkpoints: { mod: './pages/checkpoints.js', perm: 'checkpoints.read', nav: 'nav.checkpoints', field: true },
-	gate: { mod: './pages/gate.js', perm: 'gates.scan', nav: 'nav.gate', field: true },
-	passes: { mod: './pages/passes.js', perm: 'passes.write', nav: 'nav.passes' },
-	users: { mod: './pages/users.js', perm: 'users.admin', nav: 'nav.users' },
-	devices: { mod: './pages/devices.js', perm: 'users.admin', nav: 'nav.devices' },
-	audit: { mod: './pages/audit.js', perm: 'audit.read', nav: 'nav.audit' },
-	settings: { mod: './pages/settings.js', perm: 'settings.admin', nav: 'nav.settings' },
+	areas: { mod: './pages/areas.js', perm: 'people.read', nav: 'nav.areas', group: 'population' },
+	rounds: { mod: './pages/screening.js', perm: 'screening.read', nav: 'nav.screening', group: 'population' },
+	imports: { mod: './pages/imports.js', perm: 'import', nav: 'nav.imports', group: 'population' },
+	visit: { mod: './pages/screening.js', perm: 'screening.write', nav: 'nav.visit', group: 'field' },
+	checkpoints: { mod: './pages/checkpoints.js', perm: 'checkpoints.read', nav: 'nav.checkpoints', field: true, group: 'field' },
+	gate: { mod: './pages/gate.js', perm: 'gates.scan', nav: 'nav.gate', field: true, group: 'field' },
+	passes: { mod: './pages/passes.js', perm: 'passes.write', nav: 'nav.passes', group: 'field' },
+	users: { mod: './pages/users.js', perm: 'users.admin', nav: 'nav.users', group: 'admin' },
+	devices: { mod: './pages/devices.js', perm: 'users.admin', nav: 'nav.devices', group: 'admin' },
+	audit: { mod: './pages/audit.js', perm: 'audit.read', nav: 'nav.audit', group: 'admin' },
+	settings: { mod: './pages/settings.js', perm: 'settings.admin', nav: 'nav.settings', group: 'admin' },
 	account: { mod: './pages/account.js', perm: null },
+};
+
+// The page each role works in, where it lands after signing in (the first
+// of the list it may open); others land on their first menu entry.
+const ROLE_HOME = {
+	admin: ['users'],
+	commander: ['command', 'units'],
+	group_lead: ['command', 'units'],
+	officer: ['persons'],
+	grid_worker: ['visit'],
+	checkpoint_staff: ['checkpoints'],
+	medic: ['persons'],
+	warehouse: ['units'],
+	inspector: ['command'],
+	enterprise: ['account'],
 };
 
 const state = {
@@ -56,7 +76,13 @@ function parseHash() {
 }
 
 function defaultPage() {
-	for (const [key, r] of Object.entries(ROUTES)) if (r.nav && hasPerm(r.perm)) return key;
+	const role = state.me && state.me.user && state.me.user.role;
+	for (const key of ROLE_HOME[role] || []) {
+		const r = ROUTES[key];
+		if (r && (r.perm == null || hasPerm(r.perm))) return key;
+	}
+	for (const g of GROUPS)
+		for (const [key, r] of Object.entries(ROUTES)) if (r.nav && r.group === g && hasPerm(r.perm)) return key;
 	return 'account';
 }
 
@@ -158,14 +184,59 @@ export function langSwitch() {
 		}, t('lang.' + l))));
 }
 
+function closeGroups(except) {
+	for (const g of document.querySelectorAll('.nav-group.open')) {
+		if (g === except) continue;
+		g.classList.remove('open');
+		const b = g.querySelector('.nav-group-btn');
+		if (b) b.setAttribute('aria-expanded', 'false');
+	}
+}
+
+document.addEventListener('click', (e) => {
+	if (!e.target.closest || !e.target.closest('.nav-group')) closeGroups(null);
+});
+document.addEventListener('keydown', (e) => {
+	if (e.key === 'Escape') closeGroups(null);
+});
+
+// The menu: one entry per group the user may open; a group with a single
+// page is a plain link, others a button opening their pages.
+function navGroups(activeKey) {
+	const activeGroup = ROUTES[activeKey] && ROUTES[activeKey].group;
+	const link = (key, r) => h('a', {
+		href: '#/' + key, class: 'nav-link' + (key === activeKey ? ' active' : ''),
+		'aria-current': key === activeKey ? 'page' : null, 'data-page': key,
+	}, t(r.nav));
+	const out = [];
+	for (const g of GROUPS) {
+		const entries = Object.entries(ROUTES).filter(([, r]) => r.nav && r.group === g && hasPerm(r.perm));
+		if (!entries.length) continue;
+		if (entries.length === 1) {
+			out.push(h('div.nav-group.single', { 'data-group': g }, link(...entries[0])));
+			continue;
+		}
+		const id = 'nav-drop-' + g;
+		const box = h('div.nav-group', { 'data-group': g, class: g === activeGroup ? 'current' : null });
+		const btn = h('button', {
+			type: 'button', class: 'nav-group-btn' + (g === activeGroup ? ' active' : ''),
+			'aria-expanded': 'false', 'aria-controls': id,
+			onclick: () => {
+				const open = !box.classList.contains('open');
+				closeGroups(box);
+				box.classList.toggle('open', open);
+				btn.setAttribute('aria-expanded', open ? 'true' : 'false');
+			},
+		}, h('span.nav-group-label', t('nav.group.' + g)), h('span.caret', { 'aria-hidden': 'true' }, '▾'));
+		box.append(btn, h('div.nav-drop', { id }, entries.map(([k, r]) => link(k, r))));
+		out.push(box);
+	}
+	return out;
+}
+
 function buildShell(activeKey, field) {
 	const user = state.me.user;
-	const navLinks = Object.entries(ROUTES)
-		.filter(([, r]) => r.nav && hasPerm(r.perm))
-		.map(([key, r]) => h('a', {
-			href: '#/' + key, class: 'nav-link' + (key === activeKey ? ' active' : ''),
-			'aria-current': key === activeKey ? 'page' : null, 'data-page': key,
-		}, t(r.nav)));
+	const navLinks = navGroups(activeKey);
 	const menu = h('div.menu#menu',
 		h('nav.nav', { 'aria-label': t('header.nav') }, navLinks),
 		h('div.userbox',
@@ -184,6 +255,7 @@ function buildShell(activeKey, field) {
 	}, h('span.burger', { 'aria-hidden': 'true' }), h('span.menu-label', t('header.menu')));
 	menu.addEventListener('click', (e) => {
 		if (e.target.closest('a')) {
+			closeGroups(null);
 			menu.classList.remove('open');
 			toggle.setAttribute('aria-expanded', 'false');
 		}

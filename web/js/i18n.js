@@ -1,4 +1,5 @@
-// UI strings: every text the browser shows comes from web/i18n/<lang>.json.
+// UI strings: every text the browser shows comes from /i18n/<lang>.json, merged
+// at build time from web/i18n/<lang>/*.json (one file per feature).
 // zh-CN is the default; before sign-in the choice is kept in localStorage,
 // after sign-in it follows the user's `lang` (PATCH /api/v1/me remembers it).
 export const LANGS = ['zh-CN', 'en'];
