@@ -153,10 +153,11 @@ int checkpoints_plate(const char *in, struct plate *out, const char *field, stru
 	if (rl == 6) {
 		for (size_t k = 1; k < 6; k++)
 			if (!letter(rest[k]) && !digit(rest[k]))
-				return err_set(ei, ERR_INVALID, field,
-					       rest[k] == 'I' || rest[k] == 'O'
-						       ? "I and O are not used on plates"
-						       : "after the letter come 5 letters or digits");
+				return rest[k] == 'I' || rest[k] == 'O'
+					       ? err_set(ei, ERR_INVALID, field,
+							 "I and O are not used on plates")
+					       : err_set(ei, ERR_INVALID, field,
+							 "after the letter come 5 letters or digits");
 	} else if (rest[1] == 'D' || rest[1] == 'F') {
 		/* Small new-energy car: D/F, a letter or digit, then 4 digits. */
 		if (!letter(rest[2]) && !digit(rest[2]))

@@ -100,9 +100,10 @@ int people_resident_id(const char *in, const char *today, struct resident_id *ou
 	for (size_t i = 0; i < n; i++) {
 		int last = i == 17;
 		if (!(s[i] >= '0' && s[i] <= '9') && !(last && (s[i] == 'X' || s[i] == 'x')))
-			return err_set(ei, ERR_INVALID, field,
-				       last ? "the last character must be a digit or X"
-					    : "must be digits (the last may be X)");
+			return last ? err_set(ei, ERR_INVALID, field,
+					      "the last character must be a digit or X")
+				    : err_set(ei, ERR_INVALID, field,
+					      "must be digits (the last may be X)");
 	}
 	char id[19];
 	if (n == 15) {

@@ -6,5 +6,16 @@
 
 const struct err_catalog *const err_catalogs[] = {
 	&http_zh,
+	&areas_zh,
+	&audit_zh,
+	&checkpoints_zh,
+	&command_zh,
+	&gates_zh,
+	&imports_zh,
+	&passes_zh,
+	&people_zh,
+	&screening_zh,
+	&units_zh,
+	&users_zh,
 	NULL,
 };

@@ -10,5 +10,16 @@
 extern const struct err_catalog *const err_catalogs[];
 
 extern const struct err_catalog http_zh;
+extern const struct err_catalog areas_zh;
+extern const struct err_catalog audit_zh;
+extern const struct err_catalog checkpoints_zh;
+extern const struct err_catalog command_zh;
+extern const struct err_catalog gates_zh;
+extern const struct err_catalog imports_zh;
+extern const struct err_catalog passes_zh;
+extern const struct err_catalog people_zh;
+extern const struct err_catalog screening_zh;
+extern const struct err_catalog units_zh;
+extern const struct err_catalog users_zh;
 
 #endif
