@@ -12,12 +12,16 @@
 #include "../base/embed.h"
 #include "db.h"
 
-/* Applies every migration newer than the database's (on PostgreSQL under an
+/* Applies every migration the database has not had (on PostgreSQL under an
  * advisory lock, so servers starting together apply each once), then makes
  * sure this month's log partitions and the next ones exist; 0 or an error. */
 int migrate_run(struct dbc *c, struct err_info *ei);
 /* The newest migration this binary carries. */
 int migrate_latest(void);
+/* How many versions it carries (numbers may have gaps: each feature built
+ * in parallel has its own; a missing number is skipped, and one that
+ * arrives after a higher one is applied when it does). */
+int migrate_versions(void);
 /* The newest version among files. */
 int migrate_latest_of(const struct embedded_file *files, size_t n);
 /* 0 when files are a consistent set: every name starts with its number and

@@ -12,26 +12,30 @@
 #define PEOPLE (B(P_PEOPLE_READ) | B(P_PEOPLE_WRITE))
 #define SCREENING (B(P_SCREENING_READ) | B(P_SCREENING_WRITE))
 #define CHECKPOINTS (B(P_CHECKPOINTS_READ) | B(P_CHECKPOINTS_WRITE))
+#define SUPPLIES (B(P_SUPPLIES_READ) | B(P_SUPPLIES_WRITE))
 
 const struct role_def perm_roles[] = {
 	{"admin", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_COMMAND_WRITE) | B(P_USERS_ADMIN) |
 		       B(P_AUDIT_READ) | B(P_SETTINGS_ADMIN) | B(P_ID_REVEAL) | PEOPLE |
 		       B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING | CHECKPOINTS |
-		       B(P_CHECKPOINTS_ADMIN) | B(P_PASSES_WRITE) | B(P_GATES_SCAN), 0},
+		       B(P_CHECKPOINTS_ADMIN) | B(P_PASSES_WRITE) | B(P_GATES_SCAN) | SUPPLIES |
+		       B(P_SUPPLIES_REQUEST) | B(P_FUNDS_WRITE), 0},
 	{"commander", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_COMMAND_WRITE) | B(P_ID_REVEAL) |
 			   PEOPLE | B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING | CHECKPOINTS |
-			   B(P_CHECKPOINTS_ADMIN) | B(P_PASSES_WRITE), 0},
+			   B(P_CHECKPOINTS_ADMIN) | B(P_PASSES_WRITE) | SUPPLIES | B(P_FUNDS_WRITE), 0},
 	{"group_lead", B(P_UNITS_READ) | B(P_COMMAND_WRITE) | B(P_ID_REVEAL) | PEOPLE |
-			    B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING, 0},
+			    B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING | B(P_SUPPLIES_READ), 0},
 	{"officer", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_ID_REVEAL) | PEOPLE | B(P_IMPORT) |
-			 SCREENING | B(P_CHECKPOINTS_READ) | B(P_PASSES_WRITE) | B(P_GATES_SCAN), 1},
+			 SCREENING | B(P_CHECKPOINTS_READ) | B(P_PASSES_WRITE) | B(P_GATES_SCAN) |
+			 B(P_SUPPLIES_REQUEST), 1},
 	{"grid_worker", B(P_UNITS_READ) | PEOPLE | SCREENING | B(P_PASSES_WRITE) | B(P_GATES_SCAN),
 	 1},
-	{"checkpoint_staff", B(P_UNITS_READ) | PEOPLE | CHECKPOINTS | B(P_GATES_SCAN), 1},
-	{"medic", B(P_UNITS_READ) | B(P_ID_REVEAL) | B(P_PEOPLE_READ), 1},
-	{"warehouse", B(P_UNITS_READ), 1},
+	{"checkpoint_staff", B(P_UNITS_READ) | PEOPLE | CHECKPOINTS | B(P_GATES_SCAN) |
+				  B(P_SUPPLIES_REQUEST), 1},
+	{"medic", B(P_UNITS_READ) | B(P_ID_REVEAL) | B(P_PEOPLE_READ) | B(P_SUPPLIES_REQUEST), 1},
+	{"warehouse", B(P_UNITS_READ) | SUPPLIES, 1},
 	{"inspector", B(P_UNITS_READ) | B(P_PEOPLE_READ) | B(P_SCREENING_READ) |
-			   B(P_CHECKPOINTS_READ), 0},
+			   B(P_CHECKPOINTS_READ) | B(P_SUPPLIES_READ), 0},
 	{"enterprise", 0, 0},
 	{0, 0, 0},
 };
@@ -74,6 +78,8 @@ const char *perm_name(int p)
 		[P_CHECKPOINTS_READ] = "checkpoints.read", [P_CHECKPOINTS_WRITE] = "checkpoints.write",
 		[P_CHECKPOINTS_ADMIN] = "checkpoints.admin", [P_PASSES_WRITE] = "passes.write",
 		[P_GATES_SCAN] = "gates.scan",
+		[P_SUPPLIES_READ] = "supplies.read", [P_SUPPLIES_WRITE] = "supplies.write",
+		[P_SUPPLIES_REQUEST] = "supplies.request", [P_FUNDS_WRITE] = "funds.write",
 	};
 	return p >= 0 && p < P_COUNT ? names[p] : "?";
 }

@@ -24,6 +24,10 @@ enum perm {
 	P_CHECKPOINTS_ADMIN, /* create checkpoints, lay out rosters */
 	P_PASSES_WRITE,      /* issue and revoke compound passes, gates */
 	P_GATES_SCAN,        /* scan at a compound gate */
+	P_SUPPLIES_READ,     /* stock, ledger, requests queue, donations, funds */
+	P_SUPPLIES_WRITE,    /* items, warehouses, receipts, issues, approvals, goods donations */
+	P_SUPPLIES_REQUEST,  /* ask the warehouse for supplies (front-line units) */
+	P_FUNDS_WRITE,       /* funds, allocations, spending, money donations */
 	P_COUNT
 };
 
