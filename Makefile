@@ -11,7 +11,8 @@
 CC      ?= cc
 PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libqrencode xlsxwriter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
+EXTRA_LIBS := -lcsv -lpthread -lm
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(EXTRA_LIBS)
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
@@ -42,11 +43,17 @@ OBJ_LIB  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC_LIB)) $(BUILD)/obj/gen/ass
             $(BUILD)/obj/gen/schema.o $(BUILD)/obj/gen/data.o
 OBJ_MAIN := $(BUILD)/obj/main.o
 
-.PHONY: all run check deps clean bench unit unit-run api api-pg browser san
+.PHONY: all run check deps clean bench unit unit-run api api-pg browser san print-pkgs print-extra-libs
 all: build/cordon
 
 deps:
 	@scripts/deps.sh
+
+# What scripts/deps.sh checks links before a build (the lists above, once).
+print-pkgs:
+	@echo $(PKGS)
+print-extra-libs:
+	@echo $(EXTRA_LIBS)
 
 build/cordon: $(BUILD)/cordon
 	@if [ "$(BUILD)" = build/rel ]; then cp $< $@.tmp && mv -f $@.tmp $@; fi
@@ -120,6 +127,7 @@ unit-run: $(UNIT_BIN)
 
 unit:
 	@node tools/msgcheck.mjs
+	@node tools/node18check.mjs
 	@$(MAKE) --no-print-directory SAN=1 unit-run
 
 san:

@@ -8,6 +8,7 @@
 // (the baseline), so the figures read against what an empty request costs.
 // Usage: node bench/latency.mjs BASE_URL [N] [C]
 import { performance } from 'node:perf_hooks';
+import { setCookies } from '../tests/api/lib.mjs';
 
 const base = process.argv[2];
 const N = Number(process.argv[3] || 2000);
@@ -25,7 +26,7 @@ async function signIn(username) {
     body: JSON.stringify({ username, password: PASSWORD }),
   });
   if (res.status !== 200) throw new Error(`sign-in ${username}: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = setCookies(res.headers).map((c) => c.split(';')[0]).join('; ');
   await res.arrayBuffer();
   return { username, cookie };
 }

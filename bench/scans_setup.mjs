@@ -5,6 +5,7 @@
 // OUTDIR/path.txt (the scan route of the gate).
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { setCookies } from '../tests/api/lib.mjs';
 
 const [base, password, nArg, out] = process.argv.slice(2);
 const N = Number(nArg || 2000);
@@ -20,7 +21,7 @@ async function call(method, p, body) {
   const text = await res.text();
   if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${text}`);
   if (!cookie) {
-    const sc = res.headers.getSetCookie().find((c) => c.startsWith('cordon_session='));
+    const sc = setCookies(res.headers).find((c) => c.startsWith('cordon_session='));
     if (sc) cookie = sc.split(';')[0];
   }
   return JSON.parse(text);

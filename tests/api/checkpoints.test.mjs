@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, adminClient, mkUnit, userClient, expectStatus, expectError, sql, show,
+  startServer, adminClient, mkUnit, userClient, expectStatus, expectError, sql, show, localDay,
 } from './lib.mjs';
 
 /** A valid resident ID from its first 17 digits (GB 11643 check character). */
@@ -22,7 +22,7 @@ let seq = 300;
 const newId = (area = '640106') => rid(`${area}19850203${String(seq++).padStart(3, '0')}`);
 
 /** The local day (Asia/Shanghai, the server's default zone) of Unix time t. */
-const dayOf = (t) => new Date(t * 1000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+const dayOf = (t) => localDay(t);
 const now = () => Math.floor(Date.now() / 1000);
 function addDays(day, n) {
   const d = new Date(`${day}T00:00:00Z`);

@@ -13,6 +13,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
   startServer, adminClient, mkUnit, userClient, expectStatus, expectError, sql, show, Client, run, unzipEntry,
+  localDay, localTime,
 } from './lib.mjs';
 
 function rid(first17) {
@@ -23,7 +24,7 @@ function rid(first17) {
 }
 let seq = 300;
 const newId = () => rid(`64010619800101${String(seq++).padStart(3, '0')}`);
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+const today = () => localDay();
 
 let srv;
 let admin;
@@ -435,8 +436,6 @@ test('the signing keys are listed for admins, newest first, without their secret
   expectError(await gw.get('/api/v1/pass-keys'), 403, 'forbidden', undefined, 'only admins see the keys');
 });
 
-// The district's wall clock of an instant, as a spreadsheet should show it.
-const localTime = (t) => new Date(t * 1000).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' });
 
 test('the signing keys export as csv and xlsx, their times in the district\'s local time', async () => {
   // A signing key and a retired one at least (run alone, this test rotates).

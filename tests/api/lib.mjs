@@ -351,10 +351,34 @@ function hasHeader(h, name) {
   return Object.keys(h).some((k) => k.toLowerCase() === name);
 }
 
+/**
+ * The Set-Cookie lines of a response, one a cookie. Node 18 (Debian 12's) has
+ * no Headers.getSetCookie: its get('set-cookie') joins them with ", ". A comma
+ * followed by `name=` starts the next cookie; the comma inside an Expires date
+ * is followed by a day number and a space, so it never splits one.
+ */
+export function setCookies(headers) {
+  const v = headers.get('set-cookie');
+  return v ? v.split(/,(?=\s*[^;,=\s]+=)/).map((c) => c.trim()) : [];
+}
+
+// The district's zone, Asia/Shanghai, has been UTC+8 without daylight saving
+// since 1991. Days and times are computed from the offset, never from Intl
+// locale formats: Debian's Node 18 with the system ICU formats 'en-CA' dates
+// differently, which made arrivals send a wrong day.
+const DISTRICT_OFFSET = 8 * 3600;
+/** The district's local day 'YYYY-MM-DD' of Unix time t (default: now). */
+export function localDay(t = Math.floor(Date.now() / 1000)) {
+  return new Date((t + DISTRICT_OFFSET) * 1000).toISOString().slice(0, 10);
+}
+/** The district's local 'YYYY-MM-DD HH:MM:SS' of Unix time t. */
+export function localTime(t) {
+  return new Date((t + DISTRICT_OFFSET) * 1000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /** The `cordon_session=...` pair from a response's Set-Cookie, or null. */
 export function sessionCookie(headers) {
-  const all = typeof headers.getSetCookie === 'function' ? headers.getSetCookie() : [headers.get('set-cookie')].filter(Boolean);
-  for (const c of all) {
+  for (const c of setCookies(headers)) {
     const pair = c.split(';')[0].trim();
     if (pair.startsWith('cordon_session=') && pair.length > 'cordon_session='.length) return pair;
   }
@@ -376,7 +400,7 @@ async function decode(res, raw) {
       body = text;
     }
   }
-  const setCookie = typeof res.headers.getSetCookie === 'function' ? res.headers.getSetCookie() : [];
+  const setCookie = setCookies(res.headers);
   return { status: res.status, body, headers: res.headers, text, setCookie };
 }
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { sessionCookie } from '../api/lib.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.resolve(process.cwd(), process.env.CORDON_BIN || path.join(ROOT, 'build/cordon'));
@@ -163,7 +164,7 @@ export async function apiAs(base, username, password = PASSWORD) {
 		body: JSON.stringify({ username, password }),
 	});
 	if (res.status !== 200) throw new Error(`sign-in ${username}: ${res.status} ${await res.text()}`);
-	const cookie = res.headers.get('set-cookie').split(';')[0];
+	const cookie = sessionCookie(res.headers);
 	const { csrf_token: csrf } = await res.json();
 	async function raw(method, p, body) {
 		const headers = { Cookie: cookie, Accept: 'application/json' };
