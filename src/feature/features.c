@@ -4,6 +4,7 @@
 #include "../http/auth.h"
 #include "../http/settings.h"
 #include "areas.h"
+#include "cases.h"
 #include "audit.h"
 #include "checkpoints.h"
 #include "command.h"
@@ -19,5 +20,5 @@ const struct route_table *const feature_tables[] = {
 	&session_routes, &settings_routes, &units_routes,   &command_routes,
 	&users_routes,   &audit_routes,    &people_routes,  &areas_routes,
 	&imports_routes, &screening_routes, &passes_routes, &gates_routes,
-	&checkpoints_routes, NULL,
+	&checkpoints_routes, &cases_routes, NULL,
 };

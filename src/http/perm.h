@@ -28,6 +28,9 @@ enum perm {
 	P_SUPPLIES_WRITE,    /* items, warehouses, receipts, issues, approvals, goods donations */
 	P_SUPPLIES_REQUEST,  /* ask the warehouse for supplies (front-line units) */
 	P_FUNDS_WRITE,       /* funds, allocations, spending, money donations */
+	P_CASES_READ,        /* cases, trajectories, contacts, epidemic points */
+	P_CASES_WRITE,       /* report cases and their changes, trajectories, decide contacts */
+	P_EPIPOINTS_WRITE,   /* open epidemic points, their steps, groups, roster, lifting */
 	P_COUNT
 };
 

@@ -21,6 +21,12 @@ static const struct setting_def defs[] = {
 	 "A fever is at or above this armpit temperature in tenths of °C (some units used 372)."},
 	{"pass_days", 30, 1, 365, "Days a new compound pass is valid."},
 	{"observation_days", 14, 1, 30, "Days of medical observation after an arrival from a graded area."},
+	{"contact_window_minutes", 30, 1, 240,
+	 "People scanned at the same gate this many minutes before or after a case are contact candidates."},
+	{"contact_days_before_onset", 2, 0, 14,
+	 "A case's contacts are looked for from this many days before its onset (5th edition of the national plan: 2)."},
+	{"epipoint_quiet_days", 14, 1, 60,
+	 "An epidemic point may be lifted after this many days with no new case linked to it."},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 

@@ -8,6 +8,7 @@ const struct err_catalog *const err_catalogs[] = {
 	&http_zh,
 	&areas_zh,
 	&audit_zh,
+	&cases_zh,
 	&checkpoints_zh,
 	&command_zh,
 	&gates_zh,

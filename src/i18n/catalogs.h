@@ -12,6 +12,7 @@ extern const struct err_catalog *const err_catalogs[];
 extern const struct err_catalog http_zh;
 extern const struct err_catalog areas_zh;
 extern const struct err_catalog audit_zh;
+extern const struct err_catalog cases_zh;
 extern const struct err_catalog checkpoints_zh;
 extern const struct err_catalog command_zh;
 extern const struct err_catalog gates_zh;
