@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "checkpoints.h"
 #include "command.h"
+#include "daily.h"
 #include "gates.h"
 #include "imports.h"
 #include "passes.h"
@@ -20,5 +21,5 @@ const struct route_table *const feature_tables[] = {
 	&session_routes, &settings_routes, &units_routes,   &command_routes,
 	&users_routes,   &audit_routes,    &people_routes,  &areas_routes,
 	&imports_routes, &screening_routes, &passes_routes, &gates_routes,
-	&checkpoints_routes, &cases_routes, NULL,
+	&checkpoints_routes, &cases_routes, &reports_routes, NULL,
 };

@@ -14,22 +14,26 @@
 #define CHECKPOINTS (B(P_CHECKPOINTS_READ) | B(P_CHECKPOINTS_WRITE))
 #define SUPPLIES (B(P_SUPPLIES_READ) | B(P_SUPPLIES_WRITE))
 #define CASES (B(P_CASES_READ) | B(P_CASES_WRITE) | B(P_EPIPOINTS_WRITE))
+#define DAILY_ALL (B(P_REPORTS_READ) | B(P_REPORTS_WRITE) | B(P_DISPATCH_WRITE) | \
+		   B(P_NOTICES_WRITE) | B(P_SUPERVISION_WRITE) | B(P_VOLUNTEERS_WRITE))
 
 const struct role_def perm_roles[] = {
 	{"admin", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_COMMAND_WRITE) | B(P_USERS_ADMIN) |
 		       B(P_AUDIT_READ) | B(P_SETTINGS_ADMIN) | B(P_ID_REVEAL) | PEOPLE |
 		       B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING | CHECKPOINTS |
 		       B(P_CHECKPOINTS_ADMIN) | B(P_PASSES_WRITE) | B(P_GATES_SCAN) | SUPPLIES |
-		       B(P_SUPPLIES_REQUEST) | B(P_FUNDS_WRITE) | CASES, 0},
+		       B(P_SUPPLIES_REQUEST) | B(P_FUNDS_WRITE) | CASES | DAILY_ALL, 0},
 	{"commander", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_COMMAND_WRITE) | B(P_ID_REVEAL) |
 			   PEOPLE | B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING | CHECKPOINTS |
 			   B(P_CHECKPOINTS_ADMIN) | B(P_PASSES_WRITE) | SUPPLIES | B(P_FUNDS_WRITE) |
-			   CASES, 0},
+			   CASES | DAILY_ALL, 0},
 	{"group_lead", B(P_UNITS_READ) | B(P_COMMAND_WRITE) | B(P_ID_REVEAL) | PEOPLE |
-			    B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING | B(P_SUPPLIES_READ) | CASES, 0},
+			    B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING | B(P_SUPPLIES_READ) | CASES |
+			    B(P_REPORTS_READ) | B(P_DISPATCH_WRITE) | B(P_NOTICES_WRITE), 0},
 	{"officer", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_ID_REVEAL) | PEOPLE | B(P_IMPORT) |
 			 SCREENING | B(P_CHECKPOINTS_READ) | B(P_PASSES_WRITE) | B(P_GATES_SCAN) |
-			 B(P_SUPPLIES_REQUEST) | CASES, 1},
+			 B(P_SUPPLIES_REQUEST) | CASES | B(P_REPORTS_READ) | B(P_REPORTS_WRITE) |
+			 B(P_VOLUNTEERS_WRITE), 1},
 	{"grid_worker", B(P_UNITS_READ) | PEOPLE | SCREENING | B(P_PASSES_WRITE) | B(P_GATES_SCAN),
 	 1},
 	{"checkpoint_staff", B(P_UNITS_READ) | PEOPLE | CHECKPOINTS | B(P_GATES_SCAN) |
@@ -38,7 +42,8 @@ const struct role_def perm_roles[] = {
 			   B(P_CASES_READ) | B(P_CASES_WRITE), 1},
 	{"warehouse", B(P_UNITS_READ) | SUPPLIES, 1},
 	{"inspector", B(P_UNITS_READ) | B(P_PEOPLE_READ) | B(P_SCREENING_READ) |
-			   B(P_CHECKPOINTS_READ) | B(P_SUPPLIES_READ) | B(P_CASES_READ), 0},
+			   B(P_CHECKPOINTS_READ) | B(P_SUPPLIES_READ) | B(P_CASES_READ) |
+			   B(P_REPORTS_READ) | B(P_SUPERVISION_WRITE), 0},
 	{"enterprise", 0, 0},
 	{0, 0, 0},
 };
@@ -85,6 +90,9 @@ const char *perm_name(int p)
 		[P_SUPPLIES_REQUEST] = "supplies.request", [P_FUNDS_WRITE] = "funds.write",
 		[P_CASES_READ] = "cases.read", [P_CASES_WRITE] = "cases.write",
 		[P_EPIPOINTS_WRITE] = "epipoints.write",
+		[P_REPORTS_READ] = "reports.read", [P_REPORTS_WRITE] = "reports.write",
+		[P_DISPATCH_WRITE] = "dispatch.write", [P_NOTICES_WRITE] = "notices.write",
+		[P_SUPERVISION_WRITE] = "supervision.write", [P_VOLUNTEERS_WRITE] = "volunteers.write",
 	};
 	return p >= 0 && p < P_COUNT ? names[p] : "?";
 }

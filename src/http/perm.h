@@ -31,6 +31,12 @@ enum perm {
 	P_CASES_READ,        /* cases, trajectories, contacts, epidemic points */
 	P_CASES_WRITE,       /* report cases and their changes, trajectories, decide contacts */
 	P_EPIPOINTS_WRITE,   /* open epidemic points, their steps, groups, roster, lifting */
+	P_REPORTS_READ,      /* daily reports, reporting status, dispatch, supervision */
+	P_REPORTS_WRITE,     /* file a unit's daily or zero report */
+	P_DISPATCH_WRITE,    /* the evening dispatch: meetings, progress, problems */
+	P_NOTICES_WRITE,     /* public notices and venue closures */
+	P_SUPERVISION_WRITE, /* inspection groups, inspections, findings */
+	P_VOLUNTEERS_WRITE,  /* register volunteers, posts, shifts */
 	P_COUNT
 };
 

@@ -615,7 +615,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			cs->midx = (int)(nr + EXTRA_METRICS);
 			return serve_metrics(cs);
 		}
-		if (strncmp(url, "/api/", 5) != 0) {
+		/* /public/ pages (the notices) are routes that need no sign-in */
+		if (strncmp(url, "/api/", 5) != 0 && strncmp(url, "/public/", 8) != 0) {
 			cs->kind = K_ASSET;
 			cs->midx = (int)(nr + EXTRA_ASSETS);
 			return serve_asset(cs, url);

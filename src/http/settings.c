@@ -27,6 +27,8 @@ static const struct setting_def defs[] = {
 	 "A case's contacts are looked for from this many days before its onset (5th edition of the national plan: 2)."},
 	{"epipoint_quiet_days", 14, 1, 60,
 	 "An epidemic point may be lifted after this many days with no new case linked to it."},
+	{"report_deadline_minutes", 960, 0, 24 * 60 - 1,
+	 "Daily reports are due this many minutes after local midnight (960: 16:00); later ones are late."},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 

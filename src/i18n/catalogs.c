@@ -18,5 +18,6 @@ const struct err_catalog *const err_catalogs[] = {
 	&screening_zh,
 	&units_zh,
 	&users_zh,
+	&reports_zh,
 	NULL,
 };

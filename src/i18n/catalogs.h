@@ -22,5 +22,6 @@ extern const struct err_catalog people_zh;
 extern const struct err_catalog screening_zh;
 extern const struct err_catalog units_zh;
 extern const struct err_catalog users_zh;
+extern const struct err_catalog reports_zh;
 
 #endif
