@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "feature/features.h"
 #include "http/router.h"
 
 static int h(struct req *r) { (void)r; return 0; }
@@ -82,12 +83,95 @@ static void find_routes(void **state)
 	router_free(rt);
 }
 
+/* Routes whose first segments hold a {param} sit beside keyed ones: a
+ * request sees both, and the more literal still wins. */
+static const struct route mixed[] = {
+	{"GET", "/api/{ver}/units", h, 0, 0, 0, "wild version"},
+	{"GET", "/api/v1/units", h, 0, 0, 0, "literal"},
+	{"GET", "/{a}/{b}/{c}/{d}", h, 0, 0, 0, "all wild"},
+	{"PUT", "/api/v2/units/{id}", h, 0, 0, 0, "put"},
+	{"GET", "/", h, 0, 0, 0, "root"},
+};
+static ROUTE_TABLE(mixed_table, mixed);
+
+static void find_wildcards(void **state)
+{
+	(void)state;
+	const struct route_table *tables[] = {&mixed_table, NULL};
+	struct router *rt = router_new(tables);
+	char scratch[512];
+	const char *names[REQ_MAX_PARAMS], *values[REQ_MAX_PARAMS];
+	int np, idx, status;
+	const struct route *r =
+		router_find(rt, "GET", "/api/v1/units", scratch, names, values, &np, &idx, &status);
+	assert_string_equal(r ? r->purpose : "(none)", "literal");
+	r = router_find(rt, "GET", "/api/v9/units", scratch, names, values, &np, &idx, &status);
+	assert_string_equal(r ? r->purpose : "(none)", "wild version");
+	assert_string_equal(values[0], "v9");
+	r = router_find(rt, "GET", "/api/v2/units/5", scratch, names, values, &np, &idx, &status);
+	assert_string_equal(r ? r->purpose : "(none)", "all wild");
+	r = router_find(rt, "GET", "/", scratch, names, values, &np, &idx, &status);
+	assert_string_equal(r ? r->purpose : "(none)", "root");
+	r = router_find(rt, "DELETE", "/api/v2/units/5", scratch, names, values, &np, &idx, &status);
+	assert_null(r);
+	assert_int_equal(status, 405);
+	r = router_find(rt, "GET", "/api/v2/units/5/x", scratch, names, values, &np, &idx, &status);
+	assert_null(r);
+	assert_int_equal(status, 404);
+	router_free(rt);
+}
+
+/* Every route the server serves is found by a path of its own shape (its
+ * {params} filled in) and no two routes share a method and pattern: a
+ * feature added with a clashing route is caught here, not by a client. */
+static void every_route_reachable(void **state)
+{
+	(void)state;
+	struct router *rt = router_new(feature_tables);
+	assert_non_null(rt);
+	size_t n = router_count(rt);
+	assert_true(n > 50);
+	for (size_t i = 0; i < n; i++) {
+		const struct route *want = router_at(rt, i);
+		char path[256], scratch[1024];
+		size_t len = 0;
+		for (const char *p = want->pattern; *p && len < sizeof path - 2; p++) {
+			if (*p == '{') {
+				while (*p && *p != '}')
+					p++;
+				path[len++] = '7';
+				if (!*p)
+					break;
+			} else
+				path[len++] = *p;
+		}
+		path[len] = 0;
+		const char *names[REQ_MAX_PARAMS], *values[REQ_MAX_PARAMS];
+		int np, idx = -1, status = 0;
+		const struct route *got = router_find(rt, want->method, path, scratch, names, values,
+						      &np, &idx, &status);
+		if (!got)
+			fail_msg("%s %s: not found (%d)", want->method, want->pattern, status);
+		/* A literal route may shadow a {param} one for this very path
+		 * ("/x/{id}" and "/x/7" never both exist, so the same pattern is
+		 * what we expect). */
+		if (strcmp(got->pattern, want->pattern) != 0)
+			fail_msg("%s %s: found %s", want->method, want->pattern, got->pattern);
+		if ((size_t)idx != i)
+			fail_msg("%s %s: route %zu and %d share method and pattern", want->method,
+				 want->pattern, i, idx);
+	}
+	router_free(rt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(match_literal_and_params),
 		cmocka_unit_test(no_match),
 		cmocka_unit_test(find_routes),
+		cmocka_unit_test(find_wildcards),
+		cmocka_unit_test(every_route_reachable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
