@@ -21,6 +21,7 @@
 #include "../base/embed.h"
 #include "../base/log.h"
 #include "auth.h"
+#include "jsonout.h"
 #include "server_internal.h"
 
 #define DEFAULT_MAX_BODY (1u << 20)
@@ -91,10 +92,11 @@ static enum MHD_Result send_req(struct conn_state *cs)
 	struct MHD_Response *resp;
 	cs->answered = 1;
 	if (r->out) {
-		char *s = json_dumps(r->out, JSON_COMPACT);
+		size_t n;
+		char *s = json_out(r->out, &n);
 		if (!s)
 			return MHD_NO;
-		resp = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
+		resp = MHD_create_response_from_buffer(n, s, MHD_RESPMEM_MUST_FREE);
 		if (resp)
 			MHD_add_response_header(resp, "Content-Type",
 						"application/json; charset=utf-8");
@@ -388,7 +390,7 @@ static int idem_lookup(struct req *r, struct dbc *c, int *found)
 
 static int idem_store(struct req *r)
 {
-	char *body = r->out ? json_dumps(r->out, JSON_COMPACT) : strdup("null");
+	char *body = r->out ? json_out(r->out, NULL) : strdup("null");
 	if (!body)
 		return ERR_NOMEM;
 	int64_t rc = db_run(r->writer,
