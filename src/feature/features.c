@@ -9,11 +9,13 @@
 #include "checkpoints.h"
 #include "command.h"
 #include "daily.h"
+#include "funds.h"
 #include "gates.h"
 #include "imports.h"
 #include "passes.h"
 #include "people.h"
 #include "screening.h"
+#include "supplies.h"
 #include "units.h"
 #include "users.h"
 
@@ -21,5 +23,6 @@ const struct route_table *const feature_tables[] = {
 	&session_routes, &settings_routes, &units_routes,   &command_routes,
 	&users_routes,   &audit_routes,    &people_routes,  &areas_routes,
 	&imports_routes, &screening_routes, &passes_routes, &gates_routes,
-	&checkpoints_routes, &cases_routes, &reports_routes, NULL,
+	&checkpoints_routes, &cases_routes, &reports_routes, &supplies_routes,
+	&requests_routes, &funds_routes, NULL,
 };

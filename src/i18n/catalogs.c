@@ -16,6 +16,7 @@ const struct err_catalog *const err_catalogs[] = {
 	&passes_zh,
 	&people_zh,
 	&screening_zh,
+	&supplies_zh,
 	&units_zh,
 	&users_zh,
 	&reports_zh,

@@ -20,6 +20,7 @@ extern const struct err_catalog imports_zh;
 extern const struct err_catalog passes_zh;
 extern const struct err_catalog people_zh;
 extern const struct err_catalog screening_zh;
+extern const struct err_catalog supplies_zh;
 extern const struct err_catalog units_zh;
 extern const struct err_catalog users_zh;
 extern const struct err_catalog reports_zh;
