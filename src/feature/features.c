@@ -12,6 +12,7 @@
 #include "funds.h"
 #include "gates.h"
 #include "imports.h"
+#include "isolation.h"
 #include "passes.h"
 #include "people.h"
 #include "screening.h"
@@ -24,5 +25,5 @@ const struct route_table *const feature_tables[] = {
 	&users_routes,   &audit_routes,    &people_routes,  &areas_routes,
 	&imports_routes, &screening_routes, &passes_routes, &gates_routes,
 	&checkpoints_routes, &cases_routes, &reports_routes, &supplies_routes,
-	&requests_routes, &funds_routes, NULL,
+	&requests_routes, &funds_routes, &isolation_routes, NULL,
 };

@@ -37,6 +37,11 @@ enum perm {
 	P_NOTICES_WRITE,     /* public notices and venue closures */
 	P_SUPERVISION_WRITE, /* inspection groups, inspections, findings */
 	P_VOLUNTEERS_WRITE,  /* register volunteers, posts, shifts */
+	P_ISOLATION_READ,    /* isolation orders, sites, checks, alerts, requests, monitoring figures */
+	P_ISOLATION_WRITE,   /* order, extend, release and transfer isolation; carers; self-report links */
+	P_ISOLATION_ADMIN,   /* designate quarantine hotels and hospitals, their rooms */
+	P_HEALTH_CHECK,      /* record an isolated person's health check; service requests */
+	P_ALERTS_CLOSE,      /* acknowledge and close health alerts (medics) */
 	P_COUNT
 };
 

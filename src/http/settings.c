@@ -29,6 +29,17 @@ static const struct setting_def defs[] = {
 	 "An epidemic point may be lifted after this many days with no new case linked to it."},
 	{"report_deadline_minutes", 960, 0, 24 * 60 - 1,
 	 "Daily reports are due this many minutes after local midnight (960: 16:00); later ones are late."},
+	{"check_morning_from", 6, 0, 12, "Isolation: the morning health check is due from this hour (local)."},
+	{"check_morning_until", 12, 1, 14, "Isolation: the morning check is missed when not done by this hour."},
+	{"check_evening_from", 17, 12, 23, "Isolation: the evening health check is due from this hour (local)."},
+	{"check_evening_until", 22, 13, 24, "Isolation: the evening check is missed when not done by this hour."},
+	{"release_quiet_days", 3, 1, 14,
+	 "Isolation: an order is due for release at its end with no fever or symptom in this many days."},
+	{"service_due_hours_health", 2, 1, 72, "Hours before an open health service request is overdue."},
+	{"service_due_hours_psychological", 24, 1, 168,
+	 "Hours before an open psychological support request is overdue."},
+	{"service_due_hours_shopping", 12, 1, 168, "Hours before an open shopping request is overdue."},
+	{"service_due_hours_meals", 3, 1, 48, "Hours before an open meal delivery request is overdue."},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 

@@ -13,6 +13,7 @@ const struct err_catalog *const err_catalogs[] = {
 	&command_zh,
 	&gates_zh,
 	&imports_zh,
+	&isolation_zh,
 	&passes_zh,
 	&people_zh,
 	&screening_zh,

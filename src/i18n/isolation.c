@@ -1,0 +1,43 @@
+/* Chinese for the messages of src/feature/isolation.c, monitoring.c and
+ * carers.c (isolation, health monitoring, 4包1 carers); see base/err.h. */
+#include "catalogs.h"
+
+static const struct err_msg msgs[] = {
+	{"isolation order", "隔离单"},
+	{"isolation site", "隔离点"},
+	{"no such isolation order", "隔离单不存在"},
+	{"no such isolation site", "隔离点不存在"},
+	{"no such room", "房间不存在"},
+	{"room %s is full (%lld of %lld beds taken)", "房间 %s 已满（%lld 张床位已占 %lld 张）"},
+	{"home isolation has no site or room", "居家隔离不指定隔离点或房间"},
+	{"centralized isolation needs a room of a designated hotel", "集中隔离须指定定点酒店的房间"},
+	{"centralized isolation is in a designated hotel", "集中隔离须在定点酒店"},
+	{"hospital isolation is in a designated hospital", "医院隔离须在定点医院"},
+	{"the room is not in site %lld", "该房间不属于隔离点 %lld"},
+	{"this isolation site does not serve your area", "该隔离点不服务于您的辖区"},
+	{"user %lld is not an active account", "用户 %lld 不是有效账号"},
+	{"must be centralized, home or hospital", "必须是 centralized（集中）、home（居家）或 hospital（医院）"},
+	{"must be arrival, close_contact, general_contact, fever, case or other",
+	 "必须是 arrival、close_contact、general_contact、fever、case 或 other"},
+	{"this person is outside your area (scope)", "此人员不在您的管辖范围内"},
+	{"this person already has an active isolation order (%lld)", "此人员已有生效中的隔离单（%lld）"},
+	{"this person already has an active isolation order", "此人员已有生效中的隔离单"},
+	{"is required: the person has no arrival under observation", "必填：此人员没有处于观察期内的来返记录"},
+	{"must not be after today (%s)", "不能晚于今天（%s）"},
+	{"the observation from %s ended on %s; nothing to order", "自 %s 起的观察期已于 %s 结束，无需隔离"},
+	{"the advice is %s isolation (%s); give override_reason to choose %s",
+	 "建议为 %s 隔离（%s）；选择 %s 须填写 override_reason（理由）"},
+	{"the order is %s, not active", "该隔离单状态为 %s，不在隔离中"},
+	{"the order is no longer active", "该隔离单已不在隔离中"},
+	{"must be hotel or hospital", "必须是 hotel（酒店）或 hospital（医院）"},
+	{"this unit already has a site named %s", "该单位已有名为 %s 的隔离点"},
+	{"room %s already exists here", "房间 %s 已存在"},
+	{"must be active, released, transferred or ended", "必须是 active、released、transferred 或 ended"},
+	{"must be a list of at most 4 user ids (leader, party member, medical worker, cadre), null for a gap",
+	 "必须是最多 4 个用户编号的列表（领导、党员、医务人员、社区干部），空缺填 null"},
+	{"user %lld is named twice", "用户 %lld 重复"},
+	{"must be completed, lifted or other", "必须是 completed、lifted 或 other"},
+	{"the observation runs until %s; releasing earlier needs a reason", "观察期至 %s；提前解除须填写理由"},
+	{"an exposure on %s does not move the planned end (%s)", "%s 的暴露不改变计划解除日期（%s）"},
+};
+ERR_CATALOG(isolation_zh, "src/feature/isolation.c", msgs);
