@@ -1175,6 +1175,7 @@ struct occ {
 	/* stored by the job */
 	int64_t person_id, arrival_id, fever_id;
 	int created;
+	struct person_seen seen; /* held: registered outside the scope, not changed */
 };
 
 /* A vehicle or a train with its persons: the batch job's argument. */
@@ -1196,7 +1197,7 @@ struct screen {
 	int threshold;
 	int fevers, referrals, registered;
 	const char *client_id;
-	int64_t user_id, device_id;
+	int64_t user_id, device_id, scope_unit_id;
 	const char *actor, *route, *path, *ip;
 	/* the job's results */
 	int64_t id;
@@ -1372,8 +1373,6 @@ static int origin_of(struct req *r, struct dbc *c, struct screen *j, size_t upto
  * registry; then each person's disposition. */
 static int prepare(struct req *r, struct dbc *c, struct screen *j, const char *what)
 {
-	static const char person_sql[] =
-		"SELECT id FROM persons WHERE doc_type = $1 AND doc_number = $2";
 	j->threshold = (int)settings_int(c, "fever_threshold_tenths");
 	int rc;
 	if (j->origin && (rc = origin_of(r, c, j, 0, j->origin, "origin", &j->origin_code,
@@ -1439,7 +1438,8 @@ static int prepare(struct req *r, struct dbc *c, struct screen *j, const char *w
 		if (o->doc[0] && o->disp != DISP_PASS) {
 			/* A person is identified by a document: one already in the
 			 * registry, or a new one with a name. */
-			rc = db_one_int(c, NULL, person_sql, "tt", o->doc_type, o->doc);
+			struct person_found pf;
+			rc = people_find(c, o->doc_type, o->doc, 0, &pf);
 			if (rc < 0)
 				return rc;
 			if (rc == 1 || o->name)
@@ -1466,19 +1466,29 @@ static int prepare(struct req *r, struct dbc *c, struct screen *j, const char *w
 
 static json_t *occ_json(const struct occ *o)
 {
-	char doc[64] = "", ph[24] = "";
+	char doc[64] = "", ph[24] = "", why[512];
+	const char *reason = o->reason;
+	if (o->seen.held) {
+		snprintf(why, sizeof why, "%s; registered in another area: what was seen is handed to"
+			 " their unit to confirm", o->reason);
+		reason = why;
+	} else if (o->seen.kind) {
+		snprintf(why, sizeof why, "%s; the registry holds another name: handed to their"
+			 " unit to confirm", o->reason);
+		reason = why;
+	}
 	if (o->doc[0])
 		people_mask_doc(o->doc_type, o->doc, doc, sizeof doc);
 	if (o->ph[0])
 		people_mask_phone(o->ph, ph, sizeof ph);
 #define ID_OR_NULL(x) ((x) ? json_integer(x) : json_null())
-	return json_pack(
+	json_t *x = json_pack(
 		"{s:o,s:o,s:o,s:o,s:f,s:b,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:s,s:o,s:b,s:o,s:o}",
 		"name", jx_text_or_null(o->name), "doc_type",
 		o->doc[0] ? json_string(o->doc_type) : json_null(), "doc_number",
 		doc[0] ? json_string(doc) : json_null(), "phone",
 		ph[0] ? json_string(ph) : json_null(), "temperature", o->tenths / 10.0, "fever",
-		o->fever, "disposition", checkpoints_disposition_name(o->disp), "reason", o->reason,
+		o->fever, "disposition", checkpoints_disposition_name(o->disp), "reason", reason,
 		"origin_code", jx_text_or_null(o->origin_code), "origin_name",
 		jx_text_or_null(o->origin_name), "grade",
 		o->origin_code ? json_string(o->grade) : json_null(), "handling",
@@ -1487,6 +1497,11 @@ static json_t *occ_json(const struct occ *o)
 		(json_int_t)o->unit, "destination_unit_name", o->unit_name, "person_id",
 		ID_OR_NULL(o->person_id), "person_created", o->created, "arrival_id",
 		ID_OR_NULL(o->arrival_id), "fever_id", ID_OR_NULL(o->fever_id));
+	if (x) {
+		json_object_set_new(x, "held", json_boolean(o->seen.held));
+		json_object_set_new(x, "discrepancy_id", ID_OR_NULL(o->seen.discrepancy_id));
+	}
+	return x;
 }
 
 /* The first answer to a screening, kept in field_writes for retries. */
@@ -1541,10 +1556,28 @@ static int store_person(struct dbc *c, struct screen *j, size_t i)
 				      .unit_id = o->unit,
 				      .located = o->located,
 				      .source = "checkpoint",
-				      .source_id = j->id};
+				      .source_id = j->id,
+				      .scope_unit_id = j->scope_unit_id,
+				      .seen = &o->seen};
+		/* A destination is where they go, not where they live: someone
+		 * already found in their compound is not moved. Someone registered
+		 * outside the caller's scope is not changed at all: what was seen
+		 * (name, phone, temperature, arrival) goes to their unit. */
+		o->seen = (struct person_seen){.seen_by = j->user_id,
+					       .device_id = j->device_id,
+					       .seen_unit_id = j->cp.unit_id,
+					       .at = j->at,
+					       .tenths = o->tenths,
+					       .fever = o->fever,
+					       .origin_code = o->add_arrival ? o->origin_code : NULL,
+					       .arrival_date = o->day,
+					       .mode = j->train ? "train" : "car",
+					       .trip = 1};
 		if ((rc = people_upsert(c, &p, j->now, &o->person_id, &o->created, &j->ei)))
 			return rc;
-		if (o->add_arrival) {
+		if (o->seen.held)
+			o->person_id = 0;
+		if (o->add_arrival && !o->seen.held) {
 			/* Counted where the person is: a resident already found
 			 * in their compound stays there. */
 			int64_t unit = o->unit;
@@ -1560,7 +1593,7 @@ static int store_person(struct dbc *c, struct screen *j, size_t i)
 							    j->id, j->now, &o->arrival_id, &j->ei)))
 				return rc;
 		}
-		if (o->fever) {
+		if (o->fever && !o->seen.held) {
 			rc = PEOPLE_INSERT_ID(c, &o->fever_id,
 					      "INSERT INTO fevers(person_id, at, temperature, source,"
 					      " source_id) VALUES ($1, $2, $3, 'checkpoint', $4)",
@@ -1596,6 +1629,7 @@ static int screen_job(struct dbc *c, void *arg)
 	for (size_t i = 0; i < j->n; i++) {
 		j->occ[i].person_id = j->occ[i].arrival_id = j->occ[i].fever_id = 0;
 		j->occ[i].created = 0;
+		memset(&j->occ[i].seen, 0, sizeof j->occ[i].seen);
 	}
 	const char *kind = j->train ? "train" : "vehicle";
 	/* Claim the client id; a retry finds the first answer. */
@@ -1749,6 +1783,7 @@ static int screen_run(struct req *r, struct screen *j, const char *kind, const c
 			       "%s is a %s checkpoint: it screens %s", j->cp.name, j->cp.kind,
 			       strcmp(j->cp.kind, "road") ? "trains" : "vehicles");
 	j->user_id = r->who.user_id;
+	j->scope_unit_id = r->who.scope_unit_id;
 	j->device_id = r->who.device_id;
 	/* A retry of a stored screening: the first answer, nothing stored. */
 	struct dbq *q = db_query(c, "SELECT kind, answer FROM field_writes WHERE client_id = $1",

@@ -9,6 +9,7 @@
 #include "checkpoints.h"
 #include "command.h"
 #include "daily.h"
+#include "discrepancies.h"
 #include "funds.h"
 #include "gates.h"
 #include "imports.h"
@@ -22,6 +23,7 @@
 
 const struct route_table *const feature_tables[] = {
 	&session_routes, &settings_routes, &units_routes,   &command_routes,
+	&discrepancies_routes,
 	&users_routes,   &audit_routes,    &people_routes,  &areas_routes,
 	&imports_routes, &screening_routes, &passes_routes, &gates_routes,
 	&checkpoints_routes, &cases_routes, &reports_routes, &supplies_routes,

@@ -17,6 +17,7 @@
 #include "../db/batch.h"
 #include "../http/scope.h"
 #include "../http/settings.h"
+#include "discrepancies.h"
 #include "people.h"
 
 static int create_gate(struct req *r);
@@ -142,6 +143,11 @@ void gates_decide(const struct gate_facts *f, struct gate_decision *d)
 		snprintf(d->reason, sizeof d->reason, "Pass revoked%s%s",
 			 f->revoked_reason && *f->revoked_reason ? ": " : "",
 			 f->revoked_reason ? f->revoked_reason : "");
+	} else if (f->anonymous) {
+		d->code = f->out ? "ok" : "not_resident";
+		d->allow = f->out;
+		snprintf(d->reason, sizeof d->reason, "%s",
+			 f->out ? "Leaving: logged" : "Not a resident of this compound");
 	} else if (!f->out && f->other_compound) {
 		d->code = "not_resident";
 		snprintf(d->reason, sizeof d->reason,
@@ -327,6 +333,7 @@ static int get_gate(struct req *r)
 struct scan_job {
 	/* in */
 	int64_t gate_id, unit_id, at, person_id, pass_id, temp, user_id, device_id;
+	int64_t held_person; /* a fever of a person the caller may not change: a discrepancy */
 	char day[DAY_LEN];
 	const char *direction, *kind, *decision, *reason, *code, *colour;
 	int fever, mark;
@@ -407,6 +414,12 @@ static int scan_store(struct dbc *c, void *arg)
 		   " VALUES ($1, $2, $3, 'gate', $4)",
 		   "iiii", j->person_id, j->at, j->temp, j->gate_id) < 0)
 		return ERR_DB;
+	if (j->held_person) {
+		int64_t did = 0;
+		if ((rc = discrepancy_fever(c, j->held_person, "gate", j->scan_id, j->unit_id, j->temp,
+					    j->user_id, j->device_id, j->at, &did)))
+			return rc;
+	}
 	if (j->mark &&
 	    db_run(c,
 		   "INSERT INTO temperature_marks(person_id, day, at, temperature, gate_id)"
@@ -492,20 +505,19 @@ static int find_by_doc(struct req *r, struct dbc *c, const char *doc_type, const
 			*why = arena_strdup(&r->arena, ei.message);
 			return 0;
 		}
-		rc = db_one_int(c, person,
-				"SELECT COALESCE(merged_into, id) FROM persons"
-				" WHERE doc_type = $1 AND doc_number = $2",
-				"tt", doc_type, num);
+		struct person_found pf;
+		if ((rc = people_find(c, doc_type, num, 0, &pf)) == 1)
+			*person = pf.id;
 		return rc;
 	}
 	/* No type given: a resident ID when it reads as one, else any other
 	 * document with this number. */
 	if (!people_doc_number("resident_id", doc, today, num, sizeof num, NULL, "doc_number",
 			       &ei)) {
-		return db_one_int(c, person,
-				  "SELECT COALESCE(merged_into, id) FROM persons"
-				  " WHERE doc_type = 'resident_id' AND doc_number = $1",
-				  "t", num);
+		struct person_found pf;
+		if ((rc = people_find(c, "resident_id", num, 0, &pf)) == 1)
+			*person = pf.id;
+		return rc;
 	}
 	size_t digits = 0, n = strlen(doc);
 	for (const char *p = doc; *p; p++)
@@ -530,6 +542,8 @@ struct scan_ctx {
 	int64_t gate_id, unit, now, person, pass, temp, fever_at;
 	const char *token, *doc, *doc_type, *kind, *direction, *client_id, *name;
 	int has_temp, marked;
+	int anon;        /* a typed document of a non-resident: named to nobody */
+	int outside;     /* the person's unit lies outside the caller's scope */
 	char today[DAY_LEN];
 	char why[128];
 	struct gate_facts f;
@@ -622,7 +636,18 @@ static int scan_reads(struct req *r, struct dbc *c, struct scan_ctx *x)
 			return rc;
 		f->ident = rc == 1 ? GATE_ID_OK : GATE_ID_UNKNOWN;
 		f->unknown_why = why;
-		if (rc == 1) {
+		if (rc == 1 && (rc = scan_person(r, c, x->person, x->unit, &x->name, &f->resident)) < 0)
+			return rc;
+		if (f->ident == GATE_ID_OK && rc == 0) { /* gone meanwhile */
+			f->ident = GATE_ID_UNKNOWN;
+			x->person = 0;
+		}
+		if (rc == 1 && !f->resident) {
+			/* Someone registered who does not live here: the scan
+			 * names nobody and says nothing of their record. */
+			x->anon = f->anonymous = 1;
+			x->name = NULL;
+		} else if (rc == 1) {
 			/* No pass is shown: the resident's newest pass for this
 			 * compound, if any, must not have been revoked. */
 			struct dbq *q = db_query(c,
@@ -646,17 +671,23 @@ static int scan_reads(struct req *r, struct dbc *c, struct scan_ctx *x)
 		}
 	}
 	x->marked = 1;
-	if (f->ident == GATE_ID_OK) {
-		if (x->token)
-			rc = person_read;
-		else if ((rc = scan_person(r, c, x->person, x->unit, &x->name, &f->resident)) < 0)
-			return rc;
-		if (rc == 0) { /* a signed pass for a person deleted since */
-			f->ident = GATE_ID_FORGED;
-			x->person = x->pass = 0;
-		}
+	if (f->ident == GATE_ID_OK && x->token && !person_read) {
+		/* a signed pass for a person deleted since */
+		f->ident = GATE_ID_FORGED;
+		x->person = x->pass = 0;
 	}
-	if (f->ident == GATE_ID_OK) {
+	if (f->ident == GATE_ID_OK && x->has_temp && x->temp >= x->fever_at) {
+		/* A fever of someone the caller may not change is not written on
+		 * their record: it goes to their unit (discrepancy_fever). */
+		int64_t pu = 0;
+		if ((rc = db_one_int(c, &pu, "SELECT unit_id FROM persons WHERE id = $1", "i",
+				     x->person)) < 0)
+			return rc;
+		if ((rc = scope_contains(c, r->who.scope_unit_id, pu)) < 0)
+			return rc;
+		x->outside = rc == 0;
+	}
+	if (f->ident == GATE_ID_OK && !x->anon) {
 		struct colour_facts cf;
 		if ((rc = passes_facts(c, x->person, x->today,
 				       (int)settings_int(c, "observation_days"), &cf)))
@@ -780,11 +811,15 @@ static int scan(struct req *r)
 	struct gate_decision d;
 	gates_decide(f, &d);
 	const char *colour = f->colour;
-	if (f->ident == GATE_ID_OK && d.fever)
+	/* The fever is written on the person's record only when the caller may
+	 * change it; else it goes to their unit to confirm. */
+	int fever_here = f->ident == GATE_ID_OK && d.fever && !x.anon && !x.outside;
+	int fever_held = f->ident == GATE_ID_OK && d.fever && (x.anon || x.outside);
+	if (fever_here)
 		colour = "red"; /* a fever recorded now makes the person red */
 
 	json_t *who = json_null();
-	if (x.name) {
+	if (x.name && !x.anon) {
 		char masked[96];
 		gates_mask_name(x.name, masked, sizeof masked);
 		who = json_pack("{s:I,s:s}", "id", (json_int_t)x.person, "name", masked);
@@ -805,15 +840,17 @@ static int scan(struct req *r)
 	}
 	memset(w, 0, sizeof *w);
 	w->job = (struct scan_job){
-		.gate_id = x.gate_id, .unit_id = x.unit, .at = x.now, .person_id = x.person,
+		.gate_id = x.gate_id, .unit_id = x.unit, .at = x.now,
+		.person_id = x.anon ? 0 : x.person, .held_person = fever_held ? x.person : 0,
 		.pass_id = x.pass, .temp = x.has_temp ? x.temp : 0, .user_id = r->who.user_id,
 		.device_id = r->who.device_id, .direction = x.direction, .kind = x.kind,
 		/* d is this function's: the job outlives it (the writer runs it
 		 * after the handler has returned), so its reason is copied. */
 		.decision = d.allow ? "allow" : "deny", .reason = arena_strdup(&r->arena, d.reason),
 		.code = d.code,
-		.colour = colour, .fever = f->ident == GATE_ID_OK && d.fever,
-		.mark = f->ident == GATE_ID_OK && x.has_temp && x.temp < x.fever_at && !x.marked,
+		.colour = colour, .fever = fever_here,
+		.mark = f->ident == GATE_ID_OK && !x.anon && x.has_temp && x.temp < x.fever_at &&
+			!x.marked,
 		.client_id = x.client_id,
 	};
 	memcpy(w->job.day, x.today, sizeof w->job.day);

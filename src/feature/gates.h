@@ -33,6 +33,8 @@ struct gate_facts {
 	int revoked;
 	const char *revoked_reason; /* may be NULL */
 	int resident;            /* lives in (is located in) this gate's compound */
+	int anonymous;           /* a typed document of someone registered but not living
+				  * here: who they are is not said (not_resident going in) */
 	int other_compound;      /* the pass names another compound */
 	const char *kind;        /* resident, courier, delivery, visitor */
 	int out;                 /* going out: residence and kind are not checked (anyone may leave) */

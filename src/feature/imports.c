@@ -642,10 +642,8 @@ static int precheck_person(struct imp *x, const struct import_row *row, int line
 			   size_t n)
 {
 	struct err_info ei = {0};
-	int64_t unit = 0;
-	int rc = db_one_int(x->c, &unit,
-			    "SELECT unit_id FROM persons WHERE doc_type = $1 AND doc_number = $2", "tt",
-			    row->p.doc_type, row->norm.doc_number);
+	struct person_found pf;
+	int rc = people_find(x->c, row->p.doc_type, row->norm.doc_number, x->o->scope_unit_id, &pf);
 	if (rc < 0)
 		return rc;
 	if (rc == 0 && !row->p.name) {
@@ -653,9 +651,7 @@ static int precheck_person(struct imp *x, const struct import_row *row, int line
 		reject_field(x, line, f, n, &ei);
 		return 1;
 	}
-	if (rc == 1 && (rc = scope_contains(x->c, x->o->scope_unit_id, unit)) != 1) {
-		if (rc < 0)
-			return rc;
+	if (rc == 1 && !pf.in_scope) {
 		err_set(&ei, ERR_FORBIDDEN, "doc_number",
 			"belongs to a person registered outside your area (scope)");
 		reject_field(x, line, f, n, &ei);

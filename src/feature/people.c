@@ -4,6 +4,7 @@
  * update a person, recording where each fact came from. Routes for
  * households and persons follow the rules. */
 #include "people.h"
+#include "discrepancies.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -528,6 +529,45 @@ static int members(struct dbc *c, struct people_tally *t, int64_t household, int
 	return 0;
 }
 
+static int people_apply(struct dbc *c, const struct person_in *in, const struct person_norm *nm,
+			int64_t pid, const struct person_found *f, int64_t now);
+
+int people_find(struct dbc *c, const char *doc_type, const char *num, int64_t scope_unit_id,
+		struct person_found *out)
+{
+	/* The record, or the one it was merged into: writes go to the
+	 * surviving record and compare with what it holds (the folded
+	 * record's own values are stale). */
+	struct dbq *q = db_query(c,
+				 "SELECT s.id, s.name, s.phone, s.unit_id, s.household_id, s.located,"
+				 " s.facts_implied FROM persons p JOIN persons s"
+				 " ON s.id = COALESCE(p.merged_into, p.id)"
+				 " WHERE p.doc_type = $1 AND p.doc_number = $2",
+				 "tt", doc_type, num);
+	if (!q)
+		return ERR_DB;
+	int rc = db_step(q);
+	if (rc == 1) {
+		memset(out, 0, sizeof *out);
+		out->id = db_int(q, 0);
+		snprintf(out->name, sizeof out->name, "%s", db_text(q, 1));
+		snprintf(out->phone, sizeof out->phone, "%s", db_null(q, 2) ? "" : db_text(q, 2));
+		out->unit_id = db_int(q, 3);
+		out->household_id = db_null(q, 4) ? 0 : db_int(q, 4);
+		out->located = (int)db_int(q, 5);
+		out->implied = (int)db_int(q, 6);
+		out->in_scope = 1;
+	}
+	db_done(q);
+	if (rc != 1 || !scope_unit_id)
+		return rc;
+	int in = scope_contains(c, scope_unit_id, out->unit_id);
+	if (in < 0)
+		return in;
+	out->in_scope = in;
+	return 1;
+}
+
 int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_t *id,
 		  int *created, struct err_info *ei)
 {
@@ -579,72 +619,74 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 		}
 		/* The document exists: update it below. */
 	}
-	/* Follow a merged record to the one it was folded into. */
-	struct dbq *q = db_query(c,
-				 "SELECT id, name, phone, unit_id, household_id, located, sex,"
-				 " birth_date, merged_into, facts_implied FROM persons"
-				 " WHERE doc_type = $1 AND doc_number = $2",
-				 "tt", type, num);
-	if (!q)
-		return ERR_DB;
-	rc = db_step(q);
-	if (rc < 0) {
-		db_done(q);
+	struct person_found f;
+	if ((rc = people_find(c, type, num, in->scope_unit_id, &f)) < 0)
 		return rc;
-	}
 	if (rc == 0) {
-		db_done(q);
 		if (!in->name || !*in->name)
 			return err_set(ei, ERR_INVALID, "name", "is required for a new person");
 		if (!in->unit_id)
 			return err_set(ei, ERR_INVALID, "unit_id", "is required for a new person");
 		return ERR_CONFLICT; /* the insert above met a record that is gone */
 	}
-	int64_t pid = db_int(q, 0);
-	int64_t merged = db_null(q, 8) ? 0 : db_int(q, 8);
-	char oname[200], ophone[16];
-	snprintf(oname, sizeof oname, "%s", db_text(q, 1));
-	snprintf(ophone, sizeof ophone, "%s", db_null(q, 2) ? "" : db_text(q, 2));
-	int64_t ounit = db_int(q, 3);
-	int64_t ohh = db_null(q, 4) ? 0 : db_int(q, 4);
-	int olocated = (int)db_int(q, 5);
-	int implied = (int)db_int(q, 9);
-	db_done(q);
-	if (merged) {
-		/* Writes go to the surviving record: compare with what it holds
-		 * (the folded record's own values are stale, its household and
-		 * counts no longer its own). */
-		q = db_query(c, "SELECT name, phone, unit_id, household_id, located, facts_implied"
-				" FROM persons WHERE id = $1", "i", merged);
-		if (!q)
-			return ERR_DB;
-		rc = db_step(q);
-		if (rc == 1) {
-			snprintf(oname, sizeof oname, "%s", db_text(q, 0));
-			snprintf(ophone, sizeof ophone, "%s", db_null(q, 1) ? "" : db_text(q, 1));
-			ounit = db_int(q, 2);
-			ohh = db_null(q, 3) ? 0 : db_int(q, 3);
-			olocated = (int)db_int(q, 4);
-			implied = (int)db_int(q, 5);
-		}
-		db_done(q);
-		if (rc != 1)
-			return rc < 0 ? rc : ERR_DB;
-	}
-	if (in->scope_unit_id) {
-		rc = scope_contains(c, in->scope_unit_id, ounit);
-		if (rc < 0)
-			return rc;
-		if (rc == 0)
-			return err_set(ei, ERR_FORBIDDEN, "doc_number",
-				       "belongs to a person registered outside your area (scope)");
-	}
-	if (merged) {
-		/* Writes go to the surviving record. */
-		pid = merged;
-	}
+	int64_t pid = f.id;
+	const char *oname = f.name;
+	int64_t ounit = f.unit_id, ohh = f.household_id;
+	int olocated = f.located;
+	struct person_seen *seen = in->seen;
+	if (!f.in_scope && !seen)
+		return err_set(ei, ERR_FORBIDDEN, "doc_number",
+			       "belongs to a person registered outside your area (scope)");
 	*id = pid;
 	*created = 0;
+	if (seen) {
+		/* A field write changes nobody outside its scope, and in scope
+		 * neither renames nor moves a located person silently: what was
+		 * seen goes to the person's unit to confirm. */
+		seen->held = !f.in_scope;
+		seen->discrepancy_id = 0;
+		seen->kind = NULL;
+		int other_name = in->name && *in->name && strcmp(in->name, oname) != 0;
+		int other_place = !seen->trip && olocated &&
+				  ((in->unit_id && in->located && in->unit_id != ounit) ||
+				   (in->household_id && ohh && in->household_id != ohh));
+		const char *kind = seen->held ? "out_of_scope"
+				   : other_name ? "name"
+				   : other_place ? "household"
+						 : NULL;
+		if (kind) {
+			if ((rc = discrepancy_record(c, &f, in, seen, kind, &seen->discrepancy_id)))
+				return rc;
+			seen->kind = kind;
+		}
+		if (seen->held)
+			return 0;
+		/* Applied: what contradicts nothing registered. */
+		struct person_in keep = *in;
+		if (other_name)
+			keep.name = NULL;
+		if (other_place || (seen->trip && olocated)) {
+			keep.unit_id = 0;
+			keep.household_id = 0;
+		}
+		keep.seen = NULL;
+		return people_apply(c, &keep, nm, pid, &f, now);
+	}
+	return people_apply(c, in, nm, pid, &f, now);
+}
+
+/* Writes what `in` says about person pid, whose record holds *f: each
+ * changed field a fact of in's source; counts kept right. */
+static int people_apply(struct dbc *c, const struct person_in *in, const struct person_norm *nm,
+			int64_t pid, const struct person_found *f, int64_t now)
+{
+	const char *type = in->doc_type ? in->doc_type : "resident_id";
+	int is_rid = strcmp(type, "resident_id") == 0;
+	const char *phone = nm->phone[0] ? nm->phone : NULL;
+	const char *oname = f->name, *ophone = f->phone;
+	int64_t ounit = f->unit_id, ohh = f->household_id;
+	int olocated = f->located, implied = f->implied;
+	int rc;
 	int changed = 0;
 	if (implied && ((in->name && *in->name && strcmp(in->name, oname) != 0) ||
 			(phone && strcmp(phone, ophone) != 0) ||

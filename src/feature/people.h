@@ -79,6 +79,51 @@ int people_name_plan(int64_t many, double in_scope, double all, int64_t page, in
 void people_mask_doc(const char *doc_type, const char *number, char *out, size_t cap);
 void people_mask_phone(const char *phone, char *out, size_t cap);
 
+/* ---- the one look-up by document ---- */
+
+/* A person found by document: what a writer may compare with, and whether
+ * the caller may change them. */
+struct person_found {
+	int64_t id;           /* the record writes go to (a merged one followed) */
+	int64_t unit_id;      /* where they are */
+	int64_t household_id; /* 0: none */
+	int located;
+	int in_scope;         /* their unit lies in the scope given (always 1 without one) */
+	char name[200];
+	char phone[16];       /* "" when none */
+	int implied;          /* persons.facts_implied of the record */
+};
+/* The one look-up every writer that meets a person by document uses
+ * (people_upsert, visits, checkpoint screenings, gate scans, imports, POST
+ * /persons): the person holding doc_type/num (num already normalised by
+ * people_doc_number), followed to the record a merge kept, with in_scope
+ * saying whether their unit lies in scope_unit_id's subtree (0: no scope,
+ * in_scope 1). 1 found (*out), 0 nobody, <0 error. */
+int people_find(struct dbc *c, const char *doc_type, const char *num, int64_t scope_unit_id,
+		struct person_found *out);
+
+/* What a field write (a visit, a checkpoint screening, a gate scan) saw
+ * about a person, for person_in.seen: kept as a discrepancy for the
+ * person's own unit when the person met lies outside the caller's scope or
+ * the registry says otherwise (another name, another household). */
+struct person_seen {
+	/* in */
+	int64_t seen_by, device_id;   /* who saw: a user, or a device */
+	int64_t seen_unit_id;         /* where: the household's compound, the checkpoint's unit */
+	int64_t at;
+	int64_t tenths;               /* a temperature taken (0: none) */
+	int fever;                    /* it was a fever */
+	const char *origin_code, *arrival_date, *mode; /* an arrival seen (NULL: none) */
+	int trip;                     /* the place given is where they are going (a
+				       * checkpoint's destination), not where they live:
+				       * a located person is neither moved nor flagged */
+	/* out */
+	int held;                     /* the person met lies outside the scope: nothing
+				       * of theirs was changed or may be shown */
+	int64_t discrepancy_id;       /* the discrepancy recorded (0: none) */
+	const char *kind;             /* its kind: out_of_scope, name, household */
+};
+
 /* ---- the one way to write a person ---- */
 
 /* A person's document number and phone as stored, worked out once by
@@ -105,7 +150,13 @@ struct person_in {
 	int64_t source_id;      /* the batch, visit ... */
 	int64_t scope_unit_id;  /* non-zero: a person already registered outside this
 				 * unit's subtree is left as it is (ERR_FORBIDDEN naming
-				 * doc_number); 0: no check */
+				 * doc_number, or with `seen` a discrepancy); 0: no check */
+	struct person_seen *seen; /* non-NULL: a field write. A person met outside the
+				   * scope is not changed (seen->held) and what was seen
+				   * becomes a discrepancy for their unit; in scope,
+				   * another name or (for a located person) another
+				   * household or compound is not applied but recorded
+				   * as a discrepancy too; the rest is applied */
 	struct people_tally *tally; /* non-NULL: unit and household counts are added up
 				     * there and written by people_tally_flush (bulk
 				     * imports); NULL: written at once */

@@ -716,8 +716,24 @@ int screening_visit_store(struct dbc *c, struct visit_in *v, int64_t now, int64_
 		vp->p.located = 1;
 		vp->p.source = "visit";
 		vp->p.source_id = *id;
+		vp->p.scope_unit_id = v->scope_unit_id;
+		memset(&vp->seen, 0, sizeof vp->seen);
+		vp->seen = (struct person_seen){.seen_by = v->created_by,
+						.device_id = v->device_id,
+						.seen_unit_id = v->unit_id,
+						.at = v->at,
+						.origin_code = vp->origin_code,
+						.arrival_date = vp->arrival_date,
+						.mode = vp->mode};
+		vp->p.seen = &vp->seen;
 		if ((rc = people_upsert(c, &vp->p, now, &vp->person_id, &vp->created, ei)))
 			return prefix_field(ei, prefix, rc);
+		if (vp->seen.held) {
+			/* Someone else's resident: kept on the visit as a
+			 * discrepancy for their unit, not linked or counted here. */
+			vp->person_id = 0;
+			continue;
+		}
 		if (vp->origin_code && vp->arrival_date &&
 		    (rc = people_add_arrival(c, vp->person_id, v->unit_id, vp->origin_code,
 					     vp->arrival_date, vp->mode, "visit", *id, now,
@@ -782,6 +798,25 @@ static json_t *visit_person_row(struct dbq *q)
 			 "handling", jx_text_or_null(db_text(q, 9)));
 }
 
+/* A discrepancy of a visit: what was typed; the registered person only
+ * when they are the visitor's to see (not out_of_scope). */
+static const char held_sql[] =
+	"SELECT d.id, d.kind, d.status, d.seen_name, p.doc_type, p.doc_number,"
+	" CASE WHEN d.kind = 'out_of_scope' THEN NULL ELSE d.person_id END,"
+	" CASE WHEN d.kind = 'out_of_scope' THEN NULL ELSE p.name END"
+	" FROM person_discrepancies d JOIN persons p ON p.id = d.person_id"
+	" WHERE d.source = 'visit' AND d.source_id = $1 ORDER BY d.id";
+
+static json_t *held_row(struct dbq *q)
+{
+	char doc[64];
+	people_mask_doc(db_text(q, 4), db_text(q, 5), doc, sizeof doc);
+	return json_pack("{s:I,s:s,s:s,s:o,s:s,s:o,s:o}", "id", (json_int_t)db_int(q, 0), "kind",
+			 db_text(q, 1), "status", db_text(q, 2), "seen_name",
+			 jx_text_or_null(db_text(q, 3)), "doc_number", doc, "person_id",
+			 jx_col_int(q, 6), "registered_name", jx_text_or_null(db_text(q, 7)));
+}
+
 /* The whole VISIT with its persons; NULL with *err on failure. */
 static json_t *load_visit(struct dbc *c, int64_t id, int *err)
 {
@@ -812,6 +847,26 @@ static json_t *load_visit(struct dbc *c, int64_t id, int *err)
 		json_array_append_new(persons, visit_person_row(q));
 	db_done(q);
 	json_object_set_new(v, "persons", persons);
+	if (rc < 0) {
+		json_decref(v);
+		*err = rc;
+		return NULL;
+	}
+	/* What the visit saw that was not applied: someone registered outside
+	 * the visitor's scope (named only as the visitor typed them), another
+	 * name or household than the registry's. */
+	json_t *held = json_array();
+	q = db_query(c, held_sql, "i", id);
+	if (!q) {
+		json_decref(held);
+		json_decref(v);
+		*err = ERR_DB;
+		return NULL;
+	}
+	while ((rc = db_step(q)) == 1)
+		json_array_append_new(held, held_row(q));
+	db_done(q);
+	json_object_set_new(v, "discrepancies", held);
 	if (rc < 0) {
 		json_decref(v);
 		*err = rc;
@@ -967,6 +1022,8 @@ static int create_visit(struct req *r)
 			       "a visit with result %s registers nobody at the household", v.result);
 	v.client_id = r->client_id;
 	v.created_by = r->who.user_id;
+	v.device_id = r->who.device_id;
+	v.scope_unit_id = r->who.scope_unit_id;
 
 	struct dbc *c = req_db(r);
 	if (!c)

@@ -72,9 +72,10 @@ struct visit_person {
 	const char *arrival_date; /* YYYY-MM-DD, with origin_code */
 	const char *mode;         /* car train plane other, or NULL (other) */
 	/* out */
-	int64_t person_id;
+	int64_t person_id;        /* 0 when the person met lies outside the scope (held) */
 	int created;
 	int64_t arrival_id;
+	struct person_seen seen;  /* what was not applied (a discrepancy), if anything */
 };
 
 /* A validated visit. */
@@ -90,6 +91,9 @@ struct visit_in {
 	const char *note;
 	const char *client_id;    /* may be NULL */
 	int64_t created_by;       /* user id, 0 for a device or the generator */
+	int64_t device_id;        /* the device, 0 for a user */
+	int64_t scope_unit_id;    /* the visitor's scope: a person registered outside it is
+				   * not changed (a discrepancy for their unit); 0: none */
 	size_t npersons;
 	struct visit_person *persons;
 };

@@ -11,6 +11,7 @@ const struct err_catalog *const err_catalogs[] = {
 	&cases_zh,
 	&checkpoints_zh,
 	&command_zh,
+	&discrepancies_zh,
 	&gates_zh,
 	&imports_zh,
 	&isolation_zh,

@@ -195,6 +195,28 @@ static void gate_decisions(void **state)
 	gates_decide(&f, &d);
 	assert_true(d.allow);
 
+	/* A typed document of someone registered who does not live here:
+	 * not_resident going in, logged going out, never their colour. */
+	f = ok;
+	f.anonymous = 1;
+	f.resident = 0;
+	f.colour = NULL;
+	gates_decide(&f, &d);
+	assert_string_equal(d.code, "not_resident");
+	assert_false(d.allow);
+	assert_null(strstr(d.reason, "Green"));
+	f.out = 1;
+	gates_decide(&f, &d);
+	assert_true(d.allow);
+	assert_string_equal(d.reason, "Leaving: logged");
+	f.out = 0;
+	f.has_temp = 1;
+	f.temp = 385;
+	gates_decide(&f, &d);
+	assert_false(d.allow);
+	assert_true(d.fever);
+	assert_non_null(strstr(d.reason, "fever"));
+
 	f = ok;
 	f.kind = "courier";
 	f.colour = "red";
