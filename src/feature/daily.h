@@ -109,6 +109,17 @@ int64_t volunteers_minutes(int64_t start, int64_t end);
 
 /* ---------- shared input helpers (daily_util.c) ---------- */
 
+/* A record kept by the unit in `col` (the command's notices, inspection
+ * groups) is visible when that unit is the caller's scope unit, one of its
+ * ancestors, or lies inside the scope. Bind the caller's scope unit at $n. */
+#define DAILY_VISIBLE_SQL(col, n)                                                 \
+	"(" col " IN (SELECT ancestor_id FROM unit_tree WHERE unit_id = $" n ") OR " \
+	col " IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = $" n "))"
+
+/* Appends s to b with &, <, >, " and ' escaped for HTML. */
+struct buf;
+void daily_html_escape(struct buf *b, const char *s);
+
 /* A day field of the JSON body: "YYYY-MM-DD". Absent leaves *out "" (400
  * when required). */
 int daily_json_day(struct req *r, const char *key, int required, char out[DAY_LEN]);

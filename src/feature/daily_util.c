@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../base/buf.h"
 #include "../http/scope.h"
 #include "daily.h"
 
@@ -117,4 +118,18 @@ int daily_unit_for_write(struct req *r, struct dbc *c, int64_t unit_id, const ch
 	if (rc == 0)
 		return err_set(&r->err, ERR_FORBIDDEN, field, "this unit is outside your area (scope)");
 	return 0;
+}
+
+void daily_html_escape(struct buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': buf_puts(b, "&amp;"); break;
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '"': buf_puts(b, "&quot;"); break;
+		case '\'': buf_puts(b, "&#39;"); break;
+		default: buf_append(b, s, 1);
+		}
+	}
 }

@@ -22,5 +22,8 @@ const struct err_catalog *const err_catalogs[] = {
 	&units_zh,
 	&users_zh,
 	&reports_zh,
+	&notices_zh,
+	&venues_zh,
+	&supervision_zh,
 	NULL,
 };

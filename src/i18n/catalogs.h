@@ -26,5 +26,8 @@ extern const struct err_catalog supplies_zh;
 extern const struct err_catalog units_zh;
 extern const struct err_catalog users_zh;
 extern const struct err_catalog reports_zh;
+extern const struct err_catalog notices_zh;
+extern const struct err_catalog venues_zh;
+extern const struct err_catalog supervision_zh;
 
 #endif
