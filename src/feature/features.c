@@ -11,6 +11,7 @@
 #include "daily.h"
 #include "discrepancies.h"
 #include "funds.h"
+#include "enterprises.h"
 #include "gates.h"
 #include "imports.h"
 #include "isolation.h"

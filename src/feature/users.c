@@ -104,19 +104,47 @@ static int role_field(struct req *r, int required, const char **out, int *presen
 	return 0;
 }
 
+/* An enterprise account's enterprise (role 'enterprise'): it must exist
+ * (400) and lie in the admin's scope (403); its unit becomes the account's
+ * scope unit. Other roles have none (400 when one is given). */
+static int check_enterprise(struct req *r, struct dbc *c, const char *role, int64_t ent,
+			    int64_t *scope)
+{
+	int is_ent = strcmp(role, "enterprise") == 0;
+	if (!is_ent)
+		return ent ? err_set(&r->err, ERR_INVALID, "enterprise_id",
+				     "only an enterprise account belongs to an enterprise")
+			   : 0;
+	if (!ent)
+		return err_set(&r->err, ERR_INVALID, "enterprise_id",
+			       "an enterprise account needs its enterprise");
+	int rc = db_one_int(c, scope, "SELECT unit_id FROM enterprises WHERE id = $1", "i", ent);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return err_set(&r->err, ERR_INVALID, "enterprise_id", "no such enterprise");
+	rc = scope_contains(c, r->who.scope_unit_id, *scope);
+	if (rc < 0)
+		return rc;
+	return rc ? 0 : err_set(&r->err, ERR_FORBIDDEN, "enterprise_id",
+				"this enterprise is outside your area (scope)");
+}
+
 /* ---------- users ---------- */
 
 #define USER_COLS                                                                       \
 	"SELECT u.id, u.username, u.name, u.role, u.scope_unit_id, un.name, u.disabled,"  \
-	" u.lang, u.created_at FROM users u JOIN units un ON un.id = u.scope_unit_id"
+	" u.lang, u.created_at, u.enterprise_id FROM users u"                             \
+	" JOIN units un ON un.id = u.scope_unit_id"
 
 static json_t *user_row(struct dbq *q)
 {
-	return json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:b,s:s,s:I}", "id", (json_int_t)db_int(q, 0),
-			 "username", db_text(q, 1), "name", db_text(q, 2), "role", db_text(q, 3),
-			 "scope_unit_id", (json_int_t)db_int(q, 4), "scope_unit_name",
-			 db_text(q, 5), "disabled", db_int(q, 6) != 0, "lang", db_text(q, 7),
-			 "created_at", (json_int_t)db_int(q, 8));
+	return json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:b,s:s,s:I,s:o}", "id",
+			 (json_int_t)db_int(q, 0), "username", db_text(q, 1), "name",
+			 db_text(q, 2), "role", db_text(q, 3), "scope_unit_id",
+			 (json_int_t)db_int(q, 4), "scope_unit_name", db_text(q, 5), "disabled",
+			 db_int(q, 6) != 0, "lang", db_text(q, 7), "created_at",
+			 (json_int_t)db_int(q, 8), "enterprise_id", jx_col_int(q, 9));
 }
 
 static const char user_in_scope_sql[] =
@@ -183,9 +211,9 @@ static int create_user(struct req *r)
 {
 	static const char sql[] =
 		"INSERT INTO users(username, name, role, scope_unit_id, pw_hash, created_at,"
-		" updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id";
+		" updated_at, enterprise_id) VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id";
 	const char *username = NULL, *name = NULL, *role = NULL, *password = NULL;
-	int64_t scope = 0;
+	int64_t scope = 0, ent = 0;
 	int rc = req_json(r);
 	if (!rc)
 		rc = jx_str(r, r->json, "username", 1, 0, &username, NULL);
@@ -198,7 +226,11 @@ static int create_user(struct req *r)
 	if (!rc)
 		rc = role_field(r, 1, &role, NULL);
 	if (!rc)
-		rc = jx_id(r, r->json, "scope_unit_id", 1, 0, &scope, NULL);
+		rc = jx_id(r, r->json, "enterprise_id", 0, 1, &ent, NULL);
+	/* An enterprise account's scope is its enterprise's unit. */
+	if (!rc)
+		rc = jx_id(r, r->json, "scope_unit_id", strcmp(role, "enterprise") != 0, 0, &scope,
+			   NULL);
 	if (!rc)
 		rc = password_field(r, "password", 1, &password, NULL);
 	if (rc)
@@ -207,6 +239,8 @@ static int create_user(struct req *r)
 	struct dbc *rd = req_reader(r);
 	if (!rd)
 		return ERR_DB;
+	if ((rc = check_enterprise(r, rd, role, ent, &scope)))
+		return rc;
 	if ((rc = check_scope_unit(r, rd, scope, "scope_unit_id")))
 		return rc;
 	rc = db_one_int(rd, NULL, "SELECT 1 FROM users WHERE username = $1", "t", username);
@@ -221,7 +255,8 @@ static int create_user(struct req *r)
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
-	struct dbq *q = db_query(c, sql, "tttiti", username, name, role, scope, hash, clock_now());
+	struct dbq *q = db_query(c, sql, "tttitiI", username, name, role, scope, hash, clock_now(),
+				 ent);
 	if (!q)
 		return ERR_DB;
 	int64_t id = 0;
@@ -247,8 +282,10 @@ static int patch_user(struct req *r)
 		" scope_unit_id = CASE WHEN $6 = 1 THEN $7 ELSE scope_unit_id END,"
 		" disabled = CASE WHEN $8 = 1 THEN $9 ELSE disabled END,"
 		" pw_hash = CASE WHEN $10 = 1 THEN $11 ELSE pw_hash END,"
+		" enterprise_id = CASE WHEN $13 = 1 THEN $14 ELSE enterprise_id END,"
 		" updated_at = $12 WHERE id = $1";
-	int64_t id = 0, scope = 0;
+	int64_t id = 0, scope = 0, ent = 0;
+	int has_ent = 0;
 	const char *name = NULL, *role = NULL, *password = NULL;
 	int has_name = 0, has_role = 0, has_scope = 0, has_dis = 0, has_pw = 0, disabled = 0;
 	int rc = req_param_id(r, "id", &id);
@@ -264,6 +301,8 @@ static int patch_user(struct req *r)
 		rc = role_field(r, 0, &role, &has_role);
 	if (!rc)
 		rc = jx_id(r, r->json, "scope_unit_id", 0, 0, &scope, &has_scope);
+	if (!rc)
+		rc = jx_id(r, r->json, "enterprise_id", 0, 1, &ent, &has_ent);
 	if (!rc)
 		rc = jx_bool(r, r->json, "disabled", 0, &disabled, &has_dis);
 	if (!rc)
@@ -286,6 +325,32 @@ static int patch_user(struct req *r)
 		return err_set(&r->err, ERR_FORBIDDEN, "", "this user is outside your area (scope)");
 	if (has_dis && disabled && id == r->who.user_id)
 		return err_set(&r->err, ERR_RULE, "disabled", "you cannot disable your own account");
+	if (has_role || has_ent) {
+		/* An enterprise account follows its enterprise; another role has none. */
+		int64_t cur_ent = 0;
+		char cur_role[32] = "";
+		struct dbq *q = db_query(rd, "SELECT role, enterprise_id FROM users WHERE id = $1",
+					 "i", id);
+		if (!q)
+			return ERR_DB;
+		if (db_step(q) == 1) {
+			snprintf(cur_role, sizeof cur_role, "%s", db_text(q, 0));
+			cur_ent = db_null(q, 1) ? 0 : db_int(q, 1);
+		}
+		db_done(q);
+		const char *new_role = has_role ? role : cur_role;
+		int is_ent = strcmp(new_role, "enterprise") == 0;
+		if (!has_ent)
+			ent = is_ent ? cur_ent : 0;
+		int64_t escope = 0;
+		if ((rc = check_enterprise(r, rd, new_role, ent, &escope)))
+			return rc;
+		has_ent = 1;
+		if (is_ent) {
+			has_scope = 1;
+			scope = escope;
+		}
+	}
 	if (has_scope && (rc = check_scope_unit(r, rd, scope, "scope_unit_id")))
 		return rc;
 	char hash[AUTH_HASH_LEN] = "";
@@ -294,9 +359,10 @@ static int patch_user(struct req *r)
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
-	int64_t n = db_run(c, sql, "iititiiiiiti", id, (int64_t)has_name, name, (int64_t)has_role,
-			   role, (int64_t)has_scope, scope, (int64_t)has_dis, (int64_t)disabled,
-			   (int64_t)has_pw, has_pw ? hash : NULL, clock_now());
+	int64_t n = db_run(c, sql, "iititiiiiitiiI", id, (int64_t)has_name, name,
+			   (int64_t)has_role, role, (int64_t)has_scope, scope, (int64_t)has_dis,
+			   (int64_t)disabled, (int64_t)has_pw, has_pw ? hash : NULL, clock_now(),
+			   (int64_t)has_ent, ent);
 	if (n < 0)
 		return (int)n;
 	if (n == 0)

@@ -18,6 +18,7 @@
 		   B(P_NOTICES_WRITE) | B(P_SUPERVISION_WRITE) | B(P_VOLUNTEERS_WRITE))
 
 #define ISOLATION (B(P_ISOLATION_READ) | B(P_ISOLATION_WRITE) | B(P_HEALTH_CHECK))
+#define ENTERPRISES (B(P_ENTERPRISES_READ) | B(P_ENTERPRISES_WRITE) | B(P_ENTERPRISES_INSPECT))
 
 const struct role_def perm_roles[] = {
 	{"admin", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_COMMAND_WRITE) | B(P_USERS_ADMIN) |
@@ -25,21 +26,25 @@ const struct role_def perm_roles[] = {
 		       B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING | CHECKPOINTS |
 		       B(P_CHECKPOINTS_ADMIN) | B(P_PASSES_WRITE) | B(P_GATES_SCAN) | SUPPLIES |
 		       B(P_SUPPLIES_REQUEST) | B(P_FUNDS_WRITE) | CASES | DAILY_ALL |
-		ISOLATION | B(P_ISOLATION_ADMIN) | B(P_ALERTS_CLOSE), 0},
+		ISOLATION | B(P_ISOLATION_ADMIN) | B(P_ALERTS_CLOSE) |
+		ENTERPRISES | B(P_ENTERPRISES_APPLY), 0},
 	{"commander", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_COMMAND_WRITE) | B(P_ID_REVEAL) |
 			   PEOPLE | B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING | CHECKPOINTS |
 			   B(P_CHECKPOINTS_ADMIN) | B(P_PASSES_WRITE) | SUPPLIES | B(P_FUNDS_WRITE) |
 			   CASES | DAILY_ALL |
-		ISOLATION | B(P_ISOLATION_ADMIN), 0},
+		ISOLATION | B(P_ISOLATION_ADMIN) |
+		ENTERPRISES, 0},
 	{"group_lead", B(P_UNITS_READ) | B(P_COMMAND_WRITE) | B(P_ID_REVEAL) | PEOPLE |
 			    B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING | B(P_SUPPLIES_READ) | CASES |
 			    B(P_REPORTS_READ) | B(P_DISPATCH_WRITE) | B(P_NOTICES_WRITE) |
-		ISOLATION | B(P_ISOLATION_ADMIN), 0},
+		ISOLATION | B(P_ISOLATION_ADMIN) |
+		ENTERPRISES, 0},
 	{"officer", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_ID_REVEAL) | PEOPLE | B(P_IMPORT) |
 			 SCREENING | B(P_CHECKPOINTS_READ) | B(P_PASSES_WRITE) | B(P_GATES_SCAN) |
 			 B(P_SUPPLIES_REQUEST) | CASES | B(P_REPORTS_READ) | B(P_REPORTS_WRITE) |
 			 B(P_VOLUNTEERS_WRITE) |
-		ISOLATION, 1},
+		ISOLATION |
+		ENTERPRISES, 1},
 	{"grid_worker", B(P_UNITS_READ) | PEOPLE | SCREENING | B(P_PASSES_WRITE) | B(P_GATES_SCAN) |
 		B(P_ISOLATION_READ) | B(P_HEALTH_CHECK),
 	 1},
@@ -52,8 +57,10 @@ const struct role_def perm_roles[] = {
 	{"inspector", B(P_UNITS_READ) | B(P_PEOPLE_READ) | B(P_SCREENING_READ) |
 			   B(P_CHECKPOINTS_READ) | B(P_SUPPLIES_READ) | B(P_CASES_READ) |
 			   B(P_REPORTS_READ) | B(P_SUPERVISION_WRITE) |
-		B(P_ISOLATION_READ), 0},
-	{"enterprise", 0, 0},
+		B(P_ISOLATION_READ) |
+		B(P_ENTERPRISES_READ) | B(P_ENTERPRISES_INSPECT), 0},
+	/* The portal: its own enterprise only (enterprises_principal). */
+	{"enterprise", B(P_ENTERPRISES_READ) | B(P_ENTERPRISES_APPLY), 0},
 	{0, 0, 0},
 };
 
@@ -105,6 +112,9 @@ const char *perm_name(int p)
 		[P_ISOLATION_READ] = "isolation.read", [P_ISOLATION_WRITE] = "isolation.write",
 		[P_ISOLATION_ADMIN] = "isolation.admin", [P_HEALTH_CHECK] = "health.check",
 		[P_ALERTS_CLOSE] = "alerts.close",
+		[P_ENTERPRISES_READ] = "enterprises.read", [P_ENTERPRISES_WRITE] = "enterprises.write",
+		[P_ENTERPRISES_APPLY] = "enterprises.apply",
+		[P_ENTERPRISES_INSPECT] = "enterprises.inspect",
 	};
 	return p >= 0 && p < P_COUNT ? names[p] : "?";
 }

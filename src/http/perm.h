@@ -42,6 +42,10 @@ enum perm {
 	P_ISOLATION_ADMIN,   /* designate quarantine hotels and hospitals, their rooms */
 	P_HEALTH_CHECK,      /* record an isolated person's health check; service requests */
 	P_ALERTS_CLOSE,      /* acknowledge and close health alerts (medics) */
+	P_ENTERPRISES_READ,    /* enterprises, applications, inspections, the resumption rate */
+	P_ENTERPRISES_WRITE,   /* register enterprises, review applications */
+	P_ENTERPRISES_APPLY,   /* file an application, its employees, the day resumed (portal) */
+	P_ENTERPRISES_INSPECT, /* operating inspections, findings and follow-up */
 	P_COUNT
 };
 

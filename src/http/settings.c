@@ -40,6 +40,8 @@ static const struct setting_def defs[] = {
 	 "Hours before an open psychological support request is overdue."},
 	{"service_due_hours_shopping", 12, 1, 168, "Hours before an open shopping request is overdue."},
 	{"service_due_hours_meals", 3, 1, 48, "Hours before an open meal delivery request is overdue."},
+	{"resumption_lead_days", 2, 0, 30,
+	 "An enterprise applies to resume at least this many days before its planned start."},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 

@@ -25,5 +25,8 @@ const struct err_catalog *const err_catalogs[] = {
 	&notices_zh,
 	&venues_zh,
 	&supervision_zh,
+	&enterprises_zh,
+	&enterprise_apps_zh,
+	&enterprise_inspections_zh,
 	NULL,
 };

@@ -29,5 +29,8 @@ extern const struct err_catalog reports_zh;
 extern const struct err_catalog notices_zh;
 extern const struct err_catalog venues_zh;
 extern const struct err_catalog supervision_zh;
+extern const struct err_catalog enterprises_zh;
+extern const struct err_catalog enterprise_apps_zh;
+extern const struct err_catalog enterprise_inspections_zh;
 
 #endif

@@ -16,5 +16,8 @@ static const struct err_msg msgs[] = {
 	{"no such device", "设备不存在"},
 	{"this device is outside your area (scope)", "此设备不在您的管辖范围内"},
 	{"this device token is already revoked", "此设备令牌已被吊销"},
+	{"only an enterprise account belongs to an enterprise", "只有企业账户才隶属于企业"},
+	{"an enterprise account needs its enterprise", "企业账户须指定所属企业"},
+	{"this enterprise is outside your area (scope)", "该企业不在您的管辖范围内"},
 };
 ERR_CATALOG(users_zh, "src/feature/users.c", msgs);

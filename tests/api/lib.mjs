@@ -450,7 +450,7 @@ export async function mkUnit(c, parent_id, kind, code, name, extra = {}) {
 
 let userSeq = 0;
 /** Creates a user as admin `c`; asserts 201. Returns {...user, password}. */
-export async function mkUser(c, { username, name, role, scope_unit_id, password } = {}) {
+export async function mkUser(c, { username, name, role, scope_unit_id, password, enterprise_id } = {}) {
   userSeq += 1;
   const u = {
     username: username || `user${process.pid % 1000}_${userSeq}`,
@@ -458,6 +458,7 @@ export async function mkUser(c, { username, name, role, scope_unit_id, password 
     role,
     scope_unit_id,
     password: password || `pass-word-${userSeq}-ok`,
+    ...(enterprise_id ? { enterprise_id } : {}),
   };
   const res = await c.post('/api/v1/users', u);
   expectStatus(res, 201, `create user ${u.username} (${role})`);

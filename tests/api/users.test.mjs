@@ -31,8 +31,15 @@ test('an admin creates users of every role, and each can sign in', async () => {
   const roles = await admin.get('/api/v1/roles');
   expectStatus(roles, 200, 'GET /api/v1/roles');
   assert.deepEqual(roles.body.items.map((r) => r.name).sort(), [...ROLES].sort(), show(roles));
+  // An enterprise account belongs to an enterprise, whose unit is its scope.
+  const ent = expectStatus(await admin.post('/api/v1/enterprises', {
+    unit_id: A.id, name: '用户测试企业', credit_code: '91350100M000100Y43', sector: 'manufacturing', headcount: 10,
+  }), 201, 'enterprise').body;
   for (const role of ROLES) {
-    const u = await mkUser(admin, { username: `r.${role}`, name: `角色 ${role}`, role, scope_unit_id: A.id, password: `pw-${role}-12345` });
+    const u = await mkUser(admin, {
+      username: `r.${role}`, name: `角色 ${role}`, role, scope_unit_id: A.id, password: `pw-${role}-12345`,
+      ...(role === 'enterprise' ? { enterprise_id: ent.id } : {}),
+    });
     assert.equal(u.role, role);
     assert.equal(u.username, `r.${role}`);
     assert.equal(u.scope_unit_id, A.id);
