@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "db/copy.h"
@@ -18,6 +19,7 @@
 #include "db/migrate.h"
 #include "db/partition.h"
 #include "feature/areas.h"
+#include "feature/bulletin.h"
 #include "demo/demo.h"
 #include "i18n/catalogs.h"
 #include "feature/features.h"
@@ -60,6 +62,7 @@ static void usage_main(FILE *f)
 		"  user      manage users: add, list, passwd, disable\n"
 		"  backup    copy the database to DEST, consistent while serving\n"
 		"  copy      move a whole database between SQLite and PostgreSQL\n"
+		"  report    write a report: report bulletin --day D --format json|xlsx|html\n"
 		"  partitions list, create or detach the monthly log partitions (PostgreSQL)\n"
 		"  version   print the version and the schema version\n"
 		"\n"
@@ -121,6 +124,12 @@ static const char *const usage_text[][2] = {
 		 "  writes after the snapshot stay behind. One transaction on TARGET; row\n"
 		 "  counts are compared per table and any difference exits 1 with nothing\n"
 		 "  committed.\n"},
+	{"report", "usage: cordon report bulletin --day YYYY-MM-DD [--format json|xlsx|html]\n"
+		   "                             [--out FILE] [--scope UNIT_ID] [--db PATH | --pg URL]\n"
+		   "  the day's bulletin, every figure recomputed from the records as of the end\n"
+		   "  of that local day, for the district (or --scope's unit and what lies under\n"
+		   "  it): json (default) and html (a printable one-page bulletin in Chinese) to\n"
+		   "  stdout or --out, xlsx to --out (default bulletin-DAY.xlsx).\n"},
 	{"partitions", "usage: cordon partitions list --pg URL\n"
 		       "       cordon partitions ensure [--from YYYY-MM] [--months N] --pg URL\n"
 		       "       cordon partitions detach TABLE YYYY-MM --pg URL\n"
@@ -975,6 +984,121 @@ static int cmd_partitions(int argc, char **argv)
 	return 0;
 }
 
+/* `cordon report bulletin`: the same bulletin as GET /api/v1/bulletin, for
+ * the whole district unless --scope names a unit. */
+static int cmd_report(int argc, char **argv)
+{
+	static const struct option repopts[] = {
+		{"db", required_argument, 0, 'd'},   {"pg", required_argument, 0, 'p'},
+		{"day", required_argument, 0, 'D'},  {"format", required_argument, 0, 'f'},
+		{"out", required_argument, 0, 'o'},  {"scope", required_argument, 0, 's'},
+		{"tz", required_argument, 0, 'z'},   {"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
+	};
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage_cmd("report", argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "bulletin") != 0)
+		return bad_usage("report", "unknown report '%s' (there is: bulletin)", argv[1]);
+	const char *path = getenv("CORDON_PG") && *getenv("CORDON_PG") ? getenv("CORDON_PG")
+								      : getenv("CORDON_DB");
+	const char *day = NULL, *fmt = "json", *out = NULL, *tz = getenv("CORDON_TZ");
+	int64_t scope = 0;
+	char *end;
+	opterr = 0;
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc - 1, argv + 1, "h", repopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': path = optarg; break;
+		case 'p':
+			if (!db_is_url(optarg))
+				return bad_usage("report", "--pg needs a postgresql:// URL, not '%s'", optarg);
+			path = optarg;
+			break;
+		case 'D': day = optarg; break;
+		case 'f': fmt = optarg; break;
+		case 'o': out = optarg; break;
+		case 'z': tz = optarg; break;
+		case 's':
+			scope = strtoll(optarg, &end, 10);
+			if (*end || scope < 1)
+				return bad_usage("report", "--scope must be a unit id, not '%s'", optarg);
+			break;
+		case 'h': usage_cmd("report", stdout); return 0;
+		case ':': return bad_usage("report", "option %s needs a value", argv[optind]);
+		default: return bad_usage("report", "unknown option %s", argv[optind]);
+		}
+	}
+	if (optind + 1 < argc)
+		return bad_usage("report", "unexpected argument '%s'", argv[optind + 1]);
+	if (tz ? clock_set_tz(tz) : clock_set_tz("Asia/Shanghai"))
+		return bad_usage("report", "--tz: no such time zone '%s'", tz);
+	if (!day)
+		return bad_usage("report", "report bulletin needs --day YYYY-MM-DD%s", "");
+	int64_t day_end;
+	struct err_info ei = {0};
+	if (bulletin_day(day, &day_end, &ei))
+		return bad_usage("report", "--day must be a date YYYY-MM-DD, not '%s'", day);
+	int is_json = strcmp(fmt, "json") == 0, is_html = strcmp(fmt, "html") == 0,
+	    is_xlsx = strcmp(fmt, "xlsx") == 0;
+	if (!is_json && !is_html && !is_xlsx)
+		return bad_usage("report", "--format must be json, xlsx or html, not '%s'", fmt);
+	char xlsx_name[64];
+	if (is_xlsx && !out) {
+		snprintf(xlsx_name, sizeof xlsx_name, "bulletin-%s.xlsx", day);
+		out = xlsx_name;
+	}
+	log_set_quiet(1);
+	struct db *db;
+	if (open_db(path ? path : "var/cordon.db", 0, &db))
+		return 1;
+	struct dbc *dc = db_acquire(db, DB_READ);
+	int rc = dc ? 0 : ERR_DB;
+	if (!rc && !scope &&
+	    db_one_int(dc, &scope, "SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1",
+		       "") != 1)
+		rc = err_set(&ei, ERR_NOT_FOUND, "", "the database has no district unit");
+	struct bulletin *b = calloc(1, sizeof *b);
+	if (!rc && !b)
+		rc = ERR_NOMEM;
+	if (!rc)
+		rc = bulletin_compute(dc, scope, day, b, &ei);
+	db_release(db, dc);
+	db_close(db);
+	if (!rc && is_xlsx) {
+		if (bulletin_xlsx(b, out))
+			rc = err_set(&ei, ERR_INTERNAL, "", "cannot write %s", out);
+		else
+			printf("wrote %s\n", out);
+	} else if (!rc) {
+		struct buf text = {0};
+		if (is_html) {
+			bulletin_html(b, &text);
+		} else {
+			json_t *j = bulletin_json(b);
+			char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) : NULL;
+			json_decref(j);
+			if (s)
+				buf_printf(&text, "%s\n", s);
+			free(s);
+		}
+		FILE *f = out ? fopen(out, "w") : stdout;
+		if (!f || fputs(buf_str(&text), f) < 0)
+			rc = err_set(&ei, ERR_INTERNAL, "", "cannot write %s", out ? out : "stdout");
+		if (f && f != stdout && fclose(f))
+			rc = err_set(&ei, ERR_INTERNAL, "", "cannot write %s", out);
+		buf_free(&text);
+	}
+	free(b);
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", prog, ei.message[0] ? ei.message : err_str(rc));
+		return 1;
+	}
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
@@ -982,6 +1106,7 @@ static const struct {
 	{"serve", cmd_serve}, {"init", cmd_init},     {"demo", cmd_demo},
 	{"import", cmd_import}, {"user", cmd_user}, {"backup", cmd_backup},
 	{"version", cmd_version}, {"copy", cmd_copy}, {"partitions", cmd_partitions},
+	{"report", cmd_report},
 };
 
 int main(int argc, char **argv)

@@ -126,6 +126,7 @@ struct demo {
 	struct dbc *c;
 	uint64_t rng;
 	int64_t now;
+	int64_t set_up; /* when the command was formed: its records date from then */
 	FILE *progress;
 	struct err_info *ei;
 	struct nameset unit_names;   /* community, village and compound names */
@@ -424,7 +425,7 @@ static int assign(struct demo *d, int64_t unit, int64_t leader, int64_t org)
 {
 	static const char sql[] = "INSERT INTO assignments(unit_id, leader_id, org_id, note, created_at)"
 				  " VALUES ($1, $2, $3, $4, $5)";
-	int64_t n = db_run(d->c, sql, "IIIni", unit, leader, org, d->now);
+	int64_t n = db_run(d->c, sql, "IIIni", unit, leader, org, d->set_up);
 	if (n < 0)
 		return fail(d, (int)n, "assignments");
 	d->nassign++;
@@ -507,7 +508,7 @@ static int demo_command(struct demo *d)
 		if ((rc = insert_id(d,
 				    db_query(d->c, sql_group, "itttii", d->district, code,
 					     dn_groups[g].name, dn_groups[g].duties, (int64_t)(g + 1),
-					     d->now),
+					     d->set_up),
 				    &d->groups[g], "working_groups")))
 			return rc;
 	}
@@ -518,7 +519,7 @@ static int demo_command(struct demo *d)
 		if ((rc = insert_id(d,
 				    db_query(d->c, sql_leader, "itttIi", d->district, d->leader_name[i],
 					     dn_leader_titles[i], d->leader_phone[i],
-					     g >= 0 ? d->groups[g] : (int64_t)0, d->now),
+					     g >= 0 ? d->groups[g] : (int64_t)0, d->set_up),
 				    &d->leaders[i], "leaders")))
 			return rc;
 	}
@@ -531,7 +532,7 @@ static int demo_command(struct demo *d)
 			return fail(d, (int)n, "working_groups");
 	}
 	for (int i = 0; i < DN_COUNT(d->orgs); i++)
-		if ((rc = insert_id(d, db_query(d->c, sql_org, "iti", d->district, dn_resp_orgs[i], d->now),
+		if ((rc = insert_id(d, db_query(d->c, sql_org, "iti", d->district, dn_resp_orgs[i], d->set_up),
 				    &d->orgs[i], "resp_orgs")))
 			return rc;
 	if ((rc = demo_assignments(d)))
@@ -609,6 +610,10 @@ int demo_build(struct db *db, uint32_t seed, FILE *progress, struct err_info *ei
 		return err_set(ei, ERR_NOMEM, "", "out of memory");
 	d->rng = seed;
 	d->now = clock_now();
+	/* The command headquarters was formed on the evening of 2020-01-24 (the
+	 * region's first-level response began the next day): the bulletin of
+	 * any day after counts its groups, leaders and assignments. */
+	d->set_up = day_start("2020-01-24") + 20 * 3600;
 	d->progress = progress;
 	d->ei = ei;
 	int rc = 0;

@@ -12,7 +12,8 @@
  * after the load. Households are written once, as their newest visit leaves
  * them (round 2 is planned before round 1 is written). person_facts (name,
  * phone, household of each person, source 'visit'), unit_households,
- * round_households, round_persons and round_coverage are then derived from
+ * round_households, round_persons (with the first visit's time, which the
+ * bulletin counts by) and round_coverage are then derived from
  * the records with INSERT ... SELECT (over unit_tree for the counters), and
  * the round totals are checked two ways — from round_coverage and by
  * COUNT(DISTINCT) over the visits — before the demo may commit. Left out on
@@ -1662,21 +1663,24 @@ static int derive(struct dp *p)
 	 * visits in a round have distinct times. */
 	if ((rc = run_sql(p,
 			  "INSERT INTO round_households(round_id, household_id, unit_id, visits,"
-			  " last_result, last_at, pending_empty)"
+			  " last_result, last_at, pending_empty, visited_at)"
 			  " SELECT g.round_id, g.household_id, v.unit_id, g.n, v.result, v.at,"
-			  " CASE WHEN v.result = 'empty' AND h.empty_confirmed = 0 THEN 1 ELSE 0 END"
-			  " FROM (SELECT round_id, household_id, COUNT(*) AS n, MAX(at) AS last_at"
+			  " CASE WHEN v.result = 'empty' AND h.empty_confirmed = 0 THEN 1 ELSE 0 END,"
+			  " g.visited_at"
+			  " FROM (SELECT round_id, household_id, COUNT(*) AS n, MAX(at) AS last_at,"
+			  "  MIN(CASE WHEN result = 'visited' THEN at END) AS visited_at"
 			  "  FROM visits GROUP BY round_id, household_id) g"
 			  " JOIN visits v ON v.round_id = g.round_id AND v.household_id = g.household_id"
 			  " AND v.at = g.last_at JOIN households h ON h.id = g.household_id",
 			  "round_households")))
 		return rc;
-	/* each person once per round: the primary key drops the repeats */
+	/* each person once per round, found by the round's first visit to them */
 	if ((rc = run_sql(p,
-			  "INSERT INTO round_persons(round_id, person_id, unit_id)"
-			  " SELECT v.round_id, vp.person_id, p.unit_id FROM visit_persons vp"
+			  "INSERT INTO round_persons(round_id, person_id, unit_id, found_at)"
+			  " SELECT v.round_id, vp.person_id, MIN(p.unit_id), MIN(v.at)"
+			  " FROM visit_persons vp"
 			  " JOIN visits v ON v.id = vp.visit_id JOIN persons p ON p.id = vp.person_id"
-			  " WHERE 1 = 1 ON CONFLICT (round_id, person_id) DO NOTHING",
+			  " GROUP BY v.round_id, vp.person_id",
 			  "round_persons")))
 		return rc;
 	if ((rc = run_sql(p,

@@ -6,6 +6,7 @@
 #include "areas.h"
 #include "cases.h"
 #include "audit.h"
+#include "bulletin.h"
 #include "checkpoints.h"
 #include "command.h"
 #include "daily.h"
@@ -30,5 +31,6 @@ const struct route_table *const feature_tables[] = {
 	&checkpoints_routes, &cases_routes, &reports_routes, &supplies_routes,
 	&requests_routes, &funds_routes, &isolation_routes,
 	&notices_routes, &venues_routes, &supervision_routes, /* issue 13 */
+	&bulletin_routes, /* issue 17 */
 	NULL,
 };

@@ -642,16 +642,24 @@ int screening_visit_store(struct dbc *c, struct visit_in *v, int64_t now, int64_
 		"INSERT INTO visit_persons(visit_id, person_id) VALUES ($1, $2)"
 		" ON CONFLICT (visit_id, person_id) DO NOTHING";
 	static const char rp_sql[] =
-		"INSERT INTO round_persons(round_id, person_id, unit_id) VALUES ($1, $2, $3)"
-		" ON CONFLICT (round_id, person_id) DO NOTHING";
+		"INSERT INTO round_persons(round_id, person_id, unit_id, found_at)"
+		" VALUES ($1, $2, $3, $4) ON CONFLICT (round_id, person_id) DO NOTHING";
+	/* A visit sent late by an offline queue may be the round's first to
+	 * find the person: the bulletin counts them from then. */
+	static const char rp_found_sql[] =
+		"UPDATE round_persons SET found_at = $3"
+		" WHERE round_id = $1 AND person_id = $2 AND (found_at IS NULL OR found_at > $3)";
 	/* The upsert takes the row's lock first, so two visits to one household
 	 * at once count it once; the RETURNING row holds the state before this
 	 * visit (visits = 1: it was not reached before). */
 	static const char rh_sql[] =
 		"INSERT INTO round_households(round_id, household_id, unit_id, visits, last_result,"
-		" last_at, pending_empty) VALUES ($1, $2, $3, 1, $4, $5, $6)"
+		" last_at, pending_empty, visited_at) VALUES ($1, $2, $3, 1, $4, $5, $6, $7)"
 		" ON CONFLICT (round_id, household_id) DO UPDATE SET"
-		" visits = round_households.visits + 1"
+		" visits = round_households.visits + 1,"
+		" visited_at = CASE WHEN excluded.visited_at IS NOT NULL AND"
+		" (round_households.visited_at IS NULL OR excluded.visited_at < round_households.visited_at)"
+		" THEN excluded.visited_at ELSE round_households.visited_at END"
 		" RETURNING visits, last_at, pending_empty";
 	static const char rh_update_sql[] =
 		"UPDATE round_households SET last_result = $3, last_at = $4, pending_empty = $5"
@@ -675,8 +683,11 @@ int screening_visit_store(struct dbc *c, struct visit_in *v, int64_t now, int64_
 	struct visit_effect eff;
 	if (screening_transition(NULL, v->result, v->at, v->empty_confirmed, &eff))
 		return err_set(ei, ERR_INVALID, "result", "unknown result");
-	struct dbq *q = db_query(c, rh_sql, "iiitii", v->round_id, v->household_id, v->unit_id,
-				 v->result, v->at, (int64_t)eff.pending_empty);
+	/* visited_at: when the round first found someone there (the bulletin's
+	 * households as of a day) */
+	int64_t visited_at = strcmp(v->result, "visited") == 0 ? v->at : 0;
+	struct dbq *q = db_query(c, rh_sql, "iiitiiI", v->round_id, v->household_id, v->unit_id,
+				 v->result, v->at, (int64_t)eff.pending_empty, visited_at);
 	if (!q)
 		return ERR_DB;
 	rc = db_step(q);
@@ -742,9 +753,11 @@ int screening_visit_store(struct dbc *c, struct visit_in *v, int64_t now, int64_
 		int64_t n = db_run(c, vp_sql, "ii", *id, vp->person_id);
 		if (n < 0)
 			return (int)n;
-		n = db_run(c, rp_sql, "iii", v->round_id, vp->person_id, v->unit_id);
+		n = db_run(c, rp_sql, "iiii", v->round_id, vp->person_id, v->unit_id, v->at);
 		if (n < 0)
 			return (int)n;
+		if (n == 0 && db_run(c, rp_found_sql, "iii", v->round_id, vp->person_id, v->at) < 0)
+			return ERR_DB;
 		new_persons += n;
 	}
 	if ((rc = coverage_add(c, v->round_id, v->unit_id, eff.households_visited, new_persons,

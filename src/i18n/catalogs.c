@@ -9,6 +9,7 @@ const struct err_catalog *const err_catalogs[] = {
 	&areas_zh,
 	&audit_zh,
 	&cases_zh,
+	&bulletin_zh,
 	&checkpoints_zh,
 	&command_zh,
 	&discrepancies_zh,

@@ -13,6 +13,7 @@ extern const struct err_catalog http_zh;
 extern const struct err_catalog areas_zh;
 extern const struct err_catalog audit_zh;
 extern const struct err_catalog cases_zh;
+extern const struct err_catalog bulletin_zh;
 extern const struct err_catalog checkpoints_zh;
 extern const struct err_catalog command_zh;
 extern const struct err_catalog discrepancies_zh;

@@ -1,0 +1,188 @@
+// The daily bulletin (GET /api/v1/bulletin?day=): every key of issue 17,
+// a bad day refused naming `day`, each section's figure moved by a record
+// written through the API (and only from the day of that record on), and
+// scope: a sub-district's officer gets the sub-district's bulletin. The
+// server's clock is set to 2020-02-15 09:00, so "today" is the demo day.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, adminClient, mkUnit, userClient, expectStatus, expectError, unzipEntry,
+} from './lib.mjs';
+
+const TODAY = '2020-02-15';
+const YESTERDAY = '2020-02-14';
+
+let srv;
+let admin;
+let A; let A1; let KA; let B; let B1;
+let officerA;
+let officerB;
+let staff;
+
+/** A valid resident ID from its first 17 digits (GB 11643 check character). */
+function rid(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let s = 0;
+  for (let i = 0; i < 17; i++) s += Number(first17[i]) * w[i];
+  return first17 + '10X98765432'[s % 11];
+}
+let seq = 300;
+const newId = () => rid(`64010619900101${String(seq++).padStart(3, '0')}`);
+let cid = 0;
+const clientId = () => `bulletin-test-${process.pid}-${++cid}`;
+/** Unix seconds of a local (Beijing) time '2020-02-12T10:00'. */
+const at = (local) => Math.floor(Date.parse(`${local}:00+08:00`) / 1000);
+
+async function bulletin(c, day = TODAY) {
+  return expectStatus(await c.get(`/api/v1/bulletin?day=${day}`), 200, `bulletin ${day}`).body;
+}
+
+before(async () => {
+  srv = await startServer({ clock: `${TODAY}T09:00` });
+  admin = await adminClient(srv);
+  A = await mkUnit(admin, admin.root.id, 'subdistrict', 'BL-A', '甲街道');
+  A1 = await mkUnit(admin, A.id, 'community', 'BL-A1', '甲一社区');
+  KA = await mkUnit(admin, A1.id, 'compound', 'BL-KA', '甲一小区');
+  B = await mkUnit(admin, admin.root.id, 'subdistrict', 'BL-B', '乙街道');
+  B1 = await mkUnit(admin, B.id, 'community', 'BL-B1', '乙一社区');
+  officerA = await userClient(srv, admin, { username: 'bl.officer.a', role: 'officer', scope_unit_id: A.id });
+  officerB = await userClient(srv, admin, { username: 'bl.officer.b', role: 'officer', scope_unit_id: B.id });
+  staff = await userClient(srv, admin, { username: 'bl.staff', role: 'checkpoint_staff', scope_unit_id: admin.root.id });
+});
+
+after(async () => {
+  await srv?.stop();
+});
+
+const SHAPE = {
+  cases: ['confirmed_total', 'cured_total', 'deaths_total', 'critical_now', 'medical_workers_infected', 'days_without_new_confirmed'],
+  epidemic_points: ['total', 'lifted'],
+  command: ['working_groups', 'leaders', 'responsible_units'],
+  checkpoints: ['road', 'rail', 'road_vehicles', 'road_person_trips', 'rail_trains', 'rail_person_trips'],
+  isolation: ['centralized_active', 'home_active', 'released_total'],
+  funds: ['allocated_fen', 'donations_fen'],
+  enterprises: ['above_scale', 'resumed', 'seasonal', 'resumption_rate'],
+  supervision: ['inspection_groups', 'support_groups'],
+  reporting: ['expected', 'filed', 'on_time'],
+};
+
+test('every key of the bulletin, all zero on a day before any record', async () => {
+  const b = await bulletin(admin, '2019-12-01');
+  assert.equal(b.day, '2019-12-01');
+  for (const [section, keys] of Object.entries(SHAPE)) {
+    assert.equal(typeof b[section], 'object', `${section} in ${JSON.stringify(b)}`);
+    for (const k of keys) assert.equal(b[section][k], 0, `${section}.${k} on a day before any record`);
+  }
+  assert.equal(b.notices, 0);
+  assert.deepEqual(b.screening, []);
+  assert.ok(Array.isArray(b.supplies), 'supplies is a list');
+  // no day: today, by the server's clock
+  const today = expectStatus(await admin.get('/api/v1/bulletin'), 200, 'bulletin of today').body;
+  assert.equal(today.day, TODAY);
+});
+
+test('a bad day is 400 naming day; a bad format names format', async () => {
+  for (const day of ['2020-02-30', 'yesterday', '2020-2-15', '2020-02-15T00:00', '20200215']) {
+    expectError(await admin.get(`/api/v1/bulletin?day=${encodeURIComponent(day)}`), 400, 'invalid', 'day', `day=${day}`);
+  }
+  expectError(await admin.get(`/api/v1/bulletin?day=${TODAY}&format=pdf`), 400, 'invalid', 'format', 'format=pdf');
+  const anon = await fetch(`${srv.base}/api/v1/bulletin?day=${TODAY}`);
+  assert.equal(anon.status, 401, 'the bulletin needs a sign-in');
+});
+
+test('command: a working group, a leader and a responsible unit assigned in A move A\'s and the district\'s figures from today', async () => {
+  const [d0, a0, b0, y0] = [await bulletin(admin), await bulletin(officerA), await bulletin(officerB), await bulletin(admin, YESTERDAY)];
+  expectStatus(await admin.post('/api/v1/groups', { code: 'BL-G1', name: '宣传组' }), 201, 'group');
+  const leader = expectStatus(await admin.post('/api/v1/leaders', { name: '包抓领导', title: '副区长' }), 201, 'leader').body;
+  const org = expectStatus(await admin.post('/api/v1/orgs', { name: '区卫健局' }), 201, 'org').body;
+  expectStatus(await admin.post('/api/v1/assignments', { unit_id: A1.id, leader_id: leader.id }), 201, 'assign leader');
+  expectStatus(await admin.post('/api/v1/assignments', { unit_id: A1.id, org_id: org.id }), 201, 'assign org');
+  const [d1, a1, b1, y1] = [await bulletin(admin), await bulletin(officerA), await bulletin(officerB), await bulletin(admin, YESTERDAY)];
+  assert.deepEqual(d1.command, {
+    working_groups: d0.command.working_groups + 1, leaders: d0.command.leaders + 1,
+    responsible_units: d0.command.responsible_units + 1,
+  }, 'district');
+  // A works under the district's groups and has the leader and unit assigned to it
+  assert.deepEqual(a1.command, {
+    working_groups: a0.command.working_groups + 1, leaders: a0.command.leaders + 1,
+    responsible_units: a0.command.responsible_units + 1,
+  }, 'sub-district A');
+  // B sees the group (the district's) but no leader or unit assigned to it
+  assert.deepEqual(b1.command, {
+    working_groups: b0.command.working_groups + 1, leaders: b0.command.leaders,
+    responsible_units: b0.command.responsible_units,
+  }, 'sub-district B');
+  assert.deepEqual(y1.command, y0.command, 'yesterday\'s bulletin is as it was');
+});
+
+test('checkpoints: a checkpoint in A and what it screens count for A and the district, not B, from today', async () => {
+  const [d0, a0, b0, y0] = [await bulletin(admin), await bulletin(officerA), await bulletin(officerB), await bulletin(admin, YESTERDAY)];
+  const road = expectStatus(await admin.post('/api/v1/checkpoints',
+    { code: 'BL-ROAD', name: '甲路卡点', kind: 'road', unit_id: A.id }), 201, 'road checkpoint').body;
+  const rail = expectStatus(await admin.post('/api/v1/checkpoints',
+    { code: 'BL-RAIL', name: '甲站卡点', kind: 'rail', unit_id: A.id }), 201, 'rail checkpoint').body;
+  expectStatus(await staff.post(`/api/v1/checkpoints/${road.id}/vehicles`, {
+    plate: '宁A12345', direction: 'in', origin: '640000',
+    occupants: [{ name: '张三', temperature: 36.5 }, { name: '李四', doc_number: newId(), temperature: 36.6 }, { name: '王五', temperature: 36.4 }],
+    client_id: clientId(),
+  }), 201, 'screen a car');
+  expectStatus(await staff.post(`/api/v1/checkpoints/${rail.id}/trains`, {
+    train_no: 'K1234', arrival_at: at(`${TODAY}T08:30`), persons: 420, flagged: [], client_id: clientId(),
+  }), 201, 'screen a train');
+  const [d1, a1, b1, y1] = [await bulletin(admin), await bulletin(officerA), await bulletin(officerB), await bulletin(admin, YESTERDAY)];
+  const moved = (x) => ({
+    road: x.road + 1, rail: x.rail + 1, road_vehicles: x.road_vehicles + 1,
+    road_person_trips: x.road_person_trips + 3, rail_trains: x.rail_trains + 1, rail_person_trips: x.rail_person_trips + 420,
+  });
+  assert.deepEqual(d1.checkpoints, moved(d0.checkpoints), 'district');
+  assert.deepEqual(a1.checkpoints, moved(a0.checkpoints), 'sub-district A');
+  assert.deepEqual(b1.checkpoints, b0.checkpoints, 'sub-district B');
+  assert.deepEqual(y1.checkpoints, y0.checkpoints, 'yesterday');
+});
+
+test('screening: a round\'s visits count households and persons on the day of the visit, for A and the district, not B', async () => {
+  const round = expectStatus(await admin.post('/api/v1/rounds',
+    { name: '甲街道摸排', unit_id: A.id, start_date: '2020-02-10', end_date: '2020-02-20' }), 201, 'round').body;
+  const h1 = expectStatus(await admin.post('/api/v1/households', { unit_id: KA.id, address: '1号楼101' }), 201, 'household').body;
+  const h2 = expectStatus(await admin.post('/api/v1/households', { unit_id: KA.id, address: '1号楼102' }), 201, 'household').body;
+  const h3 = expectStatus(await admin.post('/api/v1/households', { unit_id: KA.id, address: '1号楼103' }), 201, 'household').body;
+  const mine = (b) => b.screening.find((r) => r.round_id === round.id);
+  assert.equal(mine(await bulletin(admin, '2020-02-09')), undefined, 'the round has not started on 2020-02-09');
+  assert.deepEqual(mine(await bulletin(admin, '2020-02-10')), { round: 1, round_id: round.id, name: '甲街道摸排', households: 0, persons: 0 });
+
+  const [p1, p2, p3] = [newId(), newId(), newId()];
+  const visit = async (body) => expectStatus(await admin.post('/api/v1/visits', { round_id: round.id, method: 'door', ...body }), 201, 'visit');
+  await visit({ household_id: h1.id, result: 'visited', at: at('2020-02-12T10:00'),
+    persons: [{ doc_number: p1, name: '赵一' }, { doc_number: p2, name: '赵二' }] });
+  // nobody home on the 11th; found on the 13th
+  await visit({ household_id: h2.id, result: 'empty', at: at('2020-02-11T10:00') });
+  await visit({ household_id: h2.id, result: 'visited', at: at('2020-02-13T10:00'), persons: [{ doc_number: p3, name: '钱三' }] });
+  // h1 again on the 14th: counted once
+  await visit({ household_id: h1.id, result: 'visited', at: at('2020-02-14T10:00'),
+    persons: [{ doc_number: p1, name: '赵一' }, { doc_number: p2, name: '赵二' }] });
+  // an offline phone sends h3's visit of the 12th after the others
+  await visit({ household_id: h3.id, result: 'visited', at: at('2020-02-14T11:00'), persons: [{ doc_number: newId(), name: '孙四' }] });
+  await visit({ household_id: h3.id, result: 'refused', at: at('2020-02-12T11:00') });
+
+  const fig = async (c, day) => { const r = mine(await bulletin(c, day)); return r && [r.households, r.persons]; };
+  assert.deepEqual(await fig(admin, '2020-02-11'), [0, 0], '11th: the empty home does not count');
+  assert.deepEqual(await fig(admin, '2020-02-12'), [1, 2], '12th');
+  assert.deepEqual(await fig(admin, '2020-02-13'), [2, 3], '13th');
+  assert.deepEqual(await fig(admin, '2020-02-14'), [3, 4], '14th: h1 once, h3 found');
+  assert.deepEqual(await fig(officerA, '2020-02-14'), [3, 4], 'A sees its round');
+  assert.equal(await fig(officerB, '2020-02-14'), undefined, 'B does not see A\'s round');
+});
+
+test('html and xlsx: the same bulletin, printable and as a workbook', async () => {
+  const b = await bulletin(admin);
+  const res = expectStatus(await admin.get(`/api/v1/bulletin?day=${TODAY}&format=html`), 200, 'html');
+  assert.match(res.headers.get('content-type'), /text\/html/);
+  assert.match(res.text, /<title>金凤区疫情防控工作日报 2020-02-15<\/title>/);
+  assert.match(res.text, /2020年2月15日/);
+  assert.ok(res.text.includes(`公路${b.checkpoints.road}个、铁路${b.checkpoints.rail}个`), 'the checkpoints in a sentence');
+  const x = expectStatus(await admin.req('GET', `/api/v1/bulletin?day=${TODAY}&format=xlsx`, undefined, { raw: true }), 200, 'xlsx');
+  const sheet = unzipEntry(x.body, 'xl/worksheets/sheet1.xml').toString('utf8');
+  const strings = unzipEntry(x.body, 'xl/sharedStrings.xml').toString('utf8');
+  assert.match(strings, /checkpoints\.road_person_trips/, 'the figure paths are in the sheet');
+  assert.ok(sheet.includes(`<v>${b.checkpoints.road_person_trips}</v>`), 'the number itself is a number cell');
+});
