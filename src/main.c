@@ -24,6 +24,7 @@
 #include "i18n/catalogs.h"
 #include "feature/features.h"
 #include "feature/imports.h"
+#include "feature/passes.h"
 #include "feature/units.h"
 #include "feature/users.h"
 #include "http/auth.h"
@@ -42,6 +43,7 @@ struct opts {
 	const char *username, *name, *role, *password_file;
 	int64_t scope;
 	const char *source;
+	const char *key_file;
 	uint32_t seed;
 };
 
@@ -83,6 +85,9 @@ static const char *const usage_text[][2] = {
 		  "  --secure-cookie    mark the session cookie Secure (serving behind TLS)\n"
 		  "  --trust-proxy      take client addresses from X-Forwarded-For (behind nginx)\n"
 		  "  --quiet            do not log one line per request\n"
+		  "  --key-file FILE    the key that seals the pass signing keys in the database\n"
+		  "                     (default PATH.key beside a SQLite database, var/cordon-pg.key\n"
+		  "                     for PostgreSQL; made 0600 when missing; CORDON_KEY_FILE)\n"
 		  "  --clock WHEN       run with the clock set to WHEN (local YYYY-MM-DD or\n"
 		  "                     YYYY-MM-DDTHH:MM[:SS]), running on from there; for tests\n"
 		  "                     and demonstrations (CORDON_CLOCK); shown on /healthz\n"},
@@ -112,9 +117,12 @@ static const char *const usage_text[][2] = {
 		 "       cordon user list [--db PATH]\n"
 		 "       cordon user passwd --username U --password-file FILE [--db PATH]\n"
 		 "       cordon user disable --username U [--db PATH]\n"},
-	{"backup", "usage: cordon backup DEST [--db PATH]\n"
-		   "  copies the database to DEST with SQLite's online backup, consistent\n"
-		   "  even while `cordon serve` is writing.\n"},
+	{"backup", "usage: cordon backup DEST [--db PATH] [--key-file FILE]\n"
+		   "  copies the database to DEST (created 0600) with SQLite's online backup\n"
+		   "  in one snapshot: it finishes while `cordon serve` is writing and holds\n"
+		   "  what was committed when it began. Progress goes to stderr; stdout ends\n"
+		   "  with the size and time. The pass signing keys are in it sealed: the key\n"
+		   "  file (default PATH.key) is not, and is backed up apart.\n"},
 	{"version", "usage: cordon version [--db PATH]\n"},
 	{"copy", "usage: cordon copy --from SOURCE --to TARGET\n"
 		 "  copies a district's whole database; SOURCE and TARGET are each a SQLite\n"
@@ -164,7 +172,7 @@ static int bad_usage(const char *cmd, const char *fmt, const char *arg)
 enum {
 	O_DB = 1000, O_LISTEN, O_TZ, O_THREADS, O_SECURE, O_PROXY, O_QUIET, O_NOSERVE, O_ADMINPW,
 	O_DCODE, O_DNAME, O_USERNAME, O_NAME, O_ROLE, O_SCOPE, O_PWFILE, O_SOURCE, O_SEED,
-	O_REBUILD, O_PG, O_POOL, O_CLOCK, O_HELP
+	O_REBUILD, O_PG, O_POOL, O_CLOCK, O_KEYFILE, O_HELP
 };
 
 static const struct option longopts[] = {
@@ -190,6 +198,7 @@ static const struct option longopts[] = {
 	{"source", required_argument, 0, O_SOURCE},
 	{"seed", required_argument, 0, O_SEED},
 	{"clock", required_argument, 0, O_CLOCK},
+	{"key-file", required_argument, 0, O_KEYFILE},
 	{"help", no_argument, 0, O_HELP},
 	{0, 0, 0, 0},
 };
@@ -206,6 +215,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
 	o->listen = getenv("CORDON_LISTEN");
 	o->tz = getenv("CORDON_TZ");
 	o->clock = getenv("CORDON_CLOCK");
+	o->key_file = getenv("CORDON_KEY_FILE");
 	const char *th = getenv("CORDON_THREADS");
 	o->threads = th ? atoi(th) : 8;
 	o->district_code = "640106";
@@ -231,6 +241,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
 		case O_LISTEN: o->listen = optarg; break;
 		case O_TZ: o->tz = optarg; break;
 		case O_CLOCK: o->clock = optarg; break;
+		case O_KEYFILE: o->key_file = optarg; break;
 		case O_THREADS:
 			o->threads = (int)strtol(optarg, &end, 10);
 			if (*end || o->threads < 1 || o->threads > 256)
@@ -330,6 +341,47 @@ static int read_password(const char *file, char *out, size_t cap)
 	return 0;
 }
 
+/* The key file of database `path`: --key-file / CORDON_KEY_FILE, else next
+ * to a SQLite database (PATH.key), else var/cordon-pg.key for PostgreSQL. */
+static const char *key_file_of(const char *path, const char *given, char *buf, size_t cap)
+{
+	if (given && *given)
+		return given;
+	if (db_is_url(path))
+		return "var/cordon-pg.key";
+	snprintf(buf, cap, "%s.key", path);
+	return buf;
+}
+
+/* Reads (or makes) the key file that seals the pass signing keys and seals
+ * any key still stored plain in db (NULL: the file only). 0 or 1 (said). */
+static int keys_ready(struct db *db, const char *path, const char *given)
+{
+	char buf[4200];
+	const char *kf = key_file_of(path, given, buf, sizeof buf);
+	struct err_info ei = {0};
+	if (passes_key_file(kf, &ei)) {
+		fprintf(stderr, "%s: pass key file: %s\n", prog, ei.message);
+		return 1;
+	}
+	if (!db)
+		return 0;
+	struct dbc *c = db_acquire(db, DB_WRITE);
+	int sealed = 0, rc = c ? db_begin(c) : ERR_DB;
+	if (!rc)
+		rc = passes_seal_keys(c, &sealed);
+	if (c)
+		rc = rc ? (db_rollback(c), rc) : db_commit(c);
+	db_release(db, c);
+	if (rc) {
+		fprintf(stderr, "%s: cannot seal the pass signing keys\n", prog);
+		return 1;
+	}
+	if (sealed)
+		log_info("sealed %d pass signing key(s) with the key file %s", sealed, kf);
+	return 0;
+}
+
 static int serve_db(struct db *db, const struct opts *o)
 {
 	log_set_quiet(0);
@@ -382,6 +434,10 @@ static int cmd_serve(int argc, char **argv)
 	struct db *db;
 	if (open_db(o.db ? o.db : "var/cordon.db", 0, &db))
 		return 1;
+	if (keys_ready(db, o.db ? o.db : "var/cordon.db", o.key_file)) {
+		db_close(db);
+		return 1;
+	}
 	rc = serve_db(db, &o);
 	db_close(db);
 	return rc;
@@ -497,6 +553,8 @@ static int cmd_demo(int argc, char **argv)
 	const char *path = o.db ? o.db : "var/demo.db";
 	struct db *db;
 	int reused = 0;
+	if (keys_ready(NULL, path, o.key_file))
+		return 1;
 	if (db_is_url(path)) {
 		/* PostgreSQL: no file to swap in; build straight into an empty
 		 * database (one transaction, so a failure leaves it empty). */
@@ -568,6 +626,10 @@ static int cmd_demo(int argc, char **argv)
 	}
 	if (open_db(path, 0, &db))
 		return 1;
+	if (keys_ready(db, path, o.key_file)) {
+		db_close(db);
+		return 1;
+	}
 	if (reused) {
 		/* A demo built weeks ago gets passes valid today again. */
 		struct err_info ei = {0};
@@ -801,6 +863,23 @@ static int cmd_user(int argc, char **argv)
 	return rc;
 }
 
+struct backup_progress {
+	double t0, last;
+};
+
+/* Progress on stderr about every 2 s: pages copied of the snapshot's. */
+static void backup_progress(void *arg, int64_t done, int64_t total)
+{
+	struct backup_progress *p = arg;
+	double now = clock_ms();
+	if (now - p->last < 2000 && done < total)
+		return;
+	p->last = now;
+	fprintf(stderr, "%s: backup %lld of %lld pages (%.0f%%, %.1f s)\n", prog, (long long)done,
+		(long long)total, total ? 100.0 * (double)done / (double)total : 100.0,
+		(now - p->t0) / 1000.0);
+}
+
 static int cmd_backup(int argc, char **argv)
 {
 	struct opts o = {0};
@@ -815,17 +894,29 @@ static int cmd_backup(int argc, char **argv)
 		return 1;
 	}
 	struct db *db;
-	if (open_db(o.db ? o.db : "var/cordon.db", 0, &db))
+	const char *path = o.db ? o.db : "var/cordon.db";
+	if (open_db(path, 0, &db))
 		return 1;
+	/* Keys still stored plain (a database not served since the key file
+	 * came) are sealed first: a backup never carries a usable signing key. */
+	if (keys_ready(db, path, o.key_file)) {
+		db_close(db);
+		return 1;
+	}
 	struct err_info ei = {0};
-	double t0 = clock_ms();
-	rc = db_backup(db, dest, &ei);
+	struct backup_progress bp = {.t0 = clock_ms(), .last = clock_ms()};
+	rc = db_backup(db, dest, backup_progress, &bp, &ei);
 	db_close(db);
 	if (rc) {
 		fprintf(stderr, "%s: %s\n", prog, ei.message);
 		return 1;
 	}
-	printf("backed up to %s in %.1f s\n", dest, (clock_ms() - t0) / 1000.0);
+	struct stat st;
+	double mb = stat(dest, &st) == 0 ? (double)st.st_size / (1024.0 * 1024.0) : 0;
+	printf("backed up to %s: %.1f MB in %.1f s (one snapshot, file mode 0600)\n", dest, mb,
+	       (clock_ms() - bp.t0) / 1000.0);
+	printf("pass signing keys: stored sealed in the backup; the key file %s is not in it:"
+	       " back it up apart (docs/operations.md)\n", passes_key_path());
 	return 0;
 }
 
@@ -880,6 +971,10 @@ static int cmd_copy(int argc, char **argv)
 		fprintf(stderr, "%s: copy failed: %s\n", prog, ei.message[0] ? ei.message : err_str(rc));
 		return 1;
 	}
+	char buf[4200];
+	printf("pass signing keys: copied as stored (sealed with SOURCE's key file %s); serve"
+	       " TARGET with --key-file naming that file, or new passes get a new key\n",
+	       key_file_of(from, getenv("CORDON_KEY_FILE"), buf, sizeof buf));
 	return 0;
 }
 

@@ -260,12 +260,13 @@ int db_one_int(struct dbc *c, int64_t *out, const char *sql, const char *types, 
 	return rc;
 }
 
-int db_backup(struct db *db, const char *dest, struct err_info *ei)
+int db_backup(struct db *db, const char *dest, db_progress_fn progress, void *arg,
+	      struct err_info *ei)
 {
 	if (!db->ops->backup)
 		return err_set(ei, ERR_INVALID, "db",
 			       "backup works on SQLite databases; use pg_dump for PostgreSQL");
-	return db->ops->backup(db, dest, ei);
+	return db->ops->backup(db, dest, progress, arg, ei);
 }
 
 int db_schema_version(struct dbc *c)

@@ -97,8 +97,13 @@ const char *db_errmsg(struct dbc *c);
  * return 0: read the id through RETURNING there. */
 int64_t db_last_insert_id(struct dbc *c);
 
-/* Online backup of the whole database to dest (consistent while serving). */
-int db_backup(struct db *db, const char *dest, struct err_info *ei);
+/* Online backup of the whole database to dest, created 0600: one snapshot
+ * (a read transaction held throughout), so it finishes while others write
+ * and holds exactly what was committed when it began. progress (may be
+ * NULL) is called now and then with the pages copied and the total. */
+typedef void (*db_progress_fn)(void *arg, int64_t done, int64_t total);
+int db_backup(struct db *db, const char *dest, db_progress_fn progress, void *arg,
+	      struct err_info *ei);
 
 /* "sqlite" (later "postgresql"): for migrations' per-backend types. */
 const char *db_backend(struct dbc *c);

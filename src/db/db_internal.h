@@ -39,7 +39,8 @@ struct db_ops {
 	int64_t (*changes)(struct dbq *q);
 	int64_t (*last_insert_id)(struct dbc *c); /* NULL: the backend has none */
 	const char *(*errmsg)(struct dbc *c);
-	int (*backup)(struct db *db, const char *dest, struct err_info *ei);
+	int (*backup)(struct db *db, const char *dest, db_progress_fn progress, void *arg,
+		      struct err_info *ei);
 };
 
 struct db {

@@ -2,6 +2,8 @@
  * connection per thread (WAL lets readers run beside the writer), each with a
  * cache of prepared statements keyed by SQL text. Parameters are written
  * $1..$n in SQL; SQLite treats "$1" as a name, so binds go by name. */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -570,32 +572,47 @@ static int64_t s_last_insert_id(struct dbc *c)
 	return sqlite3_last_insert_rowid(SC(c)->h);
 }
 
-static int s_backup(struct db *base, const char *dest, struct err_info *ei)
+static int s_backup(struct db *base, const char *dest, db_progress_fn progress, void *arg,
+		    struct err_info *ei)
 {
+	/* Created here, 0600, before SQLite opens it: a copy of the registry
+	 * is as private as the registry. */
+	int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return err_set(ei, ERR_INVALID, "dest", "cannot create %s: %s", dest, strerror(errno));
+	close(fd);
 	sqlite3 *to = NULL;
-	if (sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
-		int rc = err_set(ei, ERR_INVALID, "dest", "cannot create %s: %s", dest,
+	if (sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		int rc = err_set(ei, ERR_INVALID, "dest", "cannot open %s: %s", dest,
 				 to ? sqlite3_errmsg(to) : "out of memory");
 		sqlite3_close_v2(to);
+		unlink(dest);
 		return rc;
 	}
-	/* A separate source connection: the backup steps while requests keep
-	 * writing; SQLite restarts the copy if the source changes underneath. */
 	sqlite3 *from = NULL;
 	if (sqlite3_open_v2(base->path, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		sqlite3_close_v2(to);
 		sqlite3_close_v2(from);
+		unlink(dest);
 		return err_set(ei, ERR_DB, "db", "cannot open %s", base->path);
 	}
 	sqlite3_busy_timeout(from, 10000);
-	sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
-	int rc = SQLITE_OK;
+	/* One snapshot: a read transaction held from the first page to the
+	 * last. Without it every commit of the server restarts the copy from
+	 * page one, and under a steady trickle of writes it never ends; with
+	 * it (WAL) writers go on and the copy holds what was committed when
+	 * it began. */
+	int rc = sqlite3_exec(from, "BEGIN; SELECT COUNT(*) FROM sqlite_schema;", NULL, NULL, NULL);
+	sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(to, "main", from, "main") : NULL;
 	if (!b) {
 		rc = SQLITE_ERROR;
 	} else {
 		do {
-			rc = sqlite3_backup_step(b, 256);
+			rc = sqlite3_backup_step(b, 4096);
+			if (progress && (rc == SQLITE_OK || rc == SQLITE_DONE)) {
+				int64_t total = sqlite3_backup_pagecount(b);
+				progress(arg, total - sqlite3_backup_remaining(b), total);
+			}
 			if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 				sqlite3_sleep(20);
 		} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
@@ -604,8 +621,11 @@ static int s_backup(struct db *base, const char *dest, struct err_info *ei)
 	int ret = 0;
 	if (rc != SQLITE_DONE)
 		ret = err_set(ei, ERR_DB, "dest", "backup failed: %s", sqlite3_errmsg(to));
+	sqlite3_exec(from, "COMMIT", NULL, NULL, NULL);
 	sqlite3_close_v2(from);
 	sqlite3_close_v2(to);
+	if (ret)
+		unlink(dest);
 	return ret;
 }
 

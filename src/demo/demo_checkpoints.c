@@ -1003,9 +1003,10 @@ static int demo_pass_key(struct dc *d, int64_t now, char kid[17])
 	snprintf(kid, 17, "k%.4s%.2s%.2s%02x%02x%02x", day, day + 5, day + 8, (unsigned)(r & 0xff),
 		 (unsigned)((r >> 8) & 0xff), (unsigned)((r >> 16) & 0xff));
 	char pk64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
-	char sk64[sodium_base64_ENCODED_LEN(64, sodium_base64_VARIANT_ORIGINAL)];
+	char sk64[256]; /* sealed with the key file, as passes.c stores keys */
 	sodium_bin2base64(pk64, sizeof pk64, pk, 32, sodium_base64_VARIANT_ORIGINAL);
-	sodium_bin2base64(sk64, sizeof sk64, sk, 64, sodium_base64_VARIANT_ORIGINAL);
+	if (passes_seal_secret(sk, sk64, sizeof sk64))
+		return dfail(d, ERR_INTERNAL, "pass_keys");
 	int64_t n = db_run(d->c,
 			   "INSERT INTO pass_keys(kid, public_key, secret_key, created_at)"
 			   " VALUES ($1, $2, $3, $4)",

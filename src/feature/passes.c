@@ -4,15 +4,20 @@
  * code a phone camera reads at a gate. */
 #include "passes.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <qrencode.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../base/buf.h"
 #include "../base/clock.h"
+#include "../base/log.h"
 #include "../http/scope.h"
 #include "../http/settings.h"
 #include "gates.h"
@@ -332,6 +337,154 @@ int passes_check_token(struct dbc *c, const char *token, struct pass_claims *cla
 	return rc;
 }
 
+/* ---------- the key file: signing keys sealed at rest ---------- */
+
+/* The secret halves of the signing keys are not kept readable in the
+ * database: whoever holds a copy of it (a backup, a replica, a dump) could
+ * sign passes every gate accepts. They are stored sealed ("sealed1:" +
+ * base64 of nonce and crypto_secretbox) with a 32-byte key from a file
+ * outside the database (0600; cordon serve --key-file, default next to the
+ * database). Set once at start-up, before any thread reads it. */
+#define SEALED_PREFIX "sealed1:"
+static unsigned char wrap_key[crypto_secretbox_KEYBYTES];
+static int wrap_loaded;
+static char wrap_path[4096];
+
+const char *passes_key_path(void) { return wrap_loaded ? wrap_path : NULL; }
+
+static int read_key_file(const char *path, struct err_info *ei)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	char text[128];
+	ssize_t n = fstat(fd, &st) == 0 ? read(fd, text, sizeof text - 1) : -1;
+	close(fd);
+	if (n < 0)
+		return err_set(ei, ERR_INVALID, "key_file", "cannot read %s", path);
+	if (st.st_mode & 077)
+		return err_set(ei, ERR_INVALID, "key_file",
+			       "%s is readable by others: chmod 600 it (it signs passes)", path);
+	text[n] = 0;
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
+		text[--n] = 0;
+	if (b64_exact(text, wrap_key, sizeof wrap_key))
+		return err_set(ei, ERR_INVALID, "key_file", "%s is not a cordon key file", path);
+	sodium_memzero(text, sizeof text);
+	return 0;
+}
+
+int passes_key_file(const char *path, struct err_info *ei)
+{
+	if (snprintf(wrap_path, sizeof wrap_path, "%s", path) >= (int)sizeof wrap_path)
+		return err_set(ei, ERR_INVALID, "key_file", "the path is too long");
+	int rc = read_key_file(path, ei);
+	if (rc == -ENOENT) {
+		/* A new key, written whole under another name and linked into
+		 * place: two servers starting at once end with the same key. */
+		unsigned char k[crypto_secretbox_KEYBYTES];
+		char b64[sodium_base64_ENCODED_LEN(sizeof k, B64STD)], tmp[4200];
+		crypto_secretbox_keygen(k);
+		sodium_bin2base64(b64, sizeof b64, k, sizeof k, B64STD);
+		sodium_memzero(k, sizeof k);
+		snprintf(tmp, sizeof tmp, "%s", path);
+		char *slash = strrchr(tmp, '/');
+		if (slash && slash != tmp) { /* var/ of a fresh checkout */
+			*slash = 0;
+			if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
+				return err_set(ei, ERR_INVALID, "key_file", "cannot create %s: %s", tmp,
+					       strerror(errno));
+		}
+		snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		size_t len = strlen(b64);
+		int ok = fd >= 0 && write(fd, b64, len) == (ssize_t)len && write(fd, "\n", 1) == 1 &&
+			 fsync(fd) == 0;
+		if (fd >= 0)
+			close(fd);
+		sodium_memzero(b64, sizeof b64);
+		if (ok && link(tmp, path) != 0 && errno != EEXIST)
+			ok = 0;
+		unlink(tmp);
+		if (!ok)
+			return err_set(ei, ERR_INVALID, "key_file", "cannot create %s: %s", path,
+				       strerror(errno));
+		rc = read_key_file(path, ei);
+	}
+	if (rc < 0 && rc > -4096)
+		return err_set(ei, ERR_INVALID, "key_file", "cannot read %s: %s", path, strerror(-rc));
+	if (rc)
+		return rc;
+	wrap_loaded = 1;
+	return 0;
+}
+
+int passes_seal_secret(const unsigned char sk[64], char *out, size_t cap)
+{
+	if (!wrap_loaded) /* no key file (unit tests, tools): as before */
+		return sodium_bin2base64(out, cap, sk, 64, B64STD) ? 0 : -1;
+	unsigned char box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 64];
+	randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, sk, 64, box, wrap_key);
+	size_t pl = strlen(SEALED_PREFIX);
+	if (cap < pl + sodium_base64_ENCODED_LEN(sizeof box, B64STD))
+		return -1;
+	memcpy(out, SEALED_PREFIX, pl);
+	sodium_bin2base64(out + pl, cap - pl, box, sizeof box, B64STD);
+	return 0;
+}
+
+/* The secret key from its stored form (sealed, or plain from before the key
+ * file); -1 when it cannot be opened (no or another key file). */
+static int secret_open(const char *stored, unsigned char sk[64])
+{
+	size_t pl = strlen(SEALED_PREFIX);
+	if (!stored)
+		return -1;
+	if (strncmp(stored, SEALED_PREFIX, pl) != 0)
+		return b64_exact(stored, sk, 64);
+	unsigned char box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 64];
+	if (!wrap_loaded || b64_exact(stored + pl, box, sizeof box) ||
+	    crypto_secretbox_open_easy(sk, box + crypto_secretbox_NONCEBYTES,
+				       sizeof box - crypto_secretbox_NONCEBYTES, box, wrap_key) != 0)
+		return -1;
+	return 0;
+}
+
+int passes_seal_keys(struct dbc *c, int *sealed)
+{
+	*sealed = 0;
+	if (!wrap_loaded)
+		return 0;
+	struct dbq *q = db_query(c, "SELECT kid, secret_key FROM pass_keys"
+				    " WHERE secret_key NOT LIKE 'sealed%'", "");
+	if (!q)
+		return ERR_DB;
+	struct {
+		char kid[17];
+		char sealed[256];
+	} k[64];
+	int n = 0, rc;
+	while (n < 64 && (rc = db_step(q)) == 1) {
+		unsigned char sk[64];
+		if (b64_exact(db_text(q, 1), sk, 64) == 0 &&
+		    passes_seal_secret(sk, k[n].sealed, sizeof k[n].sealed) == 0) {
+			snprintf(k[n].kid, sizeof k[n].kid, "%s", db_text(q, 0));
+			n++;
+		}
+		sodium_memzero(sk, sizeof sk);
+	}
+	db_done(q);
+	for (int i = 0; i < n; i++) {
+		if (db_run(c, "UPDATE pass_keys SET secret_key = $2 WHERE kid = $1", "tt", k[i].kid,
+			   k[i].sealed) < 0)
+			return ERR_DB;
+		(*sealed)++;
+	}
+	return 0;
+}
+
 /* Makes a signing key: kid "k" + local day + 6 random hex digits. */
 static int new_key(struct dbc *c, int64_t now, char kid[17], unsigned char sk[64])
 {
@@ -343,9 +496,10 @@ static int new_key(struct dbc *c, int64_t now, char kid[17], unsigned char sk[64
 	snprintf(kid, 17, "k%.4s%.2s%.2s%02x%02x%02x", day, day + 5, day + 8, rnd[0], rnd[1],
 		 rnd[2]);
 	char pk64[sodium_base64_ENCODED_LEN(32, B64STD)];
-	char sk64[sodium_base64_ENCODED_LEN(64, B64STD)];
+	char sk64[256];
 	sodium_bin2base64(pk64, sizeof pk64, pk, 32, B64STD);
-	sodium_bin2base64(sk64, sizeof sk64, sk, 64, B64STD);
+	if (passes_seal_secret(sk, sk64, sizeof sk64))
+		return ERR_INTERNAL;
 	int64_t n = db_run(c,
 			   "INSERT INTO pass_keys(kid, public_key, secret_key, created_at)"
 			   " VALUES ($1, $2, $3, $4)",
@@ -371,10 +525,19 @@ static int signing_key(struct dbc *c, int64_t now, char kid[17], unsigned char s
 	int rc = db_step(q);
 	if (rc == 1) {
 		snprintf(kid, 17, "%s", db_text(q, 0));
-		if (b64_exact(db_text(q, 1), sk, 64))
-			rc = ERR_INTERNAL;
+		if (secret_open(db_text(q, 1), sk)) {
+			/* Sealed with another key file (a database moved without
+			 * it): new passes get a new key; passes already issued
+			 * still verify with their public keys. */
+			log_warn("pass key %s cannot be opened with the key file %s: a new signing"
+				 " key is made", kid, wrap_loaded ? wrap_path : "(none)");
+			rc = 2;
+		}
 	}
 	db_done(q);
+	if (rc == 2 && db_run(c, "UPDATE pass_keys SET retired_at = $2 WHERE kid = $1", "ti", kid,
+			      now) < 0)
+		return ERR_DB;
 	if (rc < 0)
 		return rc;
 	return rc == 1 ? 0 : new_key(c, now, kid, sk);
@@ -430,7 +593,7 @@ int passes_token_of(struct dbc *c, int64_t pass_id, char *token)
 					 .expires_at = db_int(q, 4)};
 		snprintf(cl.kid, sizeof cl.kid, "%s", db_text(q, 2));
 		unsigned char sk[64];
-		if (b64_exact(db_text(q, 5), sk, 64) ||
+		if (secret_open(db_text(q, 5), sk) ||
 		    passes_token_sign(&cl, sk, token, PASS_TOKEN_MAX + 1))
 			rc = ERR_INTERNAL;
 		sodium_memzero(sk, sizeof sk);

@@ -56,4 +56,18 @@ const char *passes_colour(const struct colour_facts *f, char *reason, size_t cap
 int passes_facts(struct dbc *c, int64_t person_id, const char *today, int obs_days,
 		 struct colour_facts *f);
 
+/* The key file that seals the signing keys at rest (see passes.c): read, or
+ * made (32 random bytes, 0600) when missing. Call once at start-up, before
+ * serving. 0, or ERR_INVALID with the reason (unreadable, readable by
+ * others, not a key file). */
+int passes_key_file(const char *path, struct err_info *ei);
+/* The key file in use, or NULL when none was set (keys then stored plain). */
+const char *passes_key_path(void);
+/* A secret key in its stored form into out (cap >= 256): sealed with the key
+ * file, or base64 when none is set. 0 or -1. */
+int passes_seal_secret(const unsigned char sk[64], char *out, size_t cap);
+/* Seals every signing key still stored plain (from before the key file);
+ * *sealed counts them. 0 or an error. */
+int passes_seal_keys(struct dbc *c, int *sealed);
+
 #endif

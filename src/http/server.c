@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,22 +361,42 @@ static int write_audit(struct dbc *c, struct req *r, const char *action, const c
 	return rc < 0 ? (int)rc : 0;
 }
 
+/* The request's body as the idempotency record keeps it: BLAKE2b-128, hex. */
+static void body_hash(const struct req *r, char out[33])
+{
+	unsigned char h[16];
+	crypto_generichash(h, sizeof h, (const unsigned char *)(r->body ? r->body : ""),
+			   r->body ? r->body_len : 0, NULL, 0);
+	sodium_bin2hex(out, 33, h, sizeof h);
+}
+
+/* A stored answer for this client id, method and whole path. Another actor's
+ * is 409; the same key with another body is 422 (the key says "the same
+ * request", the body says otherwise). */
 static int idem_lookup(struct req *r, struct dbc *c, int *found)
 {
 	*found = 0;
 	if (!c)
 		return err_set(&r->err, ERR_DB, "", "database unavailable");
-	struct dbq *q = db_query(c, "SELECT status, body, actor FROM idempotency"
-				    " WHERE client_id = $1 AND route = $2",
-				 "tt", r->client_id, r->route->pattern);
+	struct dbq *q = db_query(c, "SELECT status, body, actor, body_hash FROM idempotency"
+				    " WHERE client_id = $1 AND method = $2 AND path = $3",
+				 "ttt", r->client_id, r->method, r->path);
 	if (!q)
 		return ERR_DB;
 	int rc = db_step(q);
 	if (rc == 1) {
+		char hash[33];
+		body_hash(r, hash);
 		if (strcmp(db_text(q, 2), actor_of(r)) != 0) {
 			db_done(q);
 			return err_set(&r->err, ERR_CONFLICT, "client_id",
 				       "this client id was already used by someone else");
+		}
+		if (strcmp(db_text(q, 3), hash) != 0) {
+			db_done(q);
+			return err_set(&r->err, ERR_RULE, "client_id",
+				       "this client id was already used with another body: a retry"
+				       " sends the same request, a new request a new id");
 		}
 		*found = 1;
 		r->status = (int)db_int(q, 0);
@@ -393,11 +414,13 @@ static int idem_store(struct req *r)
 	char *body = r->out ? json_out(r->out, NULL) : strdup("null");
 	if (!body)
 		return ERR_NOMEM;
+	char hash[33];
+	body_hash(r, hash);
 	int64_t rc = db_run(r->writer,
-			    "INSERT INTO idempotency(client_id, route, actor, status, body, created_at)"
-			    " VALUES ($1, $2, $3, $4, $5, $6)",
-			    "tttiti", r->client_id, r->route->pattern, actor_of(r), (int64_t)r->status,
-			    body, clock_now());
+			    "INSERT INTO idempotency(client_id, method, path, route, actor, body_hash,"
+			    " status, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+			    "tttttti" "ti", r->client_id, r->method, r->path, r->route->pattern,
+			    actor_of(r), hash, (int64_t)r->status, body, clock_now());
 	free(body);
 	return rc < 0 ? (int)rc : 0;
 }

@@ -40,6 +40,8 @@ static const struct err_msg msgs[] = {
 	{"only GET here", "此处只支持 GET"},
 	{"no such page", "页面不存在"},
 	{"this client id was already used by someone else", "此客户端编号已被他人使用"},
+	{"this client id was already used with another body: a retry sends the same request, a new request a new id",
+	 "此客户端编号已用于内容不同的请求：重试须发送相同的请求，新请求须使用新编号"},
 	{"%s is not allowed on %s (only %s)", "%s 不适用于 %s（仅支持 %s）"},
 	{"no such route: %s", "接口不存在：%s"},
 	{"your role (%s) may not do this", "您的角色（%s）无权执行此操作"},

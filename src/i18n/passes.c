@@ -14,5 +14,12 @@ static const struct err_msg msgs[] = {
 	 "该人员尚未登记到小区，请先将其登记到所住小区"},
 	{"the person's compound is outside your area (scope)", "该人员所在小区不在您的管辖范围内"},
 	{"must be active, expired or revoked", "必须是 active、expired 或 revoked"},
+	/* the key file that seals the signing keys (cordon serve, demo, backup) */
+	{"cannot read %s", "无法读取 %s"},
+	{"%s is readable by others: chmod 600 it (it signs passes)", "%s 可被他人读取：请执行 chmod 600（它用于签发通行证）"},
+	{"%s is not a cordon key file", "%s 不是 cordon 密钥文件"},
+	{"the path is too long", "路径过长"},
+	{"cannot create %s: %s", "无法创建 %s：%s"},
+	{"cannot read %s: %s", "无法读取 %s：%s"},
 };
 ERR_CATALOG(passes_zh, "src/feature/passes.c", msgs);

@@ -59,3 +59,31 @@ test('a key already used by another user is refused', async () => {
   const headers = { 'Idempotency-Key': 'tablet-7-0001' };
   expectError(await officer.post('/api/v1/units', unit('IDEM5'), { headers }), 409, 'conflict', 'client_id');
 });
+
+test('a key binds to the whole path: the same key on another pass revokes that pass, not a replay of the first', async () => {
+  const S = expectStatus(await admin.post('/api/v1/units', unit('IDEM6')), 201).body;
+  const C = expectStatus(await admin.post('/api/v1/units', { parent_id: S.id, kind: 'community', code: 'IDEM6C', name: '社区' }), 201).body;
+  const K = expectStatus(await admin.post('/api/v1/units', { parent_id: C.id, kind: 'compound', code: 'IDEM6K', name: '小区' }), 201).body;
+  const p = expectStatus(await admin.post('/api/v1/persons', { doc_number: '64010619800101301X'.slice(0, 17) + checkChar('64010619800101301'), name: '两证', unit_id: K.id }), 201).body;
+  const p1 = expectStatus(await admin.post('/api/v1/passes', { person_id: p.id }), 201).body;
+  const p2 = expectStatus(await admin.post('/api/v1/passes', { person_id: p.id }), 201).body;
+  const headers = { 'Idempotency-Key': 'revoke-key-1' };
+  const first = expectStatus(await admin.post(`/api/v1/passes/${p1.id}/revoke`, { reason: '搬走' }, { headers }), 200);
+  assert.equal(first.body.id, p1.id);
+  const second = expectStatus(await admin.post(`/api/v1/passes/${p2.id}/revoke`, { reason: '搬走' }, { headers }), 200);
+  assert.equal(second.headers.get('idempotent-replay'), null, 'answered with the other pass\'s first answer');
+  assert.equal(second.body.id, p2.id);
+  assert.notEqual((await sql(srv.db, `SELECT COALESCE(revoked_at, 0) FROM passes WHERE id = ${p2.id}`)).trim(), '0', 'the second pass stayed active');
+  // The same key and path with another body: 422.
+  expectError(await admin.post(`/api/v1/passes/${p1.id}/revoke`, { reason: '别的理由' }, { headers }), 422, 'rule', 'client_id');
+  // A true retry still replays.
+  const again = expectStatus(await admin.post(`/api/v1/passes/${p1.id}/revoke`, { reason: '搬走' }, { headers }), 200);
+  assert.equal(again.headers.get('idempotent-replay'), 'true');
+});
+
+function checkChar(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * w[i];
+  return '10X98765432'[sum % 11];
+}

@@ -32,3 +32,25 @@ CREATE TABLE person_discrepancies (
 CREATE INDEX person_discrepancies_unit ON person_discrepancies(unit_id, status, id);
 CREATE INDEX person_discrepancies_person ON person_discrepancies(person_id);
 CREATE INDEX person_discrepancies_source ON person_discrepancies(source, source_id);
+
+-- Idempotency keys (issue 9 §2) bind to the whole request, not only the
+-- route's pattern: a key used to revoke pass 26491 replayed pass 26491's
+-- answer for a revocation of pass 26492, which then stayed active. A key now
+-- names one (method, path) — a retry of another path is another request —
+-- and keeps a hash of the body: the same key with another body is refused
+-- (422), as common practice for idempotency keys has it. Answers kept
+-- before this change are dropped: a retry across an upgrade is run again,
+-- where the record's own uniqueness (a code, a client_id column) still holds.
+DROP TABLE idempotency;
+CREATE TABLE idempotency (
+  client_id TEXT NOT NULL,
+  method TEXT NOT NULL,
+  path TEXT NOT NULL,                 -- the whole path, e.g. /api/v1/passes/26491/revoke
+  route TEXT NOT NULL,                -- its route pattern, for reading the table
+  actor TEXT NOT NULL,                -- who sent it: a stranger's reuse is a conflict
+  body_hash TEXT NOT NULL,            -- BLAKE2b-128 of the body, hex
+  status INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (client_id, method, path)
+);
