@@ -19,6 +19,11 @@
 #include <xlsxwriter.h>
 
 #include "../http/scope.h"
+#include "cases.h"
+#include "daily.h"
+#include "enterprises.h"
+#include "funds.h"
+#include "supplies.h"
 
 static int get_bulletin(struct req *r);
 
@@ -87,6 +92,12 @@ json_t *bulletin_json(const struct bulletin *b)
 							  s->unit, "quantity",
 							  (json_int_t)s->quantity));
 	}
+	json_t *stock = json_array();
+	for (size_t i = 0; stock && i < b->nstock; i++) {
+		const struct bulletin_supply *s = &b->stock[i];
+		json_array_append_new(stock, json_pack("{s:s,s:s,s:I}", "item", s->item, "unit",
+						       s->unit, "quantity", (json_int_t)s->quantity));
+	}
 	double rate = bulletin_resumption_rate(b->enterprises.above_scale, b->enterprises.resumed,
 					       b->enterprises.seasonal);
 	return json_pack(
@@ -98,7 +109,7 @@ json_t *bulletin_json(const struct bulletin *b)
 		"s:I,s:o,"
 		"s:{s:I,s:I,s:I},"
 		"s:{s:I,s:I},"
-		"s:o,"
+		"s:o,s:o,"
 		"s:{s:I,s:I,s:I,s:f},"
 		"s:{s:I,s:I},"
 		"s:{s:I,s:I,s:I}}",
@@ -125,7 +136,7 @@ json_t *bulletin_json(const struct bulletin *b)
 		(json_int_t)b->isolation.released_total,
 		"funds", "allocated_fen", (json_int_t)b->funds.allocated_fen, "donations_fen",
 		(json_int_t)b->funds.donations_fen,
-		"supplies", supplies,
+		"supplies", supplies, "supplies_on_hand", stock,
 		"enterprises", "above_scale", (json_int_t)b->enterprises.above_scale, "resumed",
 		(json_int_t)b->enterprises.resumed, "seasonal", (json_int_t)b->enterprises.seasonal,
 		"resumption_rate", rate,
@@ -619,51 +630,124 @@ static int sec_screening(struct dbc *c, int64_t scope, const char *day, int64_t 
 	return 0;
 }
 
-/* TODO(issue 12): cases (confirmed, cured, deaths, critical, medical
- * workers, days without a new confirmed case) and epidemic points (total,
- * lifted) from src/feature/cases.h (cases_figures_as_of and the points'
- * figures) once it lands on main; zeros until then. */
-static int sec_cases(struct dbc *c, int64_t scope, const char *day, int64_t end,
-		     struct bulletin *b, struct err_info *ei)
+/* Cases and epidemic points (DOMAIN.md §5, §6; issue 12): cases.h
+ * computes both from the case histories and the points' records. */
+static int sec_cases(struct dbc *c, int64_t scope, const char *day, struct bulletin *b,
+		     struct err_info *ei)
 {
-	(void)c, (void)scope, (void)day, (void)end, (void)b, (void)ei;
+	struct case_figures f;
+	int rc = cases_figures_as_of(c, scope, day, &f);
+	if (rc)
+		return fail_db(c, ei, rc, "cases");
+	b->cases.confirmed_total = f.confirmed_total;
+	b->cases.cured_total = f.cured_total;
+	b->cases.deaths_total = f.deaths_total;
+	b->cases.critical_now = f.critical_now;
+	b->cases.medical_workers_infected = f.medical_workers_infected;
+	b->cases.days_without_new_confirmed = f.days_without_new_confirmed;
+	/* TODO(issue 12): epidemic points (total, lifted) through
+	 * epipoints_figures_as_of once epipoints.c defines it on main (its
+	 * header declares it already); zeros until then. */
 	return 0;
 }
 
-/* TODO(issue 11): isolation (centralized and home active, released in
- * total) from src/feature/isolation.h once it lands; zeros until then. */
-static int sec_isolation(struct dbc *c, int64_t scope, int64_t end, struct bulletin *b,
+/* Isolation (DOMAIN.md §8; issue 11): orders of persons in scope under way
+ * at the end of the day (started by it, not closed by it), by kind, and
+ * those released by then. isolation.h has no figures of its own yet, so
+ * they are counted here from its orders. */
+static int sec_isolation(struct dbc *c, int64_t scope, const char *day, struct bulletin *b,
 			 struct err_info *ei)
 {
-	(void)c, (void)scope, (void)end, (void)b, (void)ei;
+	static const char sql[] =
+		"SELECT"
+		" COALESCE(SUM(CASE WHEN i.kind = 'centralized' AND i.start_day <= $2"
+		"  AND (i.end_day IS NULL OR i.end_day > $2) THEN 1 ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN i.kind = 'home' AND i.start_day <= $2"
+		"  AND (i.end_day IS NULL OR i.end_day > $2) THEN 1 ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN i.status = 'released' AND i.end_day <= $2 THEN 1 ELSE 0 END), 0)"
+		" FROM isolations i WHERE i.start_day <= $2 AND " SCOPE_SQL("i.unit_id", "1");
+	int64_t v[3];
+	int rc = ints(c, db_query(c, sql, "it", scope, day), v, 3, ei, "isolation");
+	if (rc)
+		return rc;
+	b->isolation.centralized_active = v[0];
+	b->isolation.home_active = v[1];
+	b->isolation.released_total = v[2];
 	return 0;
 }
 
-/* TODO(issue 13): notices published, supervision groups and daily
- * reporting (expected, filed, on time) from the notices, supervision and
- * reports features' *_as_of functions once they land; zeros until then. */
-static int sec_notices_reporting(struct dbc *c, int64_t scope, const char *day, int64_t end,
+/* Notices, supervision and daily reporting (DOMAIN.md §1, §3, §10; issue
+ * 13): daily.h counts each from its records. */
+static int sec_notices_reporting(struct dbc *c, int64_t scope, const char *day,
 				 struct bulletin *b, struct err_info *ei)
 {
-	(void)c, (void)scope, (void)day, (void)end, (void)b, (void)ei;
+	int rc = notices_count_as_of(c, scope, day, &b->notices);
+	if (rc)
+		return fail_db(c, ei, rc, "notices");
+	if ((rc = supervision_groups_as_of(c, scope, day, &b->supervision.inspection_groups,
+					   &b->supervision.support_groups)))
+		return fail_db(c, ei, rc, "supervision");
+	struct daily_reporting d;
+	if ((rc = daily_reporting_as_of(c, scope, day, &d)))
+		return fail_db(c, ei, rc, "reporting");
+	b->reporting.expected = d.expected;
+	b->reporting.filed = d.filed;
+	b->reporting.on_time = d.on_time;
 	return 0;
 }
 
-/* TODO(issue 14): funds (funds_totals_as_of) and the supplies in stock
- * (supplies_stock_as_of) once they land; zeros and no items until then. */
-static int sec_supplies(struct dbc *c, int64_t scope, int64_t end, struct bulletin *b,
+/* Items as [{"item","unit","quantity"}] into out (at most cap). */
+static size_t supply_items(json_t *items, struct bulletin_supply *out, size_t cap)
+{
+	size_t n = 0, i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		if (n >= cap)
+			break;
+		const char *item = json_string_value(json_object_get(it, "item"));
+		const char *unit = json_string_value(json_object_get(it, "unit"));
+		snprintf(out[n].item, sizeof out[n].item, "%s", item ? item : "");
+		snprintf(out[n].unit, sizeof out[n].unit, "%s", unit ? unit : "");
+		out[n].quantity = json_integer_value(json_object_get(it, "quantity"));
+		n++;
+	}
+	return n;
+}
+
+/* Funds and supplies (DOMAIN.md §9; issue 14): money allocated and donated,
+ * the stock raised (received) by the day, as the district reported it,
+ * and beside it the stock on hand. */
+static int sec_supplies(struct dbc *c, int64_t scope, const char *day, struct bulletin *b,
 			struct err_info *ei)
 {
-	(void)c, (void)scope, (void)end, (void)b, (void)ei;
+	int rc = funds_totals_as_of(c, scope, day, &b->funds.allocated_fen, &b->funds.donations_fen);
+	if (rc)
+		return fail_db(c, ei, rc, "funds");
+	json_t *raised = supplies_raised_as_of(c, scope, day);
+	if (!raised)
+		return fail_db(c, ei, ERR_DB, "supplies");
+	b->nsupplies = supply_items(raised, b->supplies, BULLETIN_MAX_SUPPLIES);
+	json_decref(raised);
+	json_t *stock = supplies_stock_as_of(c, scope, day);
+	if (!stock)
+		return fail_db(c, ei, ERR_DB, "stock");
+	b->nstock = supply_items(stock, b->stock, BULLETIN_MAX_SUPPLIES);
+	json_decref(stock);
 	return 0;
 }
 
-/* TODO(issue 15): enterprises above scale, resumed and seasonal
- * (enterprises_resumption_as_of) once it lands; zeros until then. */
-static int sec_enterprises(struct dbc *c, int64_t scope, const char *day, int64_t end,
-			   struct bulletin *b, struct err_info *ei)
+/* Enterprise resumption (DOMAIN.md §11; issue 15). */
+static int sec_enterprises(struct dbc *c, int64_t scope, const char *day, struct bulletin *b,
+			   struct err_info *ei)
 {
-	(void)c, (void)scope, (void)day, (void)end, (void)b, (void)ei;
+	struct resumption r;
+	int rc = enterprises_resumption_as_of(c, scope, day, &r);
+	if (rc)
+		return fail_db(c, ei, rc, "enterprises");
+	b->enterprises.above_scale = r.above_scale;
+	b->enterprises.resumed = r.resumed;
+	b->enterprises.seasonal = r.seasonal;
 	return 0;
 }
 
@@ -686,13 +770,12 @@ int bulletin_compute(struct dbc *c, int64_t scope, const char *day, struct bulle
 	if (rc != 1)
 		return rc < 0 ? fail_db(c, ei, rc, "scope")
 			      : err_set(ei, ERR_NOT_FOUND, "scope", "no such unit");
-	if ((rc = sec_cases(c, scope, day, end, b, ei)) ||
-	    (rc = sec_command(c, scope, end, b, ei)) ||
+	if ((rc = sec_cases(c, scope, day, b, ei)) || (rc = sec_command(c, scope, end, b, ei)) ||
 	    (rc = sec_checkpoints(c, scope, end, b, ei)) ||
-	    (rc = sec_notices_reporting(c, scope, day, end, b, ei)) ||
+	    (rc = sec_notices_reporting(c, scope, day, b, ei)) ||
 	    (rc = sec_screening(c, scope, day, end, b, ei)) ||
-	    (rc = sec_isolation(c, scope, end, b, ei)) || (rc = sec_supplies(c, scope, end, b, ei)) ||
-	    (rc = sec_enterprises(c, scope, day, end, b, ei)))
+	    (rc = sec_isolation(c, scope, day, b, ei)) || (rc = sec_supplies(c, scope, day, b, ei)) ||
+	    (rc = sec_enterprises(c, scope, day, b, ei)))
 		return rc;
 	return 0;
 }

@@ -63,8 +63,10 @@ struct bulletin {
 	struct {
 		int64_t allocated_fen, donations_fen;
 	} funds;
-	size_t nsupplies;
+	size_t nsupplies; /* the stock raised (received) by the day, as reported */
 	struct bulletin_supply supplies[BULLETIN_MAX_SUPPLIES];
+	size_t nstock; /* on hand at the day's end ("supplies_on_hand") */
+	struct bulletin_supply stock[BULLETIN_MAX_SUPPLIES];
 	struct {
 		int64_t above_scale, resumed, seasonal;
 	} enterprises;

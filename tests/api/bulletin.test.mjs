@@ -173,6 +173,95 @@ test('screening: a round\'s visits count households and persons on the day of th
   assert.equal(await fig(officerB, '2020-02-14'), undefined, 'B does not see A\'s round');
 });
 
+const CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+/** A valid unified social credit code (GB 32100) of organisation number n. */
+function creditCode(n) {
+  const org8 = `MA77${String(n).padStart(4, '0')}`;
+  const v = (ch) => (/[0-9]/.test(ch) ? Number(ch) : ch.charCodeAt(0) - 55);
+  const w = [3, 7, 9, 10, 5, 8, 4, 2];
+  let s = 0;
+  for (let i = 0; i < 8; i++) s += v(org8[i]) * w[i];
+  const c9 = 11 - (s % 11);
+  const org = org8 + (c9 === 10 ? 'X' : c9 === 11 ? '0' : String(c9));
+  const first17 = `91640106${org}`;
+  let sum = 0;
+  let wt = 1;
+  for (let i = 0; i < 17; i++) { sum += CHARS.indexOf(first17[i]) * wt; wt = (wt * 3) % 31; }
+  return first17 + CHARS[(31 - (sum % 31)) % 31];
+}
+
+/** The bulletins of today for the district, A and B, and yesterday's for the district. */
+const four = async () => [await bulletin(admin), await bulletin(officerA), await bulletin(officerB), await bulletin(admin, YESTERDAY)];
+
+test('cases: a confirmed case in A moves A\'s and the district\'s cases from its day, not B\'s', async () => {
+  const [d0, a0, b0, y0] = await four();
+  const p = expectStatus(await admin.post('/api/v1/persons', { doc_number: newId(), name: '病例一', unit_id: KA.id }), 201, 'person').body;
+  expectStatus(await admin.post('/api/v1/cases', { person_id: p.id, status: 'confirmed', report_day: TODAY, severity: 'mild', medical_worker: true }), 201, 'case');
+  const [d1, a1, b1, y1] = await four();
+  for (const [x0, x1, what] of [[d0, d1, 'district'], [a0, a1, 'A']]) {
+    assert.equal(x1.cases.confirmed_total, x0.cases.confirmed_total + 1, what);
+    assert.equal(x1.cases.medical_workers_infected, x0.cases.medical_workers_infected + 1, what);
+    assert.equal(x1.cases.days_without_new_confirmed, 0, `${what}: a case confirmed today`);
+  }
+  assert.equal(b1.cases.confirmed_total, b0.cases.confirmed_total, 'B');
+  assert.deepEqual(y1.cases, y0.cases, 'yesterday');
+});
+
+test('isolation: an order in A counts as active for A and the district', async () => {
+  const [d0, a0, b0] = await four();
+  const p = expectStatus(await admin.post('/api/v1/persons', { doc_number: newId(), name: '隔离一', unit_id: KA.id }), 201, 'person').body;
+  expectStatus(await admin.post('/api/v1/isolations', {
+    person_id: p.id, kind: 'home', reason: 'general_contact', last_exposure_day: YESTERDAY,
+    override_reason: '一般接触者，居家隔离',
+  }), 201, 'isolation order');
+  const [d1, a1, b1] = await four();
+  const active = (x) => x.isolation.centralized_active + x.isolation.home_active;
+  assert.equal(active(d1), active(d0) + 1, `district ${JSON.stringify(d1.isolation)}`);
+  assert.equal(active(a1), active(a0) + 1, 'A');
+  assert.equal(active(b1), active(b0), 'B');
+});
+
+test('notices, supervision, reporting: a published notice, a group and A\'s zero report move their figures', async () => {
+  const [d0, a0, b0, y0] = await four();
+  const n = expectStatus(await admin.post('/api/v1/notices', { title: '关于外地车辆登记的通告', body: '一、……' }), 201, 'notice').body;
+  expectStatus(await admin.post(`/api/v1/notices/${n.id}/publish`, { day: TODAY }), 200, 'publish');
+  expectStatus(await admin.post('/api/v1/supervision/groups', { name: '第一督查组', kind: 'inspection', since_day: TODAY }), 201, 'inspection group');
+  expectStatus(await admin.post('/api/v1/supervision/groups', { name: '综合保障组', kind: 'support', since_day: TODAY }), 201, 'support group');
+  expectStatus(await officerA.post('/api/v1/reports', { unit_id: A.id, day: TODAY, zero: true }), 201, 'A\'s zero report');
+  const [d1, a1, b1, y1] = await four();
+  assert.equal(d1.notices, d0.notices + 1, 'district notices');
+  assert.equal(a1.notices, a0.notices + 1, 'the district\'s notice is A\'s too');
+  assert.equal(y1.notices, y0.notices, 'yesterday');
+  assert.deepEqual(d1.supervision, { inspection_groups: d0.supervision.inspection_groups + 1, support_groups: d0.supervision.support_groups + 1 });
+  assert.equal(d1.reporting.filed, d0.reporting.filed + 1, `district ${JSON.stringify(d1.reporting)}`);
+  assert.equal(a1.reporting.filed, a0.reporting.filed + 1, 'A');
+  assert.equal(b1.reporting.filed, b0.reporting.filed, 'B');
+  assert.ok(d1.reporting.expected >= 2 && d1.reporting.on_time <= d1.reporting.filed, JSON.stringify(d1.reporting));
+});
+
+test('funds and supplies: an allocation and a donation move the funds', async () => {
+  const [d0, , , y0] = await four();
+  const fund = expectStatus(await admin.post('/api/v1/funds', { name: '疫情防控专项资金' }), 201, 'fund').body;
+  expectStatus(await admin.post(`/api/v1/funds/${fund.id}/entries`, { kind: 'allocation', amount_fen: 455000000, purpose: '区财政拨付' }), 201, 'allocation');
+  const [d1, , , y1] = await four();
+  assert.equal(d1.funds.allocated_fen, d0.funds.allocated_fen + 455000000, JSON.stringify(d1.funds));
+  assert.deepEqual(y1.funds, y0.funds, 'yesterday');
+  assert.ok(Array.isArray(d1.supplies) && Array.isArray(d1.supplies_on_hand));
+});
+
+test('enterprises: an above-size enterprise and a seasonal one move the base', async (t) => {
+  const [d0, a0, b0] = await four();
+  const probe = await admin.get('/api/v1/enterprises');
+  if (probe.status === 404) { t.skip('the enterprise routes are not served yet'); return; }
+  expectStatus(await admin.post('/api/v1/enterprises', { unit_id: A.id, name: '甲机械厂', credit_code: creditCode(1), sector: 'manufacturing', above_scale: true, headcount: 50 }), 201, 'enterprise');
+  expectStatus(await admin.post('/api/v1/enterprises', { unit_id: A.id, name: '甲混凝土公司', credit_code: creditCode(2), sector: 'ready_mix_concrete', above_scale: true, seasonal_idle_since: '2019-12-01', headcount: 20 }), 201, 'seasonal enterprise');
+  const [d1, a1, b1] = await four();
+  assert.equal(d1.enterprises.above_scale, d0.enterprises.above_scale + 2, JSON.stringify(d1.enterprises));
+  assert.equal(d1.enterprises.seasonal, d0.enterprises.seasonal + 1);
+  assert.equal(a1.enterprises.above_scale, a0.enterprises.above_scale + 2, 'A');
+  assert.deepEqual(b1.enterprises, b0.enterprises, 'B');
+});
+
 test('html and xlsx: the same bulletin, printable and as a workbook', async () => {
   const b = await bulletin(admin);
   const res = expectStatus(await admin.get(`/api/v1/bulletin?day=${TODAY}&format=html`), 200, 'html');
