@@ -48,6 +48,11 @@ int csvx_utf8_valid(const char *s, size_t n)
 		for (size_t i = 1; i <= k; i++)
 			if ((p[i] & 0xC0) != 0x80)
 				return 0;
+		/* Overlong forms, UTF-16 surrogates (which PostgreSQL refuses)
+		 * and code points past U+10FFFF are not UTF-8 either. */
+		if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0) ||
+		    (c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90))
+			return 0;
 		p += k + 1;
 	}
 	return 1;
@@ -130,6 +135,16 @@ int csvx_parse(const char *data, size_t len, csvx_row_fn fn, void *ctx, const ch
 		data += 3;
 		len -= 3;
 	}
+	/* A NUL byte is no CSV text (a spreadsheet's own file, or a forged
+	 * cell): refused whole, never cut short at it. */
+	const char *nul = memchr(data, 0, len);
+	if (nul) {
+		int line = 1;
+		for (const char *p = data; p < nul; p++)
+			line += *p == '\n';
+		snprintf(err, errlen, "line %d: a NUL byte: this is not CSV text", line);
+		return -1;
+	}
 	if (!csvx_utf8_valid(data, len)) {
 		size_t n = 0;
 		conv = to_utf8(data, len, &n);
@@ -180,4 +195,14 @@ int csvx_parse(const char *data, size_t len, csvx_row_fn fn, void *ctx, const ch
 	if (!rc && st.stop)
 		rc = st.stop;
 	return rc;
+}
+
+int csvx_text_ok(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			return 0;
+	}
+	return csvx_utf8_valid(s, n);
 }

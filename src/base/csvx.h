@@ -19,5 +19,8 @@ int csvx_parse(const char *data, size_t len, csvx_row_fn fn, void *ctx, const ch
 
 /* 1 if s (n bytes) is valid UTF-8. */
 int csvx_utf8_valid(const char *s, size_t n);
+/* 1 if s (n bytes) is text as it may be stored: valid UTF-8 (no overlong
+ * forms, no surrogates) without NUL or other control characters. */
+int csvx_text_ok(const char *s, size_t n);
 
 #endif

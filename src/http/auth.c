@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../base/clock.h"
+#include "../base/csvx.h"
 #include "../base/log.h"
 #include "scope.h"
 #include "server_internal.h"
@@ -354,6 +355,8 @@ static int login(struct req *r)
 	auth_new_token(w->csrf, sizeof w->csrf, 24);
 	int64_t max_age = settings_int(wc, "session_max_hours") * 3600;
 	const char *ua = req_header(r, "User-Agent");
+	if (ua && !csvx_text_ok(ua, strlen(ua)))
+		ua = NULL; /* kept only when it is text */
 	int64_t sid = 0;
 	struct dbq *ins = db_query(wc,
 				   "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at,"

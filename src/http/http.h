@@ -133,6 +133,10 @@ int req_batch_then(struct req *r, int (*fn)(struct dbc *c, void *arg), void *arg
 const char *req_param(struct req *r, const char *name);
 /* Path parameter as a positive id; ERR_NOT_FOUND if it is not one. */
 int req_param_id(struct req *r, const char *name, int64_t *out);
+/* 0 when the query's arguments and the Idempotency-Key header are UTF-8
+ * text without control characters (checked once, before routing); else
+ * ERR_INVALID naming the argument. */
+int req_check_inputs(struct req *r);
 /* Query-string value or NULL. */
 const char *req_query(struct req *r, const char *key);
 /* Query value as an integer in [min,max]; def when absent; ERR_INVALID

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/csvx.h"
 #include "../db/batch.h"
 #include "http.h"
 #include "server_internal.h"
@@ -79,6 +80,49 @@ int req_param_id(struct req *r, const char *name, int64_t *out)
 	if (!*s || *end || v <= 0 || s[0] == '+' || s[0] == '0')
 		return err_set(&r->err, ERR_NOT_FOUND, name, "no such record");
 	*out = v;
+	return 0;
+}
+
+/* The first query argument that is not text, for req_check_inputs. */
+struct bad_arg {
+	const char *key; /* arena copy; "query" when the key itself is not text */
+	int found;
+};
+
+static enum MHD_Result find_bad_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				    size_t key_size, const char *value, size_t value_size)
+{
+	(void)kind;
+	struct bad_arg *b = cls;
+	if (b->found)
+		return MHD_NO;
+	int key_ok = key && csvx_text_ok(key, key_size);
+	if (!key_ok || (value && !csvx_text_ok(value, value_size))) {
+		b->found = 1;
+		b->key = key_ok ? key : NULL;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+int req_check_inputs(struct req *r)
+{
+	/* Every string from outside is checked where it enters: the query's
+	 * arguments here (a %ff in ?source= was stored and broke every list
+	 * after it), bodies by jansson and jx_str, CSV cells by their import,
+	 * the proxy's address by client_ip. */
+	struct bad_arg b = {0};
+	MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND, find_bad_arg, &b);
+	if (b.found) {
+		char field[72];
+		snprintf(field, sizeof field, "%.64s", b.key ? b.key : "query");
+		return err_set(&r->err, ERR_INVALID, field,
+			       "must be UTF-8 text without control characters");
+	}
+	const char *h = req_header(r, "Idempotency-Key");
+	if (h && !csvx_text_ok(h, strlen(h)))
+		return err_set(&r->err, ERR_INVALID, "Idempotency-Key",
+			       "must be UTF-8 text without control characters");
 	return 0;
 }
 

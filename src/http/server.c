@@ -19,6 +19,7 @@
 
 #include "../base/buf.h"
 #include "../base/clock.h"
+#include "../base/csvx.h"
 #include "../base/embed.h"
 #include "../base/log.h"
 #include "auth.h"
@@ -319,14 +320,68 @@ static enum MHD_Result serve_metrics(struct conn_state *cs)
 
 /* ---------- the API path ---------- */
 
+/* 1 when text (n bytes) is an IPv4 or IPv6 address; its canonical form
+ * into out. */
+static int ip_text(const char *text, size_t n, char out[INET6_ADDRSTRLEN])
+{
+	char b[INET6_ADDRSTRLEN + 1];
+	while (n && (*text == ' ' || *text == '\t'))
+		text++, n--;
+	while (n && (text[n - 1] == ' ' || text[n - 1] == '\t'))
+		n--;
+	if (!n || n >= sizeof b)
+		return 0;
+	memcpy(b, text, n);
+	b[n] = 0;
+	unsigned char a[16];
+	if (inet_pton(AF_INET, b, a) == 1)
+		return inet_ntop(AF_INET, a, out, INET6_ADDRSTRLEN) != NULL;
+	if (inet_pton(AF_INET6, b, a) == 1)
+		return inet_ntop(AF_INET6, a, out, INET6_ADDRSTRLEN) != NULL;
+	return 0;
+}
+
+/* 1 when ip is one of the proxies CORDON_TRUSTED_PROXIES names (addresses
+ * separated by commas or spaces), besides the peer itself. */
+static int trusted_proxy(const char *ip)
+{
+	const char *list = getenv("CORDON_TRUSTED_PROXIES");
+	if (!list)
+		return 0;
+	size_t n = strlen(ip);
+	for (const char *p = list; *p;) {
+		while (*p == ',' || *p == ' ')
+			p++;
+		const char *e = p;
+		while (*e && *e != ',' && *e != ' ')
+			e++;
+		if ((size_t)(e - p) == n && strncmp(p, ip, n) == 0)
+			return 1;
+		p = e;
+	}
+	return 0;
+}
+
 static const char *client_ip(struct req *r)
 {
 	if (r->srv->cfg.trust_proxy) {
+		/* The client is the right-most X-Forwarded-For entry that is not
+		 * one of our own proxies: entries to its left are whatever the
+		 * client chose to send (rotating the left-most one defeated the
+		 * per-address sign-in limit), and an entry that is not an address
+		 * is not taken at all. */
 		const char *xff = req_header(r, "X-Forwarded-For");
-		if (xff && *xff) {
-			const char *comma = strchr(xff, ',');
-			return arena_strndup(&r->arena, xff,
-					     comma ? (size_t)(comma - xff) : strlen(xff));
+		char ip[INET6_ADDRSTRLEN];
+		size_t end = xff ? strlen(xff) : 0;
+		while (end) {
+			size_t start = end;
+			while (start && xff[start - 1] != ',')
+				start--;
+			if (!ip_text(xff + start, end - start, ip))
+				break;
+			if (!trusted_proxy(ip))
+				return arena_strdup(&r->arena, ip);
+			end = start ? start - 1 : 0;
 		}
 	}
 	const union MHD_ConnectionInfo *ci =
@@ -571,6 +626,8 @@ static int start_api(struct conn_state *cs)
 	if (!scratch)
 		return err_set(&r->err, ERR_NOMEM, "", "out of memory");
 	int idx = -1, status = 0;
+	if (!csvx_text_ok(r->path, strlen(r->path)))
+		return err_set(&r->err, ERR_NOT_FOUND, "", "no such route or record");
 	r->route = router_find(s->rt, r->method, r->path, scratch, r->param_names,
 			       r->param_values, &r->nparams, &idx, &status);
 	if (!r->route) {
@@ -585,7 +642,10 @@ static int start_api(struct conn_state *cs)
 	}
 	cs->midx = idx;
 	cs->max_body = r->route->max_body ? r->route->max_body : DEFAULT_MAX_BODY;
-	int rc = auth_identify(r);
+	int rc = req_check_inputs(r);
+	if (rc)
+		return rc;
+	rc = auth_identify(r);
 	if (rc)
 		return rc;
 	if (r->route->perm != PERM_PUBLIC && !r->authed)

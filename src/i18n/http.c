@@ -32,6 +32,7 @@ static const struct err_msg msgs[] = {
 	{"must be true or false", "必须是 true 或 false"},
 	{"must be an id, not null", "必须是编号，不能为空"},
 	{"must be a positive whole number (an id)", "必须是正整数（编号）"},
+	{"must be UTF-8 text without control characters", "必须是不含控制字符的 UTF-8 文本"},
 	/* scope.c */
 	{"sign in first", "请先登录"},
 	{"this %s is outside your area (scope)", "此%s不在您的管辖范围内"},

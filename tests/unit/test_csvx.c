@@ -80,6 +80,38 @@ static void utf8_validation(void **state)
 	assert_false(csvx_utf8_valid("\xC3\x28", 2));
 	assert_false(csvx_utf8_valid("\xE9\x87", 2)); /* cut short */
 	assert_false(csvx_utf8_valid("\xC0\xAF", 2)); /* overlong */
+	assert_false(csvx_utf8_valid("\xE0\x80\xAF", 3)); /* overlong, 3 bytes */
+	assert_false(csvx_utf8_valid("\xED\xA0\x80", 3)); /* a UTF-16 surrogate */
+	assert_false(csvx_utf8_valid("\xF4\x90\x80\x80", 4)); /* past U+10FFFF */
+	assert_true(csvx_utf8_valid("\xF0\x9F\x98\x80", 4)); /* an emoji */
+	assert_false(csvx_text_ok("a\0b", 3));
+	assert_false(csvx_text_ok("a\tb", 3));
+	assert_false(csvx_text_ok("\xff", 1));
+	assert_true(csvx_text_ok("张三", strlen("张三")));
+}
+
+static int count_rows(void *ctx, int line, char **fields, size_t n)
+{
+	(void)fields;
+	(void)n;
+	(void)line;
+	++*(int *)ctx;
+	return 0;
+}
+
+/* A NUL byte refuses the whole text (it once cut a unit's name short). */
+static void nul_refused(void **state)
+{
+	(void)state;
+	int count = 0;
+	const char *enc;
+	char err[96];
+	static const char data[] = "code,name\nA1,a\0b\n";
+	assert_int_equal(csvx_parse(data, sizeof data - 1, count_rows, &count, &enc, err, sizeof err),
+			 -1);
+	assert_int_equal(count, 0);
+	assert_non_null(strstr(err, "line 2"));
+	assert_non_null(strstr(err, "NUL"));
 }
 
 static int stop_at_two(void *ctx, int line, char **fields, size_t n)
@@ -108,6 +140,7 @@ int main(void)
 		cmocka_unit_test(gb18030),
 		cmocka_unit_test(utf8_validation),
 		cmocka_unit_test(callback_stops),
+		cmocka_unit_test(nul_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
