@@ -1244,9 +1244,57 @@ static int release_order(struct req *r)
 	return respond_order(r, c, id, 200);
 }
 
+int isolation_transfer(struct dbc *c, int64_t id, int64_t site_id, const char *reason,
+		       int64_t by_user, int64_t scope_unit_id, int64_t at, int64_t *new_id,
+		       struct err_info *ei)
+{
+	int64_t now = at ? at : clock_now();
+	char exposure[DAY_LEN] = "", oreason[20] = "";
+	int64_t person = 0;
+	struct dbq *q = db_query(c,
+				 "SELECT last_exposure_day, reason, person_id FROM isolations WHERE id = $1",
+				 "i", id);
+	if (!q)
+		return ERR_DB;
+	if (db_step(q) == 1) {
+		snprintf(exposure, sizeof exposure, "%s", db_text(q, 0));
+		snprintf(oreason, sizeof oreason, "%s", db_text(q, 1));
+		person = db_int(q, 2);
+	}
+	db_done(q);
+	int rc = isolation_close(c, id, "transferred", "hospital", reason, by_user, now, ei);
+	if (rc)
+		return rc;
+	/* The person continues under a hospital order from the same exposure
+	 * (from today when that observation had already ended). */
+	struct isolation_new in = {.person_id = person,
+				   .kind = "hospital",
+				   .reason = !strcmp(oreason, "case") ? "case" : "fever",
+				   .last_exposure_day = exposure,
+				   .site_id = site_id,
+				   .source = "transfer",
+				   .source_id = id,
+				   .by_user = by_user,
+				   .scope_unit_id = scope_unit_id,
+				   .at = now};
+	char today[DAY_LEN], end[DAY_LEN];
+	clock_day(now, today);
+	isolation_end_day(exposure, (int)settings_int(c, "observation_days"), end);
+	if (strcmp(end, today) < 0)
+		in.last_exposure_day = today;
+	if ((rc = isolation_order_create(c, &in, new_id, ei)))
+		return rc;
+	if (db_run(c,
+		   "INSERT INTO isolation_carers(isolation_id, role, user_id)"
+		   " SELECT $2, role, user_id FROM isolation_carers WHERE isolation_id = $1",
+		   "ii", id, *new_id) < 0)
+		return ERR_DB;
+	return 0;
+}
+
 static int transfer_order(struct req *r)
 {
-	int64_t id = 0, site = 0, person = 0;
+	int64_t id = 0, site = 0;
 	const char *reason = NULL;
 	int rc = req_param_id(r, "id", &id);
 	if (!rc)
@@ -1260,44 +1308,12 @@ static int transfer_order(struct req *r)
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
-	if ((rc = isolation_load(r, c, id, 1, NULL, &person, NULL)))
+	if ((rc = isolation_load(r, c, id, 1, NULL, NULL, NULL)))
 		return rc;
-	char exposure[DAY_LEN] = "", oreason[20] = "";
-	struct dbq *q = db_query(c, "SELECT last_exposure_day, reason FROM isolations WHERE id = $1",
-				 "i", id);
-	if (q && db_step(q) == 1) {
-		snprintf(exposure, sizeof exposure, "%s", db_text(q, 0));
-		snprintf(oreason, sizeof oreason, "%s", db_text(q, 1));
-	}
-	db_done(q);
-	if ((rc = isolation_close(c, id, "transferred", "hospital",
-				  reason && *reason ? reason : NULL, r->who.user_id, 0, &r->err)))
-		return rc;
-	/* The person continues under a hospital order from the same exposure. */
-	struct isolation_new in = {.person_id = person,
-				   .kind = "hospital",
-				   .reason = !strcmp(oreason, "case") ? "case" : "fever",
-				   .last_exposure_day = exposure,
-				   .site_id = site,
-				   .source = "transfer",
-				   .source_id = id,
-				   .by_user = r->who.user_id,
-				   .scope_unit_id = r->who.scope_unit_id,
-				   .override_reason = NULL};
 	int64_t nid = 0;
-	char today[DAY_LEN], end[DAY_LEN];
-	clock_day(clock_now(), today);
-	isolation_end_day(exposure, (int)settings_int(c, "observation_days"), end);
-	if (strcmp(end, today) < 0) /* the observation had ended: it starts again today */
-		in.last_exposure_day = today;
-	if ((rc = isolation_order_create(c, &in, &nid, &r->err)))
+	if ((rc = isolation_transfer(c, id, site, reason && *reason ? reason : NULL, r->who.user_id,
+				     r->who.scope_unit_id, 0, &nid, &r->err)))
 		return rc;
-	/* The new order keeps the old one's carers. */
-	if (db_run(c,
-		   "INSERT INTO isolation_carers(isolation_id, role, user_id)"
-		   " SELECT $2, role, user_id FROM isolation_carers WHERE isolation_id = $1",
-		   "ii", id, nid) < 0)
-		return ERR_DB;
 	req_audit_record(r, "isolation", nid);
 	r->audit_detail = arena_printf(&r->arena, "transferred from order %lld", (long long)id);
 	return respond_order(r, c, nid, 201);

@@ -112,4 +112,108 @@ int isolation_load(struct req *r, struct dbc *c, int64_t id, int write, int64_t 
 /* 1 when the signed-in user is one of the order's carers. */
 int isolation_is_carer(struct dbc *c, int64_t id, int64_t user_id);
 
+/* ---------- monitoring (monitoring.c) ---------- */
+
+/* The symptoms a check may list (a fixed list), and the alert outcomes. */
+#define MONITOR_SYMPTOMS 8
+extern const char *const monitor_symptoms[MONITOR_SYMPTOMS];
+/* 1 when s is a listed symptom. */
+int monitor_symptom_valid(const char *s);
+/* 1 when a temperature (tenths) is a fever at the threshold fever_at
+ * (tenths): 372 is not one at 373, 373 is. */
+int monitor_is_fever(int temp, int fever_at);
+
+/* The two daily windows, as local hours [from, until). */
+struct check_windows {
+	int morning_from, morning_until, evening_from, evening_until;
+};
+/* Reads the windows from the settings. */
+void monitor_windows(struct dbc *c, struct check_windows *w);
+/* The slot a check at local hour belongs to: "morning", "evening" or
+ * "other" (outside both windows). */
+const char *monitor_slot(int hour, const struct check_windows *w);
+/* Which checks due by local hour `hour` of a day are missed: bit 1 the
+ * morning, bit 2 the evening. morning/evening say whether they were done;
+ * since_hour is the local hour the order began that day (-1: before the
+ * day), and a window that closed before it began is not owed. */
+int monitor_missed(int hour, int morning, int evening, int since_hour,
+		   const struct check_windows *w);
+/* An active order whose planned end has come (today >= planned_end) is due
+ * for release when no fever or symptom was recorded on any of the last
+ * quiet_days days (today included): last_bad_day is the latest such day
+ * or NULL. 1 due, 0 not. */
+int monitor_release_due(const char *today, const char *planned_end, const char *last_bad_day,
+			int quiet_days);
+
+struct check_in {
+	int64_t isolation_id;
+	int temp;              /* tenths of a degree, 340..430 */
+	const char *symptoms;  /* comma-separated listed symptoms, "" for none */
+	const char *by_kind;   /* "carer", "medic", "self" */
+	int64_t by_user;       /* 0 for the person */
+	const char *client_id; /* NULL: none; a retry with the same one is stored once */
+	int64_t at;            /* 0: clock_now() */
+};
+struct check_out {
+	int64_t id;
+	int64_t alert_id; /* an alert this check raised, or 0 */
+	int replay;       /* 1: the client id was stored before; id is that check */
+};
+/* Records a health check on an active order in the caller's transaction:
+ * its local day and slot, the day's summary (check_days), and an alert for
+ * a fever or a symptom (one open alert per order and kind). ERR_CONFLICT
+ * when the order is not active. */
+int monitor_check_add(struct dbc *c, const struct check_in *in, struct check_out *out,
+		      struct err_info *ei);
+/* Closes an alert with an outcome ("transferred_120", "normal", "other");
+ * transferred_120 also transfers its order to a hospital. */
+int monitor_alert_close(struct dbc *c, int64_t alert_id, const char *outcome, const char *note,
+			int64_t by_user, int64_t scope_unit_id, int64_t at, struct err_info *ei);
+/* Issues a self-report link for an active order (a new one replaces the
+ * old): the token into token[SELF_TOKEN_MAX] and its expiry (the end of
+ * the planned end day). */
+#define SELF_TOKEN_MAX 64
+int monitor_link_issue(struct dbc *c, int64_t id, int64_t by_user, int64_t at,
+		       char token[SELF_TOKEN_MAX], int64_t *expires_at, struct err_info *ei);
+
+/* What the pass colour reads about isolation (passes.c): the active
+ * order's reason (reason[0] 0 when none), its kind, whether a check is
+ * missed now, and whether a fever alert is open. today is the local day. */
+struct isolation_facts {
+	char reason[20], kind[16];
+	int missed;
+	int fever_alert;
+};
+int isolation_colour_facts(struct dbc *c, int64_t person_id, const char *today,
+			   struct isolation_facts *f);
+
+/* The person card's isolation: {"active": ORDER|null, "orders": [...],
+ * "colour", "colour_reason", "open_alerts"}; a new reference. */
+json_t *isolation_person_card(struct dbc *c, int64_t person_id);
+
+/* Moves an active order to a hospital: closes it as transferred and opens
+ * a hospital order from the same exposure with the same carers; *new_id
+ * gets it. site_id 0: no hospital named yet. */
+int isolation_transfer(struct dbc *c, int64_t id, int64_t site_id, const char *reason,
+		       int64_t by_user, int64_t scope_unit_id, int64_t at, int64_t *new_id,
+		       struct err_info *ei);
+
+/* ---------- service requests (carers.c) ---------- */
+
+struct request_in {
+	int64_t isolation_id;
+	const char *kind; /* health psychological shopping meals */
+	const char *note;
+	int by_self;
+	int64_t by_user;
+	const char *client_id;
+	int64_t at;
+};
+/* 1 when kind is a service. */
+int carers_kind_valid(const char *kind);
+/* Opens a service request on an active order, due after the kind's
+ * setting; *id gets it (a retry with the same client id: the first). */
+int carers_request_add(struct dbc *c, const struct request_in *in, int64_t *id,
+		       struct err_info *ei);
+
 #endif

@@ -21,6 +21,7 @@
 #include "../http/scope.h"
 #include "../http/settings.h"
 #include "gates.h"
+#include "isolation.h"
 #include "people.h"
 
 #define B64 sodium_base64_VARIANT_URLSAFE_NO_PADDING
@@ -127,7 +128,15 @@ const char *passes_colour(const struct colour_facts *f, char *reason, size_t cap
 		return "yellow";
 	}
 	if (f->general_contact) {
-		snprintf(reason, cap, "general contact of a case");
+		snprintf(reason, cap, "%s", f->temp_missed
+						    ? "general contact of a case; temperature check missed"
+						    : "general contact of a case");
+		return "yellow";
+	}
+	if (f->isolated) {
+		snprintf(reason, cap, "%s", f->temp_missed
+						    ? "under medical observation; temperature check missed"
+						    : "under medical observation");
 		return "yellow";
 	}
 	snprintf(reason, cap, "no record against this person");
@@ -161,7 +170,31 @@ int passes_facts(struct dbc *c, int64_t person_id, const char *today, int obs_da
 		f->temp_missed = f->travel_obs && !f->marked_today;
 	}
 	db_done(q);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	/* An active isolation order says why the person is observed, and its
+	 * twice-daily checks (not the gate's mark) say whether one was missed;
+	 * an open fever alert is a fever. */
+	struct isolation_facts iso;
+	if ((rc = isolation_colour_facts(c, person_id, today, &iso)))
+		return rc;
+	if (iso.fever_alert)
+		f->fever = 1;
+	if (iso.reason[0]) {
+		f->isolated = 1;
+		f->temp_missed = iso.missed;
+		if (!strcmp(iso.reason, "case"))
+			f->case_or_suspect = 1;
+		else if (!strcmp(iso.reason, "fever") || !strcmp(iso.kind, "hospital"))
+			f->fever = 1; /* sent to hospital for a fever */
+		if (!strcmp(iso.reason, "close_contact"))
+			f->close_contact_obs = 1;
+		if (!strcmp(iso.reason, "arrival"))
+			f->travel_obs = 1;
+		if (!strcmp(iso.reason, "general_contact"))
+			f->general_contact = 1;
+	}
+	return 0;
 }
 
 

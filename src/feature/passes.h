@@ -45,6 +45,7 @@ struct colour_facts {
 	int general_contact;   /* a general contact (later: contacts) */
 	int temp_missed;       /* under observation and no temperature check today */
 	int marked_today;      /* a normal temperature recorded today (any person) */
+	int isolated;          /* an active isolation order (any reason): under observation */
 };
 
 /* "red", "yellow" or "green" by DOMAIN.md's rules, and in reason (cap

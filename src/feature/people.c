@@ -15,6 +15,7 @@
 #include "../base/clock.h"
 #include "../http/scope.h"
 #include "areas.h"
+#include "isolation.h"
 
 static int list_households(struct req *r);
 static int create_household(struct req *r);
@@ -1708,6 +1709,8 @@ static int get_person(struct req *r)
 		json_decref(o);
 		return rc;
 	}
+	/* The active isolation order and the colour it implies (isolation.h). */
+	json_object_set_new(o, "isolation", isolation_person_card(c, id));
 	if (whole) {
 		int phone = json_is_string(json_object_get(o, "phone"));
 		req_audit_read(r, "person", id, phone ? "doc_number,phone" : "doc_number");

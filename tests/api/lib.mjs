@@ -193,7 +193,7 @@ export async function startServer(opts = {}) {
     const initArgs = opts.demo
       ? ['demo', ...dbArgs(db), '--no-serve']
       : ['init', ...dbArgs(db), '--admin-password-file', pwFile, ...(opts.initArgs || [])];
-    const init = await cordon(initArgs, { timeout: opts.demo ? 1_200_000 : 30000 });
+    const init = await cordon(initArgs, { timeout: opts.demo ? 1_200_000 : 120000 });
     if (init.code !== 0 || SANITIZER_RE.test(init.stderr)) {
       await release();
       throw new Error(`cordon ${initArgs.join(' ')} exited ${init.code}\n${init.stdout}\n${init.stderr}`);

@@ -11,6 +11,7 @@
 
 #include "base/clock.h"
 #include "feature/isolation.h"
+#include "feature/passes.h"
 
 static void end_day_across_months(void **state)
 {
@@ -119,6 +120,80 @@ static void advice_classes(void **state)
 	assert_false(isolation_reason_valid(NULL));
 }
 
+static void fever_edges(void **state)
+{
+	(void)state;
+	assert_false(monitor_is_fever(372, 373));
+	assert_true(monitor_is_fever(373, 373));
+	assert_true(monitor_is_fever(372, 372)); /* units that used 37.2 */
+	assert_true(monitor_symptom_valid("loss_of_smell_taste"));
+	assert_false(monitor_symptom_valid("sneezing"));
+	assert_false(monitor_symptom_valid(NULL));
+}
+
+static void slots_and_missed(void **state)
+{
+	(void)state;
+	struct check_windows w = {6, 12, 17, 22};
+	assert_string_equal(monitor_slot(6, &w), "morning");
+	assert_string_equal(monitor_slot(11, &w), "morning");
+	assert_string_equal(monitor_slot(12, &w), "other");
+	assert_string_equal(monitor_slot(21, &w), "evening");
+	assert_string_equal(monitor_slot(23, &w), "other");
+	/* Before noon nothing is missed yet. */
+	assert_int_equal(monitor_missed(9, 0, 0, -1, &w), 0);
+	/* After noon without a morning check: missed; after 22 both. */
+	assert_int_equal(monitor_missed(13, 0, 0, -1, &w), 1);
+	assert_int_equal(monitor_missed(13, 1, 0, -1, &w), 0);
+	assert_int_equal(monitor_missed(23, 1, 0, -1, &w), 2);
+	assert_int_equal(monitor_missed(24, 0, 0, -1, &w), 3);
+	/* An order made at 14:00 never owed that morning's check. */
+	assert_int_equal(monitor_missed(23, 0, 0, 14, &w), 2);
+	assert_int_equal(monitor_missed(23, 0, 0, 22, &w), 0);
+}
+
+static void release_rule(void **state)
+{
+	(void)state;
+	/* Not before the planned end. */
+	assert_false(monitor_release_due("2020-02-14", "2020-02-15", NULL, 3));
+	assert_true(monitor_release_due("2020-02-15", "2020-02-15", NULL, 3));
+	assert_true(monitor_release_due("2020-02-20", "2020-02-15", NULL, 3));
+	/* A symptom in the last three days (today included) holds it. */
+	assert_false(monitor_release_due("2020-02-15", "2020-02-15", "2020-02-13", 3));
+	assert_false(monitor_release_due("2020-02-15", "2020-02-15", "2020-02-15", 3));
+	assert_true(monitor_release_due("2020-02-15", "2020-02-15", "2020-02-12", 3));
+	/* Across a month end. */
+	assert_false(monitor_release_due("2020-03-01", "2020-02-28", "2020-02-28", 3));
+	assert_true(monitor_release_due("2020-03-02", "2020-02-28", "2020-02-28", 3));
+}
+
+static void colour_with_orders(void **state)
+{
+	(void)state;
+	char why[128];
+	struct colour_facts f = {0};
+	assert_string_equal(passes_colour(&f, why, sizeof why), "green");
+	/* An order for another reason: under observation, yellow. */
+	f.isolated = 1;
+	assert_string_equal(passes_colour(&f, why, sizeof why), "yellow");
+	assert_string_equal(why, "under medical observation");
+	/* A missed check says so. */
+	f.temp_missed = 1;
+	assert_string_equal(passes_colour(&f, why, sizeof why), "yellow");
+	assert_non_null(strstr(why, "check missed"));
+	/* An arrival under an order. */
+	f.travel_obs = 1;
+	assert_string_equal(passes_colour(&f, why, sizeof why), "yellow");
+	assert_non_null(strstr(why, "after travel; temperature check missed"));
+	/* An open fever alert: red, whatever the order. */
+	f.fever = 1;
+	assert_string_equal(passes_colour(&f, why, sizeof why), "red");
+	/* A close contact's order: red even with its checks done. */
+	struct colour_facts g = {.isolated = 1, .close_contact_obs = 1};
+	assert_string_equal(passes_colour(&g, why, sizeof why), "red");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +201,10 @@ int main(void)
 		cmocka_unit_test(local_days),
 		cmocka_unit_test(extension),
 		cmocka_unit_test(advice_classes),
+		cmocka_unit_test(fever_edges),
+		cmocka_unit_test(slots_and_missed),
+		cmocka_unit_test(release_rule),
+		cmocka_unit_test(colour_with_orders),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
