@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "../base/log.h"
 
@@ -16,6 +17,7 @@ struct job {
 	pthread_cond_t cv; /* its caller waits here: only a finished batch's callers wake */
 	batch_done_fn notify; /* a submitted job (malloc'd): called instead of cv */
 	void *ctx;
+	double queued_at; /* monotonic seconds */
 	struct job *next;
 };
 
@@ -30,6 +32,22 @@ struct batcher {
 	struct batch_stats st;
 };
 
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The bucket of a batch of n jobs: the first power of two >= n. */
+int batch_size_bucket(int n)
+{
+	int k = 0;
+	while (k < BATCH_SIZE_BUCKETS - 1 && n > (1 << k))
+		k++;
+	return k;
+}
 
 /* Runs jobs[0..n) in one transaction; 0 when all committed. */
 static int run_batch(struct dbc *c, struct job **jobs, int n)
@@ -74,6 +92,7 @@ static void *writer(void *p)
 		b->st.queued -= n;
 		pthread_mutex_unlock(&b->mu);
 
+		double t0 = now_s();
 		struct dbc *c = db_acquire(b->db, DB_WRITE);
 		int rc = c ? run_batch(c, jobs, n) : ERR_DB;
 		int retried = 0;
@@ -90,7 +109,13 @@ static void *writer(void *p)
 		}
 		if (c)
 			db_release(b->db, c);
+		double t1 = now_s(), waited = 0;
+		for (int i = 0; i < n; i++)
+			waited += t1 - jobs[i]->queued_at;
 		pthread_mutex_lock(&b->mu);
+		b->st.commit_seconds += t1 - t0;
+		b->st.wait_seconds += waited;
+		b->st.size_buckets[batch_size_bucket(n)]++;
 		b->st.jobs += (uint64_t)n;
 		b->st.batches++;
 		b->st.retried += (uint64_t)retried;
@@ -140,6 +165,7 @@ struct batcher *batch_start(struct db *db, int max_batch)
 /* Appends j to the queue and wakes the writer; b->mu held. */
 static void enqueue(struct batcher *b, struct job *j)
 {
+	j->queued_at = now_s();
 	if (b->tail)
 		b->tail->next = j;
 	else

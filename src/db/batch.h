@@ -18,10 +18,21 @@ struct batcher;
  * negative enum err. */
 typedef int (*batch_fn)(struct dbc *c, void *arg);
 
+/* Batch sizes are counted in power-of-two buckets: size <= 1, 2, 4 ... 256,
+ * and larger. */
+#define BATCH_SIZE_BUCKETS 10
+
 struct batch_stats {
 	uint64_t jobs, batches, retried; /* retried: jobs re-run alone after a failed batch */
 	int max_batch;
 	int queued;
+	uint64_t size_buckets[BATCH_SIZE_BUCKETS]; /* batches by size, not cumulative */
+	/* Seconds the writer spent running and committing batches (the fsync
+	 * is most of it on a slow disk), and seconds jobs spent from being
+	 * queued until durable, summed over jobs: an operator reads why a
+	 * write's latency moved (a slower disk raises both; more load raises
+	 * the batch size first). */
+	double commit_seconds, wait_seconds;
 };
 
 /* Starts the writer thread on db. max_batch bounds a batch (default 256
@@ -43,6 +54,9 @@ typedef void (*batch_done_fn)(void *ctx, int rc);
  * durable. */
 int batch_submit(struct batcher *b, batch_fn fn, void *arg, batch_done_fn done, void *ctx);
 void batch_stats(struct batcher *b, struct batch_stats *out);
+/* The size_buckets index of a batch of n jobs (pure; for /metrics' labels
+ * and the unit test). */
+int batch_size_bucket(int n);
 /* Finishes the queued jobs, stops the thread and frees b. */
 void batch_stop(struct batcher *b);
 

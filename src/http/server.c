@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../base/buf.h"
+#include "../db/batch.h"
 #include "../base/clock.h"
 #include "../base/csvx.h"
 #include "../base/embed.h"
@@ -310,6 +311,46 @@ static enum MHD_Result serve_metrics(struct conn_state *cs)
 		   (unsigned long long)st.write_acquires, st.write_wait_ms / 1000.0,
 		   st.writers_waiting, st.writer_busy, st.readers_open,
 		   (unsigned long long)st.stmt_prepares);
+	if (s->cfg.batch) {
+		struct batch_stats bs;
+		batch_stats(s->cfg.batch, &bs);
+		buf_printf(&b,
+			   "# HELP cordon_batch_jobs_total Writes made durable by the group commit.\n"
+			   "# TYPE cordon_batch_jobs_total counter\n"
+			   "cordon_batch_jobs_total %llu\n"
+			   "# HELP cordon_batch_retried_jobs_total Writes re-run alone after their batch failed.\n"
+			   "# TYPE cordon_batch_retried_jobs_total counter\n"
+			   "cordon_batch_retried_jobs_total %llu\n"
+			   "# HELP cordon_batch_queue Writes waiting for the next batch now.\n"
+			   "# TYPE cordon_batch_queue gauge\n"
+			   "cordon_batch_queue %d\n"
+			   "# HELP cordon_batch_max_size The largest batch so far.\n"
+			   "# TYPE cordon_batch_max_size gauge\n"
+			   "cordon_batch_max_size %d\n"
+			   "# HELP cordon_batch_commit_seconds_total Time the writer spent running and committing batches (the disk's fsync is most of it).\n"
+			   "# TYPE cordon_batch_commit_seconds_total counter\n"
+			   "cordon_batch_commit_seconds_total %.6f\n"
+			   "# HELP cordon_batch_wait_seconds_total Time writes waited from queued to durable, summed over writes.\n"
+			   "# TYPE cordon_batch_wait_seconds_total counter\n"
+			   "cordon_batch_wait_seconds_total %.6f\n"
+			   "# HELP cordon_batch_size Writes a batch carried.\n"
+			   "# TYPE cordon_batch_size histogram\n",
+			   (unsigned long long)bs.jobs, (unsigned long long)bs.retried, bs.queued,
+			   bs.max_batch, bs.commit_seconds, bs.wait_seconds);
+		uint64_t cum = 0;
+		for (int k = 0; k < BATCH_SIZE_BUCKETS; k++) {
+			cum += bs.size_buckets[k];
+			if (k < BATCH_SIZE_BUCKETS - 1)
+				buf_printf(&b, "cordon_batch_size_bucket{le=\"%d\"} %llu\n", 1 << k,
+					   (unsigned long long)cum);
+		}
+		buf_printf(&b,
+			   "cordon_batch_size_bucket{le=\"+Inf\"} %llu\n"
+			   "cordon_batch_size_sum %llu\n"
+			   "cordon_batch_size_count %llu\n",
+			   (unsigned long long)cum, (unsigned long long)bs.jobs,
+			   (unsigned long long)bs.batches);
+	}
 	size_t len;
 	char *data = buf_take(&b, &len);
 	if (!data)

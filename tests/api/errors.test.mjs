@@ -164,6 +164,13 @@ test('GET /healthz and /metrics', async () => {
   // database writer and reader figures
   assert.match(m.text, /^cordon_db_\w*writer\w* /m, 'a database writer figure');
   assert.match(m.text, /^cordon_db_\w*reader\w* /m, 'a database reader figure');
+  // the group commit: batch sizes and where a write's time goes
+  for (const name of ['cordon_batch_jobs_total', 'cordon_batch_queue', 'cordon_batch_commit_seconds_total',
+    'cordon_batch_wait_seconds_total', 'cordon_batch_size_count', 'cordon_batch_size_sum'])
+    assert.match(m.text, new RegExp(`^${name} [0-9.]+$`, 'm'), `${name} on /metrics`);
+  assert.match(m.text, /^cordon_batch_size_bucket\{le="256"\} \d+$/m, 'the batch size histogram');
+  const inf = +m.text.match(/^cordon_batch_size_bucket\{le="\+Inf"\} (\d+)$/m)[1];
+  assert.equal(inf, +m.text.match(/^cordon_batch_size_count (\d+)$/m)[1], 'every batch in the histogram');
 });
 
 test('the browser app is served with an ETag and answers 304 to If-None-Match', async () => {

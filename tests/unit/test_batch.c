@@ -72,6 +72,14 @@ static void many_threads(void **state)
 	assert_int_equal(st.jobs, THREADS * PER);
 	assert_true(st.batches < st.jobs); /* jobs shared transactions */
 	assert_true(st.max_batch > 1);
+	/* The size histogram accounts for every batch and every job's wait. */
+	uint64_t in_buckets = 0;
+	for (int k = 0; k < BATCH_SIZE_BUCKETS; k++)
+		in_buckets += st.size_buckets[k];
+	assert_int_equal(in_buckets, st.batches);
+	assert_true(st.size_buckets[batch_size_bucket(st.max_batch)] >= 1);
+	assert_true(st.commit_seconds > 0);
+	assert_true(st.wait_seconds >= st.commit_seconds / 2);
 	c = db_acquire(db, DB_READ);
 	int64_t n = 0;
 	db_one_int(c, &n, "SELECT COUNT(*) FROM t", "");
@@ -132,9 +140,23 @@ static void submitted(void **state)
 	unit_db_remove(path);
 }
 
+static void size_buckets(void **state)
+{
+	(void)state;
+	assert_int_equal(batch_size_bucket(1), 0);
+	assert_int_equal(batch_size_bucket(2), 1);
+	assert_int_equal(batch_size_bucket(3), 2);
+	assert_int_equal(batch_size_bucket(4), 2);
+	assert_int_equal(batch_size_bucket(5), 3);
+	assert_int_equal(batch_size_bucket(256), 8);
+	assert_int_equal(batch_size_bucket(257), 9);
+	assert_int_equal(batch_size_bucket(100000), BATCH_SIZE_BUCKETS - 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {cmocka_unit_test(many_threads),
-					   cmocka_unit_test(submitted)};
+					   cmocka_unit_test(submitted),
+					   cmocka_unit_test(size_buckets)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
