@@ -33,6 +33,13 @@ int demo_people(struct dbc *c, uint64_t seed, FILE *progress, struct err_info *e
  * demo_today_passes. Returns 0 or an error with ei filled. */
 int demo_checkpoints(struct dbc *c, uint64_t seed, int64_t district, FILE *progress,
 		     struct err_info *ei);
+/* The step after the checkpoints (demo_supplies.c): items, the district
+ * store and a town store, the allocation and donations funds, directed
+ * donations and purchases raising the seed's stock by 2020-02-15, the
+ * front line's requests approved from it (a few left in the queue); the
+ * funds and raised quantities as of 2020-02-15 are checked against the
+ * bulletin before it returns 0 (otherwise an error with ei filled). */
+int demo_supplies(struct dbc *c, int64_t district, FILE *progress, struct err_info *ei);
 /* Passes valid for 30 days from `now` for the adults of the demo grid
  * worker's compound, issued as POST /api/v1/passes issues them, in the
  * caller's transaction on c; nothing when a pass there is still valid for

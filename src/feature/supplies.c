@@ -30,7 +30,8 @@ static int get_ledger(struct req *r);
 static int get_check(struct req *r);
 
 static const struct route routes[] = {
-	{"GET", "/api/v1/items", list_items, P_SUPPLIES_READ, 0, 0, "the item catalog"},
+	{"GET", "/api/v1/items", list_items, PERM_SIGNED_IN, 0, 0,
+	 "the item catalog (supplies.read or supplies.request: requesters pick from it)"},
 	{"POST", "/api/v1/items", create_item, P_SUPPLIES_WRITE, 0, 0, "add an item"},
 	{"PATCH", "/api/v1/items/{id}", patch_item, P_SUPPLIES_WRITE, 0, 0,
 	 "change an item's specification or low-stock threshold"},
@@ -259,6 +260,8 @@ static const struct list_col item_export[] = {
 
 static int list_items(struct req *r)
 {
+	if (!req_can(r, P_SUPPLIES_READ) && !req_can(r, P_SUPPLIES_REQUEST))
+		return err_set(&r->err, ERR_FORBIDDEN, "", "you may not see the item catalog");
 	static const char sql[] =
 		ITEM_COLS " WHERE " VISIBLE_SQL("i.unit_id", "1") " AND i.id > $2"
 		" AND ($3 = '' OR lower(i.name) LIKE $3 ESCAPE '\\' OR lower(i.spec) LIKE $3 ESCAPE '\\')"
@@ -645,13 +648,14 @@ static int post_adjustment(struct req *r)
 
 static json_t *stock_row(struct dbq *q)
 {
-	int64_t qty = db_int(q, 6), low = db_int(q, 8);
+	/* A warehouse that never held the item has nothing running low. */
+	int64_t qty = db_int(q, 6), low = db_int(q, 8), held = db_int(q, 9);
 	return json_pack("{s:I,s:s,s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:b}", "warehouse_id",
 			 (json_int_t)db_int(q, 0), "warehouse", db_text(q, 1), "item_id",
 			 (json_int_t)db_int(q, 2), "item", db_text(q, 3), "unit", db_text(q, 4),
 			 "spec", db_text(q, 5), "quantity", (json_int_t)qty, "directed",
 			 (json_int_t)db_int(q, 7), "low_stock", (json_int_t)low, "low",
-			 low > 0 && qty <= low);
+			 held && low > 0 && qty <= low);
 }
 
 static const struct list_col stock_export[] = {
@@ -668,7 +672,8 @@ static int get_stock(struct req *r)
 	static const char sql[] =
 		"SELECT w.id, w.name, i.id, i.name, i.unit, i.spec, COALESCE(s.quantity, 0),"
 		" COALESCE((SELECT SUM(l.quantity) FROM stock_lots l WHERE l.warehouse_id = w.id"
-		" AND l.item_id = i.id AND l.lot_id <> 0), 0), i.low_stock"
+		" AND l.item_id = i.id AND l.lot_id <> 0), 0), i.low_stock,"
+		" CASE WHEN s.warehouse_id IS NULL THEN 0 ELSE 1 END"
 		" FROM warehouses w CROSS JOIN items i"
 		" LEFT JOIN stock_on_hand s ON s.warehouse_id = w.id AND s.item_id = i.id"
 		" WHERE " SCOPE_SQL("w.unit_id", "1") " AND ($2 = 0 OR w.id = $2)"

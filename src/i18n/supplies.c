@@ -6,6 +6,7 @@ static const struct err_msg msgs[] = {
 	/* supplies.c */
 	{"no such warehouse", "仓库不存在"},
 	{"no such item", "物资不存在"},
+	{"you may not see the item catalog", "您无权查看物资目录"},
 	{"item", "物资"},
 	{"not enough in stock: available %lld", "库存不足：可用 %lld"},
 	{"not enough in stock of this donation: available %lld", "该批捐赠物资库存不足：可用 %lld"},

@@ -186,6 +186,7 @@ test('the queue serves the front line first; approval issues all or part; never 
   // The requester sees its own requests, not the stock.
   expectStatus(await officer.get(`/api/v1/supply-requests/${reqs.checkpoint.id}`), 200);
   expectError(await officer.get('/api/v1/stock'), 403, 'forbidden');
+  expectStatus(await officer.get('/api/v1/items'), 200, 'a requester picks from the catalog');
 });
 
 test('a directed donation goes only where it was directed', async () => {

@@ -31,6 +31,8 @@ const ROUTES = {
 	passes: { mod: './pages/passes.js', perm: 'passes.write', nav: 'nav.passes', group: 'field' },
 	isolation: { mod: './pages/isolation.js', perm: 'isolation.read', nav: 'nav.isolation', group: 'health' },
 	mypeople: { mod: './pages/isolation.js', perm: null, nav: 'nav.mypeople', group: 'health' },
+	supplies: { mod: './pages/supplies.js', perm: 'supplies.read', nav: 'nav.supplies', group: 'supplies' },
+	'supply-request': { mod: './pages/supplies.js', perm: 'supplies.request', nav: 'nav.supply_request', group: 'supplies' },
 	users: { mod: './pages/users.js', perm: 'users.admin', nav: 'nav.users', group: 'admin' },
 	devices: { mod: './pages/devices.js', perm: 'users.admin', nav: 'nav.devices', group: 'admin' },
 	audit: { mod: './pages/audit.js', perm: 'audit.read', nav: 'nav.audit', group: 'admin' },
@@ -48,7 +50,7 @@ const ROLE_HOME = {
 	grid_worker: ['visit'],
 	checkpoint_staff: ['checkpoints'],
 	medic: ['isolation', 'persons'],
-	warehouse: ['units'],
+	warehouse: ['supplies'],
 	inspector: ['command'],
 	enterprise: ['account'],
 };
