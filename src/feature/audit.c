@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../http/scope.h"
+
 static int list_audit(struct req *r);
 
 static const struct route routes[] = {
@@ -68,6 +70,12 @@ static int list_audit(struct req *r)
 		" WHERE id < $1 AND ($2 = '' OR actor = $2) AND ($3 = 0 OR user_id = $3)"
 		" AND ($4 = '' OR record_type = $4) AND ($5 = 0 OR record_id = $5)"
 		" AND ($6 = '' OR action = $6) AND at >= $7 AND at <= $8"
+		/* Within the reader's scope: rows of users and devices whose area
+		 * lies in it; rows of nobody (failed sign-ins of unknown names)
+		 * only for the district. */
+		" AND ($10 = 1 OR user_id IN (SELECT id FROM users WHERE "
+		SCOPE_SQL("scope_unit_id", "11") ") OR device_id IN (SELECT id FROM device_tokens"
+		" WHERE " SCOPE_SQL("scope_unit_id", "11") "))"
 		" ORDER BY id DESC LIMIT $9";
 	struct page pg;
 	int64_t user = 0, rec = 0, since = 0, until = INT64_MAX;
@@ -97,7 +105,12 @@ static int list_audit(struct req *r)
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
-	struct dbq *q = db_query(c, sql, "itititiii", pg.after ? pg.after : INT64_MAX, actor, user,
-				 rtype, rec, action, since, until, pg.limit + 1);
+	int district = db_one_int(c, NULL, "SELECT 1 FROM units WHERE id = $1 AND parent_id IS NULL",
+				  "i", r->who.scope_unit_id);
+	if (district < 0)
+		return district;
+	struct dbq *q = db_query(c, sql, "itititiii" "ii", pg.after ? pg.after : INT64_MAX, actor,
+				 user, rtype, rec, action, since, until, pg.limit + 1,
+				 (int64_t)district, r->who.scope_unit_id);
 	return resp_query_list(r, &pg, q, audit_row, audit_export, "audit");
 }

@@ -138,17 +138,24 @@ static const char group_visible_sql[] =
 static const char org_visible_sql[] =
 	"SELECT 1 FROM resp_orgs WHERE id = $1 AND " VISIBLE_SQL("unit_id", "2");
 
-/* Finds the owner unit of a visible group/leader/org for a change: 404 when
- * the caller cannot see it, 403 when it is outside the caller's scope. */
-static int owner_for_write(struct req *r, struct dbc *c, const char *sql, int64_t id,
-			   const char *what)
+/* Finds the owner unit of a group/leader for a change: 404 when there is
+ * none, 403 when it is outside the caller's scope — seen from above or not
+ * seen at all: a write outside the scope is 403, as for every record
+ * (scope.h, docs/api.md). exists_sql: the record by id ($1) alone. */
+static int owner_for_write(struct req *r, struct dbc *c, const char *sql, const char *exists_sql,
+			   int64_t id, const char *what)
 {
 	int64_t unit = 0;
 	int rc = db_one_int(c, &unit, sql, "ii", id, r->who.scope_unit_id);
 	if (rc < 0)
 		return rc;
+	if (rc == 0 && (rc = db_one_int(c, NULL, exists_sql, "i", id)) == 1)
+		return err_set(&r->err, ERR_FORBIDDEN, "", "this %s is outside your area (scope)",
+			       what);
 	if (rc == 0)
 		return err_set(&r->err, ERR_NOT_FOUND, "", "no such %s", what);
+	if (rc < 0)
+		return rc;
 	rc = scope_contains(c, r->who.scope_unit_id, unit);
 	if (rc < 0)
 		return rc;
@@ -342,7 +349,8 @@ static int patch_group(struct req *r)
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
-	if ((rc = owner_for_write(r, c, owner_sql, id, "working group")))
+	if ((rc = owner_for_write(r, c, owner_sql, "SELECT 1 FROM working_groups WHERE id = $1", id,
+				   "working group")))
 		return rc;
 	if ((rc = check_leader(r, c, leader, "leader_id")))
 		return rc;
@@ -541,7 +549,8 @@ static int patch_leader(struct req *r)
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
-	if ((rc = owner_for_write(r, c, owner_sql, id, "leader")))
+	if ((rc = owner_for_write(r, c, owner_sql, "SELECT 1 FROM leaders WHERE id = $1", id,
+				   "leader")))
 		return rc;
 	if ((rc = check_group(r, c, group, "group_id")))
 		return rc;
@@ -747,9 +756,12 @@ static int delete_assignment(struct req *r)
 	rc = db_one_int(c, &unit, "SELECT unit_id FROM assignments WHERE id = $1", "i", id);
 	if (rc < 0)
 		return rc;
-	/* One outside scope is not visible: it looks like a missing one. */
-	if (rc == 0 || (rc = scope_contains(c, r->who.scope_unit_id, unit)) != 1)
-		return rc < 0 ? rc : err_set(&r->err, ERR_NOT_FOUND, "", "no such assignment");
+	if (rc == 0)
+		return err_set(&r->err, ERR_NOT_FOUND, "", "no such assignment");
+	/* A write outside the scope is 403, as for every record (scope.h). */
+	if ((rc = scope_contains(c, r->who.scope_unit_id, unit)) != 1)
+		return rc < 0 ? rc : err_set(&r->err, ERR_FORBIDDEN, "",
+					     "this assignment is outside your area (scope)");
 	int64_t n = db_run(c, "DELETE FROM assignments WHERE id = $1", "i", id);
 	if (n < 0)
 		return (int)n;

@@ -1041,6 +1041,10 @@ static int revoke_pass(struct req *r)
 
 static int rotate_keys(struct req *r)
 {
+	/* Every gate of the district verifies with these keys. */
+	int rc0 = scope_district_wide(r);
+	if (rc0)
+		return rc0;
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;

@@ -554,8 +554,15 @@ static int create_team(struct req *r)
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
-	if ((rc = round_unit(r, c, round, &ru)) <= 0)
-		return rc < 0 ? rc : err_set(&r->err, ERR_NOT_FOUND, "", "no such round");
+	if ((rc = round_unit(r, c, round, &ru)) < 0)
+		return rc;
+	if (rc == 0) {
+		/* A write outside the scope is 403, as for every record (scope.h). */
+		rc = db_one_int(c, NULL, "SELECT 1 FROM screening_rounds WHERE id = $1", "i", round);
+		return rc < 0	? rc
+		       : rc == 1 ? err_set(&r->err, ERR_FORBIDDEN, "", "this round is outside your area (scope)")
+				 : err_set(&r->err, ERR_NOT_FOUND, "", "no such round");
+	}
 	char kind[32];
 	if ((rc = unit_kind(c, unit, kind)) < 0)
 		return rc;

@@ -41,3 +41,19 @@ int scope_check(struct req *r, int64_t unit_id, int write, const char *what)
 	}
 	return rc;
 }
+
+int scope_district_wide(struct req *r)
+{
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	int rc = db_one_int(c, NULL, "SELECT 1 FROM units WHERE id = $1 AND parent_id IS NULL", "i",
+			    r->who.scope_unit_id);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return err_set(&r->err, ERR_FORBIDDEN, "",
+			       "this applies to the whole district: it needs an account whose area"
+			       " (scope) is the district");
+	return 0;
+}

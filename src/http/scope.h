@@ -23,4 +23,9 @@ int scope_contains(struct dbc *c, int64_t ancestor_id, int64_t unit_id);
  * ERR_FORBIDDEN (for writes), with r->err filled. */
 int scope_check(struct req *r, int64_t unit_id, int write, const char *what);
 
+/* District-wide changes (rule settings, the pass signing keys) need a
+ * principal whose scope is the whole district (the root unit): 0, or
+ * ERR_FORBIDDEN naming what was refused. */
+int scope_district_wide(struct req *r);
+
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../base/clock.h"
+#include "scope.h"
 
 static const struct setting_def defs[] = {
 	{"session_idle_minutes", 240, 5, 7 * 24 * 60,
@@ -89,7 +90,10 @@ static int list(struct req *r)
 
 static int patch(struct req *r)
 {
-	int rc = req_json(r);
+	/* The rules hold for the whole district: not changed from below it. */
+	int rc = scope_district_wide(r);
+	if (!rc)
+		rc = req_json(r);
 	if (rc)
 		return rc;
 	const char *key;

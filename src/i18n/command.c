@@ -20,5 +20,6 @@ static const struct err_msg msgs[] = {
 	{"no such responsible unit", "责任单位不存在"},
 	{"this %s is already assigned to this unit", "此 %s 已分配到该单位"},
 	{"no such assignment", "包抓关系不存在"},
+	{"this assignment is outside your area (scope)", "此包抓任务不在您的管辖范围内"},
 };
 ERR_CATALOG(command_zh, "src/feature/command.c", msgs);

@@ -34,6 +34,8 @@ static const struct err_msg msgs[] = {
 	{"must be a positive whole number (an id)", "必须是正整数（编号）"},
 	{"must be UTF-8 text without control characters", "必须是不含控制字符的 UTF-8 文本"},
 	/* scope.c */
+	{"this applies to the whole district: it needs an account whose area (scope) is the district",
+	 "此项适用于全区：须由管辖范围为全区的账户操作"},
 	{"sign in first", "请先登录"},
 	{"this %s is outside your area (scope)", "此%s不在您的管辖范围内"},
 	{"no such %s", "%s不存在"},

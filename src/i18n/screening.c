@@ -34,5 +34,6 @@ static const struct err_msg msgs[] = {
 	{"this household is not in a compound of the team", "该住户不在此小组负责的小区内"},
 	{"this household's latest visit in the round did not find it empty",
 	 "该住户本轮最近一次走访的结果不是空置"},
+	{"this round is outside your area (scope)", "此摸排轮次不在您的管辖范围内"},
 };
 ERR_CATALOG(screening_zh, "src/feature/screening.c", msgs);
