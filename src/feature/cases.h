@@ -151,6 +151,23 @@ int contacts_isolate(struct dbc *c, int64_t person_id, int64_t case_id,
 		     const char *last_exposure_day, int64_t user_id, int64_t now, int64_t *order_id,
 		     struct err_info *ei);
 
+/* Records an officer's decision on person_id for case_id on c (the
+ * caller's transaction; input validated, scope checked): the contact row
+ * (one per case and person: a second decision, also a racing one, is
+ * ERR_CONFLICT naming person_id) with its observation end, and for a close
+ * contact the isolation order (contacts_isolate). reasons is the
+ * candidate's reasons as JSON text (may be NULL). *id the contact, *order_id
+ * the order or 0. 0 or an error with ei filled. */
+int contacts_decide(struct dbc *c, int64_t case_id, int64_t person_id, int64_t unit_id,
+		    const char *decision, const char *last_exposure_day, const char *reasons,
+		    int64_t user, int64_t now, int64_t *id, int64_t *order_id, struct err_info *ei);
+/* Adds a typed stay (source interview or bigdata) to a case's trajectory
+ * on c: kind unit (unit_id), checkpoint (checkpoint_id), train, vehicle,
+ * venue or address (place in words). *id the stay. 0 or an error. */
+int contacts_add_stay(struct dbc *c, int64_t case_id, const char *kind, int64_t unit_id,
+		      int64_t checkpoint_id, const char *place, int64_t from, int64_t to,
+		      const char *source, int64_t user, int64_t now, int64_t *id);
+
 /* ---- epidemic points (epipoints.c) ---- */
 
 /* A blocker of lifting, in words. */

@@ -32,5 +32,6 @@ const struct route_table *const feature_tables[] = {
 	&requests_routes, &funds_routes, &isolation_routes, &monitoring_routes, &carers_routes,
 	&notices_routes, &venues_routes, &supervision_routes, /* issue 13 */
 	&bulletin_routes, /* issue 17 */
+	&contacts_routes, /* issue 12 */
 	NULL,
 };

@@ -158,7 +158,13 @@ int passes_facts(struct dbc *c, int64_t person_id, const char *today, int obs_da
 		"SELECT EXISTS (SELECT 1 FROM arrivals WHERE person_id = $1 AND arrival_date > $2"
 		" AND arrival_date <= $3 AND handling IN ('centralized', 'home')),"
 		" EXISTS (SELECT 1 FROM fevers WHERE person_id = $1 AND cleared_at IS NULL),"
-		" EXISTS (SELECT 1 FROM temperature_marks WHERE person_id = $1 AND day = $3)",
+		" EXISTS (SELECT 1 FROM temperature_marks WHERE person_id = $1 AND day = $3),"
+		" EXISTS (SELECT 1 FROM cases WHERE person_id = $1"
+		" AND status IN ('suspected', 'confirmed', 'asymptomatic')),"
+		" EXISTS (SELECT 1 FROM contacts WHERE person_id = $1 AND decision = 'close'"
+		" AND observation_end_day > $3),"
+		" EXISTS (SELECT 1 FROM contacts WHERE person_id = $1 AND decision = 'general'"
+		" AND observation_end_day > $3)",
 		"itt", person_id, since, today);
 	if (!q)
 		return ERR_DB;
@@ -167,6 +173,9 @@ int passes_facts(struct dbc *c, int64_t person_id, const char *today, int obs_da
 		f->travel_obs = db_int(q, 0) != 0;
 		f->fever = db_int(q, 1) != 0;
 		f->marked_today = db_int(q, 2) != 0;
+		f->case_or_suspect = db_int(q, 3) != 0;
+		f->close_contact_obs = db_int(q, 4) != 0;
+		f->general_contact = db_int(q, 5) != 0;
 		f->temp_missed = f->travel_obs && !f->marked_today;
 	}
 	db_done(q);

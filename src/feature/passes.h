@@ -38,11 +38,11 @@ int passes_token_verify(const char *token, const unsigned char pk[32]);
 
 /* The facts the colour rules read; each 0 or 1. */
 struct colour_facts {
-	int case_or_suspect;   /* a confirmed or suspected case (later: cases) */
+	int case_or_suspect;   /* a suspected, confirmed or asymptomatic case (cases.c) */
 	int fever;             /* a fever recorded and not cleared */
-	int close_contact_obs; /* a close contact under observation (later: contacts) */
+	int close_contact_obs; /* a close contact until its observation ends (contacts.c) */
 	int travel_obs;        /* under observation after travel: a graded arrival within 14 days */
-	int general_contact;   /* a general contact (later: contacts) */
+	int general_contact;   /* a general contact until its observation ends (contacts.c) */
 	int temp_missed;       /* under observation and no temperature check today */
 	int marked_today;      /* a normal temperature recorded today (any person) */
 	int isolated;          /* an active isolation order (any reason): under observation */

@@ -13,6 +13,7 @@ const struct err_catalog *const err_catalogs[] = {
 	&checkpoints_zh,
 	&command_zh,
 	&discrepancies_zh,
+	&contacts_zh,
 	&gates_zh,
 	&imports_zh,
 	&isolation_zh,

@@ -77,6 +77,11 @@ CREATE TABLE contacts (
   UNIQUE (case_id, person_id)
 );
 CREATE INDEX contacts_person ON contacts(person_id, decision);
+-- Candidates found in the same train screened at the station.
+CREATE INDEX occupant_checks_train ON occupant_checks(train_check_id);
+-- A screened person who passed is kept by document, without a person id:
+-- a case's own screenings are found by its document too.
+CREATE INDEX occupant_checks_doc ON occupant_checks(doc_number);
 
 -- The epidemic point procedure (9步走): a setting, one row a step, copied
 -- into each point when it is opened.
