@@ -142,12 +142,13 @@ int contacts_observation_end(const char *decision, const char *last_exposure_day
 			     char end[DAY_LEN]);
 
 /* The step that isolates a close contact, in the caller's transaction on
- * c: an isolation order (reason close_contact, placement by the isolation
- * rules) for person_id from last_exposure_day. *order_id gets its id, or 0
- * when no order could be made because this build has no isolation orders
- * yet. 0 or an error with ei filled (a person already isolated keeps the
- * order they have: its id is returned). */
-int contacts_isolate(struct dbc *c, int64_t person_id, int64_t case_id,
+ * c: an already isolated person's order is extended by the new exposure
+ * (isolation_extend); otherwise an isolation order (reason close_contact,
+ * source the contact) in a free room of a designated hotel serving the
+ * person's area, at home where no place exists, or where the isolation
+ * rules' advice says otherwise (a fever: hospital; an infant: home).
+ * *order_id gets the order. 0 or an error with ei filled. */
+int contacts_isolate(struct dbc *c, int64_t person_id, int64_t contact_id,
 		     const char *last_exposure_day, int64_t user_id, int64_t now, int64_t *order_id,
 		     struct err_info *ei);
 

@@ -114,6 +114,7 @@ int contacts_observation_end(const char *decision, const char *last_exposure_day
 #include "../http/scope.h"
 #include "../http/settings.h"
 #include "gates.h"
+#include "isolation.h"
 
 static int get_trajectory(struct req *r);
 static int add_stay(struct req *r);
@@ -762,22 +763,68 @@ static int candidates(struct req *r)
 
 /* ---------- decisions ---------- */
 
-int contacts_isolate(struct dbc *c, int64_t person_id, int64_t case_id,
+int contacts_isolate(struct dbc *c, int64_t person_id, int64_t contact_id,
 		     const char *last_exposure_day, int64_t user_id, int64_t now, int64_t *order_id,
 		     struct err_info *ei)
 {
-	/* Until the isolation orders of issue 11 are in this build, a close
-	 * contact is isolated by its decision alone (red until the end of its
-	 * observation, passes.c); the order is made here once they are. */
-	(void)c;
-	(void)person_id;
-	(void)case_id;
-	(void)last_exposure_day;
-	(void)user_id;
-	(void)now;
-	(void)ei;
 	*order_id = 0;
-	return 0;
+	/* Already isolated (an arrival, another case's contact): the new
+	 * exposure extends that order instead of a second one. */
+	int rc = isolation_active_of(c, person_id, order_id);
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		rc = isolation_extend(c, *order_id, last_exposure_day,
+				      "close contact of a case (contact tracing)", user_id, now, NULL,
+				      ei);
+		return rc < 0 ? rc : 0;
+	}
+	/* Where a close contact goes (the isolation rules' advice): a
+	 * designated hotel serving the person's area, the first room with a
+	 * free bed; home only where no place exists. */
+	int64_t room = 0, site = 0;
+	struct dbq *q = db_query(
+		c,
+		"SELECT rm.id, rm.site_id FROM persons p"
+		" JOIN unit_tree t ON t.unit_id = p.unit_id"
+		" JOIN isolation_sites s ON s.unit_id = t.ancestor_id AND s.kind = 'hotel'"
+		" JOIN isolation_rooms rm ON rm.site_id = s.id AND rm.occupied < rm.beds"
+		" WHERE p.id = $1 ORDER BY t.depth, s.id, rm.id LIMIT 1",
+		"i", person_id);
+	if (!q)
+		return ERR_DB;
+	if ((rc = db_step(q)) == 1) {
+		room = db_int(q, 0);
+		site = db_int(q, 1);
+	}
+	db_done(q);
+	if (rc < 0)
+		return rc;
+	struct isolation_new in = {
+		.person_id = person_id,
+		.kind = room ? "centralized" : "home",
+		.reason = "close_contact",
+		.last_exposure_day = last_exposure_day,
+		.site_id = site,
+		.room_id = room,
+		.override_reason = room ? NULL : "no free room in a designated hotel",
+		.source = "contact",
+		.source_id = contact_id,
+		.by_user = user_id,
+		.at = now,
+	};
+	rc = isolation_order_create(c, &in, order_id, ei);
+	/* The advice may say otherwise for this person — a fever sends them
+	 * to hospital, an infant or a dependent stays home: follow it. */
+	static const char *const other[] = {"hospital", "home"};
+	for (size_t i = 0; i < 2 && rc == ERR_RULE && !strcmp(ei->field, "override_reason"); i++) {
+		err_clear(ei);
+		in.kind = other[i];
+		in.site_id = in.room_id = 0;
+		in.override_reason = NULL;
+		rc = isolation_order_create(c, &in, order_id, ei);
+	}
+	return rc;
 }
 
 int contacts_decide(struct dbc *c, int64_t case_id, int64_t person_id, int64_t unit_id,
@@ -809,7 +856,7 @@ int contacts_decide(struct dbc *c, int64_t case_id, int64_t person_id, int64_t u
 			       "this candidate has been decided already");
 	*order_id = 0;
 	if (strcmp(decision, "close") == 0) {
-		if ((rc = contacts_isolate(c, person_id, case_id, last_exposure_day, user, now,
+		if ((rc = contacts_isolate(c, person_id, *id, last_exposure_day, user, now,
 					   order_id, ei)))
 			return rc;
 		if (*order_id) {

@@ -59,6 +59,8 @@ before(async () => {
   for (const [n, name, u] of [['g1', '韩梅', K], ['g2', '吴涛', K], ['g3', '苏明', K], ['g4', '何芳', K], ['v1', '丁宁', K2], ['p1', '罗平', K2], ['out', '欧阳明月', KO]]) {
     await person(n, name, u);
   }
+  const hotel = expectStatus(await admin.post('/api/v1/isolation-sites', { unit_id: S.id, name: '接触隔离酒店', kind: 'hotel' }), 201, 'hotel').body;
+  expectStatus(await admin.post(`/api/v1/isolation-sites/${hotel.id}/rooms`, { number: '101', floor: 1, beds: 1 }), 201, 'room');
   officer = await userClient(srv, admin, { role: 'officer', scope_unit_id: S.id });
   officer2 = await userClient(srv, admin, { role: 'officer', scope_unit_id: S.id });
 
@@ -150,7 +152,13 @@ test('a close contact is red at once (and refused at the gate); a general contac
   const d = expectStatus(res, 201, 'close').body;
   assert.equal(d.decision, 'close');
   assert.equal(d.observation_end_day, '2020-02-29');
-  assert.ok('isolation_id' in d);
+  assert.ok(d.isolation_id > 0, 'the isolation order made in the same action');
+  const order = expectStatus(await admin.get(`/api/v1/isolations/${d.isolation_id}`), 200, 'the order').body;
+  assert.equal(order.person_id, P.g1.id);
+  assert.equal(order.reason, 'close_contact');
+  assert.equal(order.kind, 'centralized', 'a close contact goes to the designated hotel');
+  assert.equal(order.last_exposure_day, '2020-02-15');
+  assert.equal(order.planned_end_day, '2020-02-29');
   const col = expectStatus(await admin.get(`/api/v1/persons/${P.g1.id}/colour`), 200).body;
   assert.equal(col.colour, 'red');
   assert.match(col.reason, /close contact/);
@@ -182,6 +190,13 @@ test('two officers deciding the same candidate at once store one decision', asyn
   assert.equal(loser.body.error.field, 'person_id');
   const n = Number((await sql(srv.db, `SELECT COUNT(*) FROM contacts WHERE person_id = ${P.g4.id}`)).trim());
   assert.equal(n, 1);
+  const orders = Number((await sql(srv.db, `SELECT COUNT(*) FROM isolations WHERE person_id = ${P.g4.id}`)).trim());
+  const won = (a.status === 201 ? a : b).body;
+  assert.equal(orders, won.decision === 'close' ? 1 : 0, 'one order at most');
+  if (won.decision === 'close') {
+    const o = expectStatus(await admin.get(`/api/v1/isolations/${won.isolation_id}`), 200).body;
+    assert.equal(o.kind, 'home', 'the hotel\'s one bed is taken: home, where no place exists');
+  }
 });
 
 test('bad decisions name the field', async () => {
