@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+
 #define MAX_FIELDS 128
 
 struct state {
@@ -205,4 +207,27 @@ int csvx_text_ok(const char *s, size_t n)
 			return 0;
 	}
 	return csvx_utf8_valid(s, n);
+}
+
+void csvx_cell(struct buf *b, const char *s)
+{
+	/* A cell a spreadsheet would read as a formula (OWASP's CSV
+	 * injection: =, +, -, @, tab, carriage return first) is written as
+	 * text: a leading apostrophe, which Excel and WPS hide. */
+	int formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+		      s[0] == '\r';
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
+		buf_puts(b, s);
+		return;
+	}
+	buf_puts(b, "\"");
+	if (formula)
+		buf_puts(b, "'");
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_puts(b, "\"\"");
+		else
+			buf_append(b, s, 1);
+	}
+	buf_puts(b, "\"");
 }

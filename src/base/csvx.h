@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+struct buf;
+
 /* Called per non-blank row; fields are NUL-terminated and trimmed. Return
  * non-zero to stop. */
 typedef int (*csvx_row_fn)(void *ctx, int line, char **fields, size_t nfields);
@@ -22,5 +24,11 @@ int csvx_utf8_valid(const char *s, size_t n);
 /* 1 if s (n bytes) is text as it may be stored: valid UTF-8 (no overlong
  * forms, no surrogates) without NUL or other control characters. */
 int csvx_text_ok(const char *s, size_t n);
+
+/* Appends s to b as one CSV cell: quoted when it holds a comma, quote or
+ * line break; a text starting with =, +, -, @, tab or carriage return is
+ * written with a leading apostrophe, so no spreadsheet runs it as a formula
+ * (CSV injection). */
+void csvx_cell(struct buf *b, const char *s);
 
 #endif

@@ -456,22 +456,6 @@ struct imp {
 	int scope_is_root; /* the district: no person is outside it */
 };
 
-static void csv_cell(struct buf *b, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		buf_puts(b, s);
-		return;
-	}
-	buf_puts(b, "\"");
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_puts(b, "\"\"");
-		else
-			buf_append(b, s, 1);
-	}
-	buf_puts(b, "\"");
-}
-
 /* Records a bad row: the count, the answer's list, the csv of rejects. */
 static void reject(struct imp *x, int line, char *const *f, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
@@ -487,10 +471,10 @@ static void reject(struct imp *x, int line, char *const *f, size_t n, const char
 		json_array_append_new(x->res->rejects,
 				      json_pack("{s:i,s:s}", "line", line, "reason", msg));
 	buf_printf(&x->rejects_csv, "%d,", line);
-	csv_cell(&x->rejects_csv, msg);
+	csvx_cell(&x->rejects_csv, msg);
 	for (size_t i = 0; i < n; i++) {
 		buf_puts(&x->rejects_csv, ",");
-		csv_cell(&x->rejects_csv, f[i]);
+		csvx_cell(&x->rejects_csv, f[i]);
 	}
 	buf_puts(&x->rejects_csv, "\r\n");
 }
@@ -696,7 +680,7 @@ static int header_row(struct imp *x, char *const *f, size_t n)
 	buf_puts(&x->rejects_csv, "\xEF\xBB\xBFline,reason");
 	for (size_t i = 0; i < n; i++) {
 		buf_puts(&x->rejects_csv, ",");
-		csv_cell(&x->rejects_csv, f[i]);
+		csvx_cell(&x->rejects_csv, f[i]);
 	}
 	buf_puts(&x->rejects_csv, "\r\n");
 	int64_t root = 0;

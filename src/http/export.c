@@ -10,6 +10,7 @@
 
 #include "../base/buf.h"
 #include "../base/clock.h"
+#include "../base/csvx.h"
 #include "../base/log.h"
 #include "http.h"
 
@@ -62,22 +63,6 @@ static void cell_text(const char *key, json_t *v, struct buf *b)
 		buf_puts(b, "0");
 }
 
-static void csv_field(struct buf *out, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		buf_puts(out, s);
-		return;
-	}
-	buf_puts(out, "\"");
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_puts(out, "\"\"");
-		else
-			buf_append(out, s, 1);
-	}
-	buf_puts(out, "\"");
-}
-
 static int export_csv(struct req *r, json_t *items, const struct list_col *cols,
 		      const char *filename)
 {
@@ -86,7 +71,7 @@ static int export_csv(struct req *r, json_t *items, const struct list_col *cols,
 	for (const struct list_col *c = cols; c->key; c++) {
 		if (c != cols)
 			buf_puts(&out, ",");
-		csv_field(&out, c->label);
+		csvx_cell(&out, c->label);
 	}
 	buf_puts(&out, "\r\n");
 	size_t i;
@@ -98,8 +83,12 @@ static int export_csv(struct req *r, json_t *items, const struct list_col *cols,
 				buf_puts(&out, ",");
 			cell.len = 0;
 			buf_puts(&cell, "");
-			cell_text(c->key, json_object_get(it, c->key), &cell);
-			csv_field(&out, buf_str(&cell));
+			json_t *v = json_object_get(it, c->key);
+			cell_text(c->key, v, &cell);
+			if (json_is_number(v)) /* a number as such: -3 stays -3 */
+				buf_puts(&out, buf_str(&cell));
+			else
+				csvx_cell(&out, buf_str(&cell));
 		}
 		buf_puts(&out, "\r\n");
 	}

