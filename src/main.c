@@ -25,6 +25,7 @@
 #include "feature/features.h"
 #include "feature/imports.h"
 #include "feature/passes.h"
+#include "feature/supplies.h"
 #include "feature/units.h"
 #include "feature/users.h"
 #include "http/auth.h"
@@ -64,7 +65,7 @@ static void usage_main(FILE *f)
 		"  user      manage users: add, list, passwd, disable\n"
 		"  backup    copy the database to DEST, consistent while serving\n"
 		"  copy      move a whole database between SQLite and PostgreSQL\n"
-		"  report    write a report: report bulletin --day D --format json|xlsx|html\n"
+		"  report    write a report: report bulletin|supplies --day D --format ...\n"
 		"  partitions list, create or detach the monthly log partitions (PostgreSQL)\n"
 		"  version   print the version and the schema version\n"
 		"\n"
@@ -137,7 +138,13 @@ static const char *const usage_text[][2] = {
 		   "  the day's bulletin, every figure recomputed from the records as of the end\n"
 		   "  of that local day, for the district (or --scope's unit and what lies under\n"
 		   "  it): json (default) and html (a printable one-page bulletin in Chinese) to\n"
-		   "  stdout or --out, xlsx to --out (default bulletin-DAY.xlsx).\n"},
+		   "  stdout or --out, xlsx to --out (default bulletin-DAY.xlsx).\n"
+		   "usage: cordon report supplies --day YYYY-MM-DD [--format xlsx|csv] [--out FILE]\n"
+		   "                             [--scope UNIT_ID] [--db PATH | --pg URL]\n"
+		   "  per item raised, issued, adjusted and on hand, and per fund allocated,\n"
+		   "  donated, spent and the balance, at the end of that local day, from the\n"
+		   "  ledgers: xlsx (default) to --out (default supplies-DAY.xlsx), csv to\n"
+		   "  stdout or --out.\n"},
 	{"partitions", "usage: cordon partitions list --pg URL\n"
 		       "       cordon partitions ensure [--from YYYY-MM] [--months N] --pg URL\n"
 		       "       cordon partitions detach TABLE YYYY-MM --pg URL\n"
@@ -1079,6 +1086,46 @@ static int cmd_partitions(int argc, char **argv)
 	return 0;
 }
 
+/* `cordon report supplies`: see supplies_report (the format defaults to
+ * xlsx; json is the bulletin's default, so it means "not given" here). */
+static int report_supplies(const char *path, const char *day, const char *fmt, const char *out,
+			   int64_t scope)
+{
+	int csv = strcmp(fmt, "csv") == 0;
+	if (!csv && strcmp(fmt, "xlsx") != 0)
+		return bad_usage("report", "--format must be xlsx or csv, not '%s'", fmt);
+	if (day_valid(day))
+		return bad_usage("report", "--day must be a date YYYY-MM-DD, not '%s'", day);
+	char name[64];
+	if (!csv && !out) {
+		snprintf(name, sizeof name, "supplies-%s.xlsx", day);
+		out = name;
+	}
+	log_set_quiet(1);
+	struct db *db;
+	if (open_db(path ? path : "var/cordon.db", 0, &db))
+		return 1;
+	struct err_info ei = {0};
+	struct dbc *dc = db_acquire(db, DB_READ);
+	int rc = dc ? 0 : ERR_DB;
+	if (!rc && !scope &&
+	    db_one_int(dc, &scope, "SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1",
+		       "") != 1)
+		rc = err_set(&ei, ERR_NOT_FOUND, "", "the database has no district unit");
+	if (!rc)
+		rc = supplies_report(dc, scope, day, csv, out, &ei);
+	if (dc)
+		db_release(db, dc);
+	db_close(db);
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", prog, ei.message[0] ? ei.message : err_str(rc));
+		return 1;
+	}
+	if (!csv)
+		printf("wrote %s\n", out);
+	return 0;
+}
+
 /* `cordon report bulletin`: the same bulletin as GET /api/v1/bulletin, for
  * the whole district unless --scope names a unit. */
 static int cmd_report(int argc, char **argv)
@@ -1094,8 +1141,10 @@ static int cmd_report(int argc, char **argv)
 		usage_cmd("report", argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	if (strcmp(argv[1], "bulletin") != 0)
-		return bad_usage("report", "unknown report '%s' (there is: bulletin)", argv[1]);
+	int supplies = strcmp(argv[1], "supplies") == 0;
+	if (strcmp(argv[1], "bulletin") != 0 && !supplies)
+		return bad_usage("report", "unknown report '%s' (there are: bulletin, supplies)",
+				 argv[1]);
 	const char *path = getenv("CORDON_PG") && *getenv("CORDON_PG") ? getenv("CORDON_PG")
 								      : getenv("CORDON_DB");
 	const char *day = NULL, *fmt = "json", *out = NULL, *tz = getenv("CORDON_TZ");
@@ -1131,7 +1180,9 @@ static int cmd_report(int argc, char **argv)
 	if (tz ? clock_set_tz(tz) : clock_set_tz("Asia/Shanghai"))
 		return bad_usage("report", "--tz: no such time zone '%s'", tz);
 	if (!day)
-		return bad_usage("report", "report bulletin needs --day YYYY-MM-DD%s", "");
+		return bad_usage("report", "report %s needs --day YYYY-MM-DD", argv[1]);
+	if (supplies)
+		return report_supplies(path, day, strcmp(fmt, "json") == 0 ? "xlsx" : fmt, out, scope);
 	int64_t day_end;
 	struct err_info ei = {0};
 	if (bulletin_day(day, &day_end, &ei))

@@ -121,6 +121,14 @@ json_t *supplies_stock_as_of(struct dbc *c, int64_t scope_unit, const char *day)
  * agree), or <0 on error; *entries is the number of ledger rows checked. */
 int64_t supplies_check(struct dbc *c, int64_t scope_unit, int64_t *entries);
 
+/* `cordon report supplies` (supplies_report.c): per item raised, issued,
+ * adjusted and on hand, and per fund allocated, donated, spent and the
+ * balance, at the end of local day `day`, for warehouses and funds within
+ * scope_unit; an .xlsx workbook at out, or CSV (csv != 0) to out or stdout
+ * (out NULL). 0 or an error with ei filled. */
+int supplies_report(struct dbc *c, int64_t scope_unit, const char *day, int csv,
+		    const char *out, struct err_info *ei);
+
 /* ---------- requests (requests.c) ---------- */
 
 struct supply_line {

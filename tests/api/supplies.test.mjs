@@ -9,7 +9,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, adminClient, mkUnit, userClient, expectStatus, expectError, show, unzipEntry,
+  startServer, adminClient, mkUnit, userClient, expectStatus, expectError, show, unzipEntry, cordon, dbArgs,
+  assertNoSanitizer,
 } from './lib.mjs';
 
 let srv, admin, keeper, townKeeper, officer;
@@ -291,4 +292,29 @@ test('stock, ledger, queue, donations and funds export; the xlsx numbers read ba
 test('the summaries equal the ledger after everything above', async () => {
   const chk = expectStatus(await admin.get('/api/v1/stock/check'), 200).body;
   assert.deepEqual({ ok: chk.ok, mismatches: chk.mismatches }, { ok: true, mismatches: 0 }, JSON.stringify(chk));
+});
+
+test('cordon report supplies: raised, issued and on hand per item and the funds, as of a day', async () => {
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const out = await cordon(['report', 'supplies', '--day', today, '--format', 'csv', ...dbArgs(srv.db)]);
+  assertNoSanitizer(out);
+  assert.equal(out.code, 0, out.stderr);
+  const lines = out.stdout.replace(/^\uFEFF/, '').split('\r\n');
+  assert.equal(lines[1], '物资,规格,计量单位,筹集,发放,调整与报损,期末库存');
+  const stock = expectStatus(await admin.get(`/api/v1/stock?item_id=${mask.id}`), 200).body.items;
+  const onHand = stock.reduce((a, r) => a + r.quantity, 0);
+  const row = lines.find((l) => l.startsWith('N95口罩,'));
+  assert.ok(row, out.stdout);
+  const [, , , raised, issued, adjusted, left] = row.split(',').map(Number);
+  assert.equal(raised - issued + adjusted, left);
+  assert.equal(left, onHand);
+  assert.equal(adjusted, 0, 'the correction of a receipt counts as raised');
+  assert.match(out.stdout, /疫情防控专项资金,1000\.00,200\.00,860\.00,340\.00/);
+  // Before anything happened: nothing.
+  const early = await cordon(['report', 'supplies', '--day', '2019-12-31', '--format', 'csv', ...dbArgs(srv.db)]);
+  assert.equal(early.code, 0, early.stderr);
+  assert.ok(!/N95口罩/.test(early.stdout));
+  const bad = await cordon(['report', 'supplies', '--day', '2020-02-30', ...dbArgs(srv.db)]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--day/);
 });
