@@ -30,7 +30,8 @@ const struct route_table *const feature_tables[] = {
 	&imports_routes, &screening_routes, &passes_routes, &gates_routes,
 	&checkpoints_routes, &cases_routes, &reports_routes, &supplies_routes,
 	&requests_routes, &funds_routes, &isolation_routes, &monitoring_routes, &carers_routes,
-	&notices_routes, &venues_routes, &supervision_routes, /* issue 13 */
+	&notices_routes, &venues_routes, &supervision_routes, &dispatch_routes,
+	&volunteers_routes, /* issue 13 */
 	&bulletin_routes, /* issue 17 */
 	&contacts_routes, /* issue 12 */
 	/* enterprise resumption */

@@ -30,5 +30,7 @@ const struct err_catalog *const err_catalogs[] = {
 	&enterprises_zh,
 	&enterprise_apps_zh,
 	&enterprise_inspections_zh,
+	&dispatch_zh,
+	&volunteers_zh,
 	NULL,
 };

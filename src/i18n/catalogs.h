@@ -34,5 +34,7 @@ extern const struct err_catalog supervision_zh;
 extern const struct err_catalog enterprises_zh;
 extern const struct err_catalog enterprise_apps_zh;
 extern const struct err_catalog enterprise_inspections_zh;
+extern const struct err_catalog dispatch_zh;
+extern const struct err_catalog volunteers_zh;
 
 #endif
