@@ -16,6 +16,7 @@
 #include "../base/clock.h"
 #include "../http/auth.h"
 #include "../feature/areas.h"
+#include "../feature/fevers.h"
 #include "demo_names.h"
 #include "../feature/units.h"
 
@@ -589,6 +590,66 @@ static int demo_accounts(struct demo *d)
 	return 0;
 }
 
+/* ---- step: fever follow-up (DOMAIN.md Rules: fever) ---- */
+
+/* Every fever a checkpoint or gate recorded is followed up by the medic
+ * the next day and closed through fevers_close: most were ruled out at the
+ * fever clinic the referral sent them to, the others re-measured normal at
+ * rest. A fever less than a day old stays open, as it would in the field. */
+static int demo_fever_followup(struct demo *d)
+{
+	int64_t medic = 0;
+	int rc = db_one_int(d->c, &medic, "SELECT id FROM users WHERE username = 'medic'", "");
+	if (rc < 0)
+		return fail(d, rc, "users");
+	int64_t *ids = NULL;
+	int64_t *ats = NULL;
+	size_t n = 0, cap = 0;
+	struct dbq *q = db_query(d->c, "SELECT id, at FROM fevers WHERE cleared_at IS NULL"
+				       " ORDER BY id", "");
+	if (!q)
+		return fail(d, ERR_DB, "fevers");
+	while ((rc = db_step(q)) == 1) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			int64_t *a = realloc(ids, cap * sizeof *a), *b = a ? realloc(ats, cap * sizeof *b) : NULL;
+			if (a)
+				ids = a;
+			if (!a || !b) {
+				db_done(q);
+				free(ids);
+				free(ats);
+				return err_set(d->ei, ERR_NOMEM, "", "out of memory");
+			}
+			ats = b;
+		}
+		ids[n] = db_int(q, 0);
+		ats[n++] = db_int(q, 1);
+	}
+	db_done(q);
+	size_t closed = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int64_t at = ats[i] + 20 * 3600 + (int64_t)(rng_next(&d->rng) % (6 * 3600));
+		if (at > d->now)
+			continue;
+		int remeasure = rng_next(&d->rng) % 4 == 0;
+		int r = fevers_close(d->c, ids[i], remeasure ? "remeasured_normal" : "ruled_out",
+				     remeasure ? 362 + (int)(rng_next(&d->rng) % 8) : 0,
+				     remeasure ? "静息复测体温正常" : "发热门诊排查：非新冠肺炎",
+				     medic, at);
+		if (r < 0)
+			rc = fail(d, r, "fevers");
+		else
+			closed += (size_t)r;
+	}
+	free(ids);
+	free(ats);
+	if (!rc && d->progress)
+		fprintf(d->progress, "fevers: %zu followed up and closed by the medic, %zu open\n",
+			closed, n - closed);
+	return rc;
+}
+
 /* ---- step last: mark the file as the current demo ---- */
 
 static int demo_mark(struct demo *d)
@@ -650,6 +711,8 @@ int demo_build(struct db *db, uint32_t seed, FILE *progress, struct err_info *ei
 			rc = demo_checkpoints(d->c, rng_next(&d->rng), d->district, progress, ei);
 		if (!rc)
 			rc = demo_supplies(d->c, d->district, progress, ei);
+		if (!rc)
+			rc = demo_fever_followup(d);
 		if (!rc)
 			rc = demo_mark(d);
 		if (!rc && (rc = db_commit(d->c)))

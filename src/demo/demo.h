@@ -13,7 +13,7 @@
 #include "../db/db.h"
 
 #define DEMO_PASSWORD "demo2020"
-#define DEMO_VERSION 6 /* bump when the demo's content changes */
+#define DEMO_VERSION 7 /* bump when the demo's content changes */
 
 /* Fills an empty, migrated database. Progress lines go to `progress` (may be
  * NULL). Returns 0 or an error with ei filled. */

@@ -204,7 +204,7 @@ static int demo_cp_shifts(struct dc *d)
 		for (int t = 0; t < 4; t++)
 			for (int a = 0; a < 3; a++)
 				gen_name(d, names[t][a]);
-		int n = checkpoints_roster(ROAD_FIRST_DAY, ROSTER_DAYS, 4, 8, rs, DN_COUNT(rs));
+		int n = checkpoints_roster(ROAD_FIRST_DAY, ROSTER_DAYS, 4, 8, 0, rs, DN_COUNT(rs));
 		if (n < 0)
 			return err_set(d->ei, ERR_INTERNAL, "", "roster");
 		for (int s = 0; s < n; s++) {

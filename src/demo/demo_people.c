@@ -208,12 +208,15 @@ static const char *const codes_moved[] = {"620102", "620402", "621102", "620802"
 					  "150602", "150102", "410102", "130102", "370102",
 					  "620602", "642221"};
 
-/* Risk areas as the command listed them (grades DOMAIN.md §7). */
+/* Risk areas as the command listed them (grades DOMAIN.md §7). Hubei's
+ * listing covers the outbreak from its start (December 2019), not from
+ * Wuhan's closure on 2020-01-23: someone who left Wuhan on 2020-01-22 is
+ * an arrival from the worst-hit area. */
 static const struct {
 	const char *code, *grade, *from, *to, *note;
 } risk_list[] = {
-	{"420000", "severe", "2020-01-23", NULL, "疫情最严重地区"},
-	{"420100", "severe", "2020-01-23", NULL, "1月23日10时起离汉通道关闭"},
+	{"420000", "severe", "2019-12-01", NULL, "疫情最严重地区，自2019年12月疫情开始起"},
+	{"420100", "severe", "2019-12-01", NULL, "疫情开始地；1月23日10时起离汉通道关闭"},
 	{"330000", "heavy", "2020-01-28", "2020-02-20", "疫情较重地区"},
 	{"440000", "heavy", "2020-01-28", "2020-02-20", "疫情较重地区"},
 	{"410000", "heavy", "2020-01-28", "2020-02-20", "疫情较重地区"},
@@ -775,7 +778,11 @@ static int risk_areas(struct dp *p)
 		if (rc != 1)
 			return rc < 0 ? dfail(p, rc, "divisions")
 				      : err_set(p->ei, ERR_INTERNAL, "", "no division %s", risk_list[i].code);
-		int64_t at = day_start(risk_list[i].from) + 9 * 3600;
+		/* Listed when the command first met (Hubei's listing reaches
+		 * back to the outbreak's start). */
+		const char *listed = strcmp(risk_list[i].from, "2020-01-23") < 0 ? "2020-01-23"
+										 : risk_list[i].from;
+		int64_t at = day_start(listed) + 9 * 3600;
 		int64_t n = db_run(p->c,
 				   "INSERT INTO risk_areas(unit_id, code, name, grade, valid_from, valid_to,"
 				   " note, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",

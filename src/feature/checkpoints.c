@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../base/text.h"
 #include "../db/batch.h"
 #include "../http/scope.h"
 #include "../http/settings.h"
@@ -110,12 +111,21 @@ static int digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* The special last characters of GA 36 plates: trailers, driving-school
+ * cars, police, consular cars, and cross-border cars of Hong Kong and
+ * Macao. */
+static const char *const plate_suffix[] = {"挂", "学", "警", "领", "使", "港", "澳"};
+
 int checkpoints_plate(const char *in, struct plate *out, const char *field, struct err_info *ei)
 {
-	/* Normalise: drop spaces, dots and middle dots; upper-case letters. */
+	/* Normalise: full-width letters and digits (an input method's) to
+	 * ASCII; drop spaces, dots and middle dots; upper-case letters. */
+	char w[96];
+	if (text_fold_width(in, w, sizeof w))
+		return err_set(ei, ERR_INVALID, field, "is too long for a plate");
 	char s[64];
 	size_t n = 0;
-	for (const char *p = in; *p;) {
+	for (const char *p = w; *p;) {
 		if (*p == ' ' || *p == '.' || *p == '-' || *p == '\t') {
 			p++;
 			continue;
@@ -142,16 +152,31 @@ int checkpoints_plate(const char *in, struct plate *out, const char *field, stru
 	if (!rest)
 		return err_set(ei, ERR_INVALID, field,
 			       "must start with a province character such as 宁 or 京");
-	size_t rl = strlen(rest);
-	if (rl != 6 && rl != 7)
+	/* Counted in characters: a plate is 7 (8 new-energy), whatever its
+	 * bytes. A special last character (挂 学 警 领 使 港 澳) follows
+	 * four letters or digits. */
+	size_t rl = strlen(rest), rc = text_chars(rest);
+	int special = 0;
+	if (rc == 6) {
+		for (size_t k = 0; k < sizeof plate_suffix / sizeof plate_suffix[0]; k++) {
+			size_t l = strlen(plate_suffix[k]);
+			if (rl == 5 + l && strcmp(rest + 5, plate_suffix[k]) == 0)
+				special = 1;
+		}
+	}
+	if (rc != 6 && rc != 7)
 		return err_set(ei, ERR_INVALID, field,
-			       "must have 7 characters (8 for a new-energy plate), not %zu", rl + 1);
+			       "must have 7 characters (8 for a new-energy plate), not %zu", rc + 1);
+	if (!special && rl != rc)
+		return err_set(ei, ERR_INVALID, field,
+			       "after the letter come 5 letters or digits, or 4 and one of"
+			       " 挂 学 警 领 使 港 澳");
 	if (!letter(rest[0]))
 		return err_set(ei, ERR_INVALID, field,
 			       "the second character must be a letter (not I or O)");
 	int ne = 0;
-	if (rl == 6) {
-		for (size_t k = 1; k < 6; k++)
+	if (special || rl == 6) {
+		for (size_t k = 1; k < (special ? 5u : 6u); k++)
 			if (!letter(rest[k]) && !digit(rest[k]))
 				return rest[k] == 'I' || rest[k] == 'O'
 					       ? err_set(ei, ERR_INVALID, field,
@@ -188,12 +213,12 @@ int checkpoints_plate(const char *in, struct plate *out, const char *field, stru
 
 /* ---------- shifts, cover and duty ---------- */
 
-int checkpoints_roster(const char *from, int days, int nteams, int shift_hours,
+int checkpoints_roster(const char *from, int days, int nteams, int shift_hours, int first_team,
 		       struct roster_shift *out, size_t cap)
 {
 	if (!from || day_valid(from) || days < 1 || nteams < 1 ||
 	    nteams > CHECKPOINTS_MAX_TEAMS || shift_hours < 1 || shift_hours > 24 ||
-	    24 % shift_hours)
+	    24 % shift_hours || first_team < 0 || first_team >= nteams)
 		return -1;
 	int per_day = 24 / shift_hours;
 	if ((size_t)days * (size_t)per_day > cap)
@@ -208,7 +233,7 @@ int checkpoints_roster(const char *from, int days, int nteams, int shift_hours,
 			struct roster_shift *s = &out[n];
 			memcpy(s->day, day, DAY_LEN);
 			s->slot = k;
-			s->team = n % nteams;
+			s->team = (first_team + n) % nteams;
 			s->starts_at = start + (int64_t)k * shift_hours * 3600;
 			/* The day's last shift ends at the next midnight (a day
 			 * of 23 or 25 hours where clocks change). */
@@ -287,18 +312,21 @@ int checkpoints_grade_registers(const char *grade)
 }
 
 enum disposition checkpoints_disposition(int tenths, int threshold, const char *grade,
-					 int has_document)
+					 int has_document, int has_contact)
 {
 	if (tenths >= threshold)
 		return DISP_REFERRAL;
-	if (has_document && checkpoints_grade_registers(grade))
-		return DISP_REGISTERED;
+	if (checkpoints_grade_registers(grade))
+		return has_document || has_contact ? DISP_REGISTERED : DISP_HOLD;
 	return DISP_PASS;
 }
 
 const char *checkpoints_disposition_name(enum disposition d)
 {
-	return d == DISP_REFERRAL ? "referral" : d == DISP_REGISTERED ? "registered" : "pass";
+	return d == DISP_REFERRAL     ? "referral"
+	       : d == DISP_REGISTERED ? "registered"
+	       : d == DISP_HOLD       ? "held"
+				      : "pass";
 }
 
 int checkpoints_train_no(const char *in, char out[16])
@@ -634,6 +662,9 @@ static int post_roster(struct req *r)
 	static const char ins_sql[] =
 		"INSERT INTO shifts(checkpoint_id, team, starts_at, ends_at, created_at)"
 		" VALUES ($1, $2, $3, $4, $5) ON CONFLICT (checkpoint_id, starts_at) DO NOTHING";
+	static const char prev_sql[] =
+		"SELECT team FROM shifts WHERE checkpoint_id = $1 AND starts_at < $2"
+		" ORDER BY starts_at DESC LIMIT 1";
 	const char *from = NULL;
 	int64_t days = 0, hours = 8;
 	const char *teams[CHECKPOINTS_MAX_TEAMS] = {"A", "B", "C", "D"};
@@ -678,14 +709,6 @@ static int post_roster(struct req *r)
 		if (rc)
 			return rc;
 	}
-	size_t cap = (size_t)days * (size_t)(24 / hours);
-	struct roster_shift *sh = arena_alloc(&r->arena, cap * sizeof *sh);
-	if (!sh)
-		return ERR_NOMEM;
-	int n = checkpoints_roster(from, (int)days, nteams, (int)hours, sh, cap);
-	if (n <= 0)
-		return err_set(&r->err, ERR_INVALID, "from", "cannot lay out shifts from %s", from);
-
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
@@ -693,6 +716,29 @@ static int post_roster(struct req *r)
 	if ((rc = cp_param(r, c, 1, &cp)))
 		return rc;
 	req_audit_record(r, "checkpoint", cp.id);
+	/* An extension continues the cycle: the first shift goes to the team
+	 * after the one on the last shift laid out before it. */
+	int first_team = 0;
+	struct dbq *pq = db_query(c, prev_sql, "ii", cp.id, day_start(from));
+	if (!pq)
+		return ERR_DB;
+	if ((rc = db_step(pq)) == 1) {
+		const char *prev = db_text(pq, 0);
+		for (int k = 0; prev && k < nteams; k++)
+			if (strcmp(teams[k], prev) == 0)
+				first_team = (k + 1) % nteams;
+	}
+	db_done(pq);
+	if (rc < 0)
+		return rc;
+	size_t cap = (size_t)days * (size_t)(24 / hours);
+	struct roster_shift *sh = arena_alloc(&r->arena, cap * sizeof *sh);
+	if (!sh)
+		return ERR_NOMEM;
+	int n = checkpoints_roster(from, (int)days, nteams, (int)hours, first_team, sh, cap);
+	if (n <= 0)
+		return err_set(&r->err, ERR_INVALID, "from", "cannot lay out shifts from %s", from);
+
 	/* Existing shifts in the range: an identical one is kept, any other
 	 * overlap refuses the whole roster. */
 	char *keep = arena_alloc(&r->arena, (size_t)n);
@@ -1334,13 +1380,15 @@ static const char *reason_of(struct req *r, const struct screen *j, const struct
 				    : o->doc[0]   ? ", not in the registry and no name: no fever record"
 						  : ", no document: no fever record");
 	case DISP_REGISTERED:
+		if (!o->doc[0])
+			return arena_printf(&r->arena,
+					    "arrival from %s (%s) without a document: registered by name"
+					    " and phone, handed to %s for %s",
+					    o->origin_name, o->grade, o->unit_name,
+					    handling_words(o->handling));
 		return arena_printf(&r->arena, "arrival from %s (%s): registered, handed to %s for %s",
 				    o->origin_name, o->grade, o->unit_name, handling_words(o->handling));
 	default:
-		if (o->origin_code && checkpoints_grade_registers(o->grade))
-			return arena_printf(&r->arena,
-					    "arrival from %s (%s) without a document: not registered",
-					    o->origin_name, o->grade);
 		return "temperature normal";
 	}
 }
@@ -1434,7 +1482,18 @@ static int prepare(struct req *r, struct dbc *c, struct screen *j, const char *w
 		}
 		o->fever = o->tenths >= j->threshold;
 		o->disp = checkpoints_disposition(o->tenths, j->threshold,
-						  o->origin_code ? o->grade : NULL, o->doc[0] != 0);
+						  o->origin_code ? o->grade : NULL, o->doc[0] != 0,
+						  o->name && o->ph[0]);
+		if (o->disp == DISP_HOLD) {
+			/* Not passed: people from graded areas are registered and
+			 * handed to their community, so the worker takes down a
+			 * name and phone at least before the vehicle goes on. */
+			snprintf(f, sizeof f, "%s[%zu].%s", what, i, o->name ? "phone" : "name");
+			return err_set(&r->err, ERR_RULE, f,
+				       "an arrival from %s (%s) without a document is held until"
+				       " registered: take down a name and phone at least",
+				       o->origin_name, o->grade);
+		}
 		if (o->doc[0] && o->disp != DISP_PASS) {
 			/* A person is identified by a document: one already in the
 			 * registry, or a new one with a name. */
@@ -1709,7 +1768,7 @@ static int screen_job(struct dbc *c, void *arg)
 	if (n < 0)
 		return (int)n;
 	json_t *a = screen_answer(j);
-	j->answer = a ? json_dumps(a, JSON_COMPACT) : NULL;
+	j->answer = a ? json_dumps(a, JX_DUMP_FLAGS) : NULL;
 	json_decref(a);
 	if (!j->answer)
 		return ERR_NOMEM;

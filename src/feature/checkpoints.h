@@ -40,13 +40,15 @@ struct roster_shift {
 
 /* Lays out 四班三运转 for `days` days from `from` (YYYY-MM-DD): 24 /
  * shift_hours shifts a day from local midnight, shift i of the roster
- * going to team i mod nteams. With four teams and three 8-hour shifts each
+ * going to team (first_team + i) mod nteams: an extension passes the team
+ * after the last shift laid out, so the cycle continues instead of
+ * restarting at team A (which gave A 16 hours straight and D 40 off). With four teams and three 8-hour shifts each
  * team works one shift in four and rests at least 16 hours between shifts:
  * day 1 A B C, day 2 D A B, day 3 C D A, day 4 B C D. Writes into out (at
  * most cap) and returns the number of shifts, or -1 when from is not a day,
  * days < 1, nteams is not 1..CHECKPOINTS_MAX_TEAMS, shift_hours does not
  * divide 24, or cap is too small. */
-int checkpoints_roster(const char *from, int days, int nteams, int shift_hours,
+int checkpoints_roster(const char *from, int days, int nteams, int shift_hours, int first_team,
 		       struct roster_shift *out, size_t cap);
 
 /* A span of time [from, to) in Unix seconds. */
@@ -83,15 +85,18 @@ int checkpoints_temperature(double celsius, int *tenths);
  * high, medium. */
 int checkpoints_grade_registers(const char *grade);
 
-enum disposition { DISP_PASS, DISP_REFERRAL, DISP_REGISTERED };
+enum disposition { DISP_PASS, DISP_REFERRAL, DISP_REGISTERED, DISP_HOLD };
 
 /* What happens to one person screened (凡人必测): a temperature at or above
  * the threshold (tenths) is a referral to a fever clinic, whatever else
  * holds; otherwise an arrival from an area whose grade registers (grade
- * NULL: no origin known) with a document is registered; otherwise pass. */
+ * NULL: no origin known) is registered and handed to their community: by
+ * document, or without one by name and phone (has_contact); with neither
+ * the person is held until registered (DISP_HOLD: the screening is not
+ * stored, the worker is told what to take down); otherwise pass. */
 enum disposition checkpoints_disposition(int tenths, int threshold, const char *grade,
-					 int has_document);
-/* "pass", "referral", "registered". */
+					 int has_document, int has_contact);
+/* "pass", "referral", "registered", "held". */
 const char *checkpoints_disposition_name(enum disposition d);
 
 /* A train number (车次): an optional class letter (G D C Z T K Y L S) and 1

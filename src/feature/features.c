@@ -13,6 +13,7 @@
 #include "discrepancies.h"
 #include "funds.h"
 #include "enterprises.h"
+#include "fevers.h"
 #include "gates.h"
 #include "imports.h"
 #include "isolation.h"
@@ -36,5 +37,6 @@ const struct route_table *const feature_tables[] = {
 	&contacts_routes, /* issue 12 */
 	/* enterprise resumption */
 	&enterprises_routes, &enterprise_apps_routes, &enterprise_inspections_routes,
+	&fevers_routes, /* issue 10 */
 	NULL,
 };

@@ -858,7 +858,7 @@ static int scan(struct req *r)
 		json_decref(ans);
 		return err_set(&r->err, ERR_NOMEM, "", "out of memory");
 	}
-	char *text = json_dumps(ans, JSON_COMPACT);
+	char *text = json_dumps(ans, JX_DUMP_FLAGS);
 	json_decref(ans);
 	w->ans = text ? arena_strdup(&r->arena, text) : NULL;
 	free(text);

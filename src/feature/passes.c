@@ -112,7 +112,11 @@ const char *passes_colour(const struct colour_facts *f, char *reason, size_t cap
 		return "red";
 	}
 	if (f->fever) {
-		snprintf(reason, cap, "fever recorded");
+		if (f->fever_day[0])
+			snprintf(reason, cap, "fever %.1f °C on %s, not yet closed by a medic",
+				 f->fever_tenths / 10.0, f->fever_day);
+		else
+			snprintf(reason, cap, "fever recorded");
 		return "red";
 	}
 	if (f->close_contact_obs) {
@@ -122,9 +126,15 @@ const char *passes_colour(const struct colour_facts *f, char *reason, size_t cap
 	/* Yellow: under observation after travel, a general contact, or under
 	 * observation with a temperature check missed. */
 	if (f->travel_obs) {
-		snprintf(reason, cap, "%s", f->temp_missed
-						    ? "under observation after travel; temperature check missed"
-						    : "under observation after travel");
+		/* An isolation order for an arrival may be all there is: no
+		 * graded arrival, so no end day to name. */
+		if (f->obs_end[0])
+			snprintf(reason, cap, "under observation after travel until %s%s", f->obs_end,
+				 f->temp_missed ? "; temperature check missed" : "");
+		else
+			snprintf(reason, cap, "%s", f->temp_missed
+							    ? "under observation after travel; temperature check missed"
+							    : "under observation after travel");
 		return "yellow";
 	}
 	if (f->general_contact) {
@@ -139,43 +149,75 @@ const char *passes_colour(const struct colour_facts *f, char *reason, size_t cap
 						    : "under medical observation");
 		return "yellow";
 	}
-	snprintf(reason, cap, "no record against this person");
+	/* Green: what made it green when there is a record (obs_end is
+	 * only set for a graded arrival, past by now). */
+	if (f->obs_end[0])
+		snprintf(reason, cap, "observation after travel ended on %s", f->obs_end);
+	else if (f->fever_closed)
+		snprintf(reason, cap, "fever followed up and closed by a medic");
+	else
+		snprintf(reason, cap, "no record against this person");
 	return "green";
+}
+
+int passes_observation(const char *arrival_day, int obs_days, const char *today,
+		       char end[DAY_LEN])
+{
+	char e[DAY_LEN];
+	if (!arrival_day || !today || day_valid(today) || day_add(arrival_day, obs_days, e))
+		return -1;
+	if (end)
+		memcpy(end, e, DAY_LEN);
+	return strcmp(today, e) <= 0;
 }
 
 int passes_facts(struct dbc *c, int64_t person_id, const char *today, int obs_days,
 		 struct colour_facts *f)
 {
 	memset(f, 0, sizeof *f);
-	/* An arrival graded for centralized or home observation is under
-	 * observation until arrival day + obs_days. One statement for every
-	 * fact: a gate reads them at each scan. */
-	char since[DAY_LEN];
-	if (day_add(today, -obs_days, since))
-		return ERR_INVALID;
+	/* One statement for every fact: a gate reads them at each scan. The
+	 * latest arrival graded for centralized or home observation decides
+	 * the observation (passes_observation); the latest open fever is red
+	 * until a medic closes it (fevers.c). */
 	struct dbq *q = db_query(
 		c,
-		"SELECT EXISTS (SELECT 1 FROM arrivals WHERE person_id = $1 AND arrival_date > $2"
-		" AND arrival_date <= $3 AND handling IN ('centralized', 'home')),"
-		" EXISTS (SELECT 1 FROM fevers WHERE person_id = $1 AND cleared_at IS NULL),"
-		" EXISTS (SELECT 1 FROM temperature_marks WHERE person_id = $1 AND day = $3),"
+		"SELECT (SELECT MAX(arrival_date) FROM arrivals WHERE person_id = $1"
+		" AND arrival_date <= $2 AND handling IN ('centralized', 'home')),"
+		" (SELECT at FROM fevers WHERE person_id = $1 AND cleared_at IS NULL"
+		" ORDER BY at DESC LIMIT 1),"
+		" (SELECT temperature FROM fevers WHERE person_id = $1 AND cleared_at IS NULL"
+		" ORDER BY at DESC LIMIT 1),"
+		" EXISTS (SELECT 1 FROM fevers WHERE person_id = $1 AND cleared_at IS NOT NULL),"
+		" EXISTS (SELECT 1 FROM temperature_marks WHERE person_id = $1 AND day = $2),"
 		" EXISTS (SELECT 1 FROM cases WHERE person_id = $1"
 		" AND status IN ('suspected', 'confirmed', 'asymptomatic')),"
 		" EXISTS (SELECT 1 FROM contacts WHERE person_id = $1 AND decision = 'close'"
-		" AND observation_end_day > $3),"
+		" AND observation_end_day > $2),"
 		" EXISTS (SELECT 1 FROM contacts WHERE person_id = $1 AND decision = 'general'"
-		" AND observation_end_day > $3)",
-		"itt", person_id, since, today);
+		" AND observation_end_day > $2)",
+		"it", person_id, today);
 	if (!q)
 		return ERR_DB;
 	int rc = db_step(q);
 	if (rc == 1) {
-		f->travel_obs = db_int(q, 0) != 0;
-		f->fever = db_int(q, 1) != 0;
-		f->marked_today = db_int(q, 2) != 0;
-		f->case_or_suspect = db_int(q, 3) != 0;
-		f->close_contact_obs = db_int(q, 4) != 0;
-		f->general_contact = db_int(q, 5) != 0;
+		const char *arr = db_text(q, 0);
+		if (arr && *arr) {
+			int in = passes_observation(arr, obs_days, today, f->obs_end);
+			if (in < 0)
+				f->obs_end[0] = 0;
+			f->travel_obs = in == 1;
+		}
+		int64_t fat = db_int(q, 1);
+		f->fever = fat != 0;
+		if (f->fever) {
+			clock_day(fat, f->fever_day);
+			f->fever_tenths = (int)db_int(q, 2);
+		}
+		f->fever_closed = !f->fever && db_int(q, 3) != 0;
+		f->marked_today = db_int(q, 4) != 0;
+		f->case_or_suspect = db_int(q, 5) != 0;
+		f->close_contact_obs = db_int(q, 6) != 0;
+		f->general_contact = db_int(q, 7) != 0;
 		f->temp_missed = f->travel_obs && !f->marked_today;
 	}
 	db_done(q);

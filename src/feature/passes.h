@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../base/clock.h"
 #include "../db/db.h"
 #include "../http/http.h"
 
@@ -36,24 +37,36 @@ int passes_token_parse(const char *token, struct pass_claims *c, struct err_info
 /* 1 when token's signature verifies with the public key pk (32 bytes). */
 int passes_token_verify(const char *token, const unsigned char pk[32]);
 
-/* The facts the colour rules read; each 0 or 1. */
+/* The facts the colour rules read: flags 0 or 1, and the days and readings
+ * the reason names. */
 struct colour_facts {
 	int case_or_suspect;   /* a suspected, confirmed or asymptomatic case (cases.c) */
-	int fever;             /* a fever recorded and not cleared */
+	int fever;             /* a fever recorded and not closed by a medic (fevers.c) */
 	int close_contact_obs; /* a close contact until its observation ends (contacts.c) */
-	int travel_obs;        /* under observation after travel: a graded arrival within 14 days */
+	int travel_obs;        /* under observation after travel: through arrival day + 14 */
 	int general_contact;   /* a general contact until its observation ends (contacts.c) */
 	int temp_missed;       /* under observation and no temperature check today */
 	int marked_today;      /* a normal temperature recorded today (any person) */
 	int isolated;          /* an active isolation order (any reason): under observation */
+	int fever_closed;      /* a fever was followed up and closed (none open) */
+	int fever_tenths;      /* the open fever's reading (tenths), when fever */
+	char fever_day[DAY_LEN]; /* its local day, "" when unknown */
+	char obs_end[DAY_LEN]; /* the last graded arrival's observation end day, "" none */
 };
 
 /* "red", "yellow" or "green" by DOMAIN.md's rules, and in reason (cap
- * bytes) the fact that decided it in words a gate guard understands. */
+ * bytes) the fact that decided it in words a gate guard understands: a
+ * green after an observation or a closed fever says so, never "no record". */
 const char *passes_colour(const struct colour_facts *f, char *reason, size_t cap);
-/* Reads today's facts about a person from the records (arrivals within
- * their observation, fevers, temperature marks) into f. today is the local
- * day; obs_days the observation length (14). 0 or an error. */
+/* Medical observation after an arrival (DOMAIN.md Rules): the end day is
+ * arrival day + obs_days and the person is under observation through it.
+ * Fills end (when not NULL) and returns 1 when today is within, 0 after,
+ * -1 for a bad day. */
+int passes_observation(const char *arrival_day, int obs_days, const char *today,
+		       char end[DAY_LEN]);
+/* Reads today's facts about a person from the records (the latest graded
+ * arrival, open and closed fevers, temperature marks) into f. today is the
+ * local day; obs_days the observation length (14). 0 or an error. */
 int passes_facts(struct dbc *c, int64_t person_id, const char *today, int obs_days,
 		 struct colour_facts *f);
 

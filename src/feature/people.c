@@ -13,6 +13,7 @@
 
 #include "../base/buf.h"
 #include "../base/clock.h"
+#include "../base/text.h"
 #include "../http/scope.h"
 #include "areas.h"
 #include "isolation.h"
@@ -86,9 +87,14 @@ static int province_plausible(const char *s)
 int people_resident_id(const char *in, const char *today, struct resident_id *out,
 		       const char *field, struct err_info *ei)
 {
+	/* Full-width digits and Ｘ (what a Chinese input method types) are
+	 * the same number. */
+	char w[160];
+	if (text_fold_width(in, w, sizeof w))
+		return err_set(ei, ERR_INVALID, field, "must be 18 characters (or 15 digits)");
 	char s[32];
 	size_t n = 0;
-	for (const char *p = in; *p; p++) {
+	for (const char *p = w; *p; p++) {
 		if (*p == ' ' || *p == '\t')
 			continue;
 		if (n + 1 >= sizeof s)
@@ -148,9 +154,12 @@ int people_resident_id(const char *in, const char *today, struct resident_id *ou
 
 int people_phone(const char *in, char out[12], const char *field, struct err_info *ei)
 {
+	char w[96];
+	if (text_fold_width(in, w, sizeof w))
+		return err_set(ei, ERR_INVALID, field, "is too long for a mobile number");
 	char s[24];
 	size_t n = 0;
-	for (const char *p = in; *p; p++) {
+	for (const char *p = w; *p; p++) {
 		if (*p == ' ' || *p == '-' || *p == '\t')
 			continue;
 		if (n + 1 >= sizeof s)
@@ -237,9 +246,13 @@ int people_doc_number(const char *doc_type, const char *in, const char *today, c
 			*rid = r;
 		return 0;
 	}
-	/* Other documents are kept as typed, upper-cased, spaces removed. */
+	/* Other documents are matched upper-cased, full-width forms folded,
+	 * spaces removed. */
+	char w[160];
+	if (text_fold_width(in, w, sizeof w))
+		return err_set(ei, ERR_INVALID, field, "must be at most 32 characters");
 	size_t n = 0;
-	for (const char *p = in; *p; p++) {
+	for (const char *p = w; *p; p++) {
 		char ch = *p;
 		if (ch == ' ' || ch == '\t')
 			continue;

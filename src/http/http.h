@@ -212,6 +212,11 @@ int jx_id(struct req *r, json_t *o, const char *key, int required, int nullable,
 	  int *present);
 /* Builds a JSON value from a column: NULL -> null. */
 json_t *jx_text_or_null(const char *s);
+/* How JSON kept for later (a field write's first answer) is written, as
+ * json_out writes answers: compact, and reals with 15 significant digits,
+ * so a temperature of 372 tenths reads 37.2 (jansson's default 17 digits
+ * wrote 37.200000000000003). */
+#define JX_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
 json_t *jx_col_int(struct dbq *q, int col);
 /* One record: row(q) of q's first row, and q consumed (q may be NULL, as a
  * failed db_query gives: ERR_DB). NULL when there is none, with *rc 0 for

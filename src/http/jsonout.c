@@ -151,7 +151,9 @@ static int put(struct buf *b, const json_t *v, int depth)
 		put_int(b, json_integer_value(v));
 		return 0;
 	case JSON_REAL: {
-		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		/* 15 significant digits: a temperature of 372 tenths is
+		 * 37.2, not jansson's default 37.200000000000003. */
+		char *s = json_dumps(v, JSON_OUT_DUMP_FLAGS | JSON_ENCODE_ANY);
 		if (!s)
 			return -1;
 		buf_puts(b, s);

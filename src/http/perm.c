@@ -27,7 +27,8 @@ const struct role_def perm_roles[] = {
 		       B(P_CHECKPOINTS_ADMIN) | B(P_PASSES_WRITE) | B(P_GATES_SCAN) | SUPPLIES |
 		       B(P_SUPPLIES_REQUEST) | B(P_FUNDS_WRITE) | CASES | DAILY_ALL |
 		ISOLATION | B(P_ISOLATION_ADMIN) | B(P_ALERTS_CLOSE) |
-		ENTERPRISES | B(P_ENTERPRISES_APPLY), 0},
+		ENTERPRISES | B(P_ENTERPRISES_APPLY) |
+		B(P_FEVERS_WRITE), 0},
 	{"commander", B(P_UNITS_READ) | B(P_UNITS_WRITE) | B(P_COMMAND_WRITE) | B(P_ID_REVEAL) |
 			   PEOPLE | B(P_AREAS_WRITE) | B(P_IMPORT) | SCREENING | CHECKPOINTS |
 			   B(P_CHECKPOINTS_ADMIN) | B(P_PASSES_WRITE) | SUPPLIES | B(P_FUNDS_WRITE) |
@@ -52,7 +53,8 @@ const struct role_def perm_roles[] = {
 				  B(P_SUPPLIES_REQUEST), 1},
 	{"medic", B(P_UNITS_READ) | B(P_ID_REVEAL) | B(P_PEOPLE_READ) | B(P_SUPPLIES_REQUEST) |
 			   B(P_CASES_READ) | B(P_CASES_WRITE) |
-		B(P_ISOLATION_READ) | B(P_HEALTH_CHECK) | B(P_ALERTS_CLOSE), 1},
+		B(P_ISOLATION_READ) | B(P_HEALTH_CHECK) | B(P_ALERTS_CLOSE) |
+		B(P_FEVERS_WRITE), 1},
 	{"warehouse", B(P_UNITS_READ) | SUPPLIES, 1},
 	{"inspector", B(P_UNITS_READ) | B(P_PEOPLE_READ) | B(P_SCREENING_READ) |
 			   B(P_CHECKPOINTS_READ) | B(P_SUPPLIES_READ) | B(P_CASES_READ) |
@@ -115,6 +117,7 @@ const char *perm_name(int p)
 		[P_ENTERPRISES_READ] = "enterprises.read", [P_ENTERPRISES_WRITE] = "enterprises.write",
 		[P_ENTERPRISES_APPLY] = "enterprises.apply",
 		[P_ENTERPRISES_INSPECT] = "enterprises.inspect",
+		[P_FEVERS_WRITE] = "fevers.write",
 	};
 	return p >= 0 && p < P_COUNT ? names[p] : "?";
 }

@@ -46,6 +46,7 @@ enum perm {
 	P_ENTERPRISES_WRITE,   /* register enterprises, review applications */
 	P_ENTERPRISES_APPLY,   /* file an application, its employees, the day resumed (portal) */
 	P_ENTERPRISES_INSPECT, /* operating inspections, findings and follow-up */
+	P_FEVERS_WRITE,      /* close a fever after following it up (medics) */
 	P_COUNT
 };
 

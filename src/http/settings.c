@@ -128,7 +128,7 @@ static int patch(struct req *r)
 		}
 		json_object_set(changed, key, v);
 	}
-	char *detail = json_dumps(changed, JSON_COMPACT);
+	char *detail = json_dumps(changed, JX_DUMP_FLAGS);
 	json_decref(changed);
 	r->audit_detail = detail ? arena_strdup(&r->arena, detail) : NULL;
 	free(detail);

@@ -14,6 +14,7 @@ const struct err_catalog *const err_catalogs[] = {
 	&command_zh,
 	&discrepancies_zh,
 	&contacts_zh,
+	&fevers_zh,
 	&gates_zh,
 	&imports_zh,
 	&isolation_zh,

@@ -12,12 +12,17 @@ static const struct err_msg msgs[] = {
 	 "应为 7 位（新能源车牌为 8 位），而不是 %zu 位"},
 	{"the second character must be a letter (not I or O)", "第二位必须是字母（不含 I 和 O）"},
 	{"I and O are not used on plates", "车牌号不使用字母 I 和 O"},
+	{"after the letter come 5 letters or digits, or 4 and one of 挂 学 警 领 使 港 澳",
+	 "字母之后应为 5 位字母或数字，或 4 位加 挂、学、警、领、使、港、澳 之一"},
 	{"after the letter come 5 letters or digits", "字母之后应为 5 位字母或数字"},
 	{"a new-energy plate has a letter or digit after D/F", "新能源车牌 D/F 之后应为字母或数字"},
 	{"a small new-energy plate ends in 4 digits", "小型新能源车牌最后 4 位应为数字"},
 	{"a large new-energy plate has 5 digits before D/F", "大型新能源车牌 D/F 之前应为 5 位数字"},
 	{"an 8-character plate is new-energy: D or F third or last",
 	 "8 位车牌为新能源车牌：第三位或最后一位应为 D 或 F"},
+	{"an arrival from %s (%s) without a document is held until registered: take down a name"
+	 " and phone at least",
+	 "来自 %s（%s）的人员无证件，须登记后放行：至少登记姓名和电话"},
 	/* checkpoints */
 	{"no such checkpoint", "卡点不存在"},
 	{"this checkpoint is outside your area (scope)", "此卡点不在您的管辖范围内"},

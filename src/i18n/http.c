@@ -58,6 +58,7 @@ static const struct err_msg msgs[] = {
 	{"household", "住户"},
 	{"person", "人员"},
 	{"gate", "门岗"},
+	{"fever", "发热记录"},
 	{"risk area", "风险地区"},
 	{"pass", "通行证"},
 	{"import", "导入批次"},

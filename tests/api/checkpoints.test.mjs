@@ -145,6 +145,22 @@ test('roster: 四班三运转 over 2 days is 6 shifts rotating A-D; kept on a re
   assert.deepEqual(res.body.items.map((s) => s.id), shifts.map((s) => s.id));
 });
 
+test('roster: an extension continues the 四班三运转 cycle where the last shift left it', async () => {
+  // 2020-02-22 and 23: A B C, D A B; extended from the 24th the cycle goes
+  // on with C (restarting at A gave A 16 hours straight and D 40 off).
+  let res = expectStatus(await admin.post(`/api/v1/checkpoints/${rail.id}/roster`, { from: '2020-02-22', days: 2 }), 201);
+  assert.deepEqual(res.body.items.map((s) => s.team), ['A', 'B', 'C', 'D', 'A', 'B']);
+  res = expectStatus(await admin.post(`/api/v1/checkpoints/${rail.id}/roster`, { from: '2020-02-24', days: 2 }), 201, 'extension');
+  assert.deepEqual(res.body.items.map((s) => s.team), ['C', 'D', 'A', 'B', 'C', 'D']);
+  // Every team rests at least 16 hours between its shifts across the join.
+  const all = expectStatus(await admin.get(`/api/v1/checkpoints/${rail.id}/shifts?from=2020-02-22&to=2020-02-25`), 200).body.items;
+  const last = {};
+  for (const sh of all) {
+    if (last[sh.team] !== undefined) assert.ok(sh.starts_at - last[sh.team] >= 16 * 3600, `team ${sh.team} rests 16 hours`);
+    last[sh.team] = sh.ends_at;
+  }
+});
+
 test('duty: sign-in, idempotent retry, on duty now, missing sign-out after the shift, gaps in cover, sign-out', async () => {
   const from = addDays(dayOf(now()), -3);
   // Signed in three days ago for team A's night shift and never signed out.
@@ -265,17 +281,29 @@ test('road screening: a car with a normal and a feverish occupant → pass and r
 
 test('road screening: an arrival from Hubei with a resident ID is registered at the destination community', async () => {
   const id = newId('420102');
-  const res = await staff.post(`/api/v1/checkpoints/${road.id}/vehicles`, {
+  const car = (child) => ({
     plate: '鄂A1B234',
     direction: 'in',
     origin: '湖北省武汉市',
     destination_unit_id: C1.id,
     occupants: [
       { name: '赵六', doc_number: id, phone: '13912345678', temperature: 36.4 },
-      { name: '孩子', temperature: 36.6 },
+      child,
     ],
     client_id: clientId(),
   });
+  // From a graded area without a document and without a phone: held until
+  // registered (name and phone at least), nothing stored, never passed.
+  const before = await count('SELECT COUNT(*) FROM vehicle_checks');
+  const held = await staff.post(`/api/v1/checkpoints/${road.id}/vehicles`, car({ name: '孩子', temperature: 36.6 }));
+  expectError(held, 422, 'rule', 'occupants[1].phone', 'a child from Wuhan without a document or phone');
+  assert.match(held.body.error.message, /held until registered/);
+  expectError(await staff.post(`/api/v1/checkpoints/${road.id}/vehicles`, car({ temperature: 36.6 })),
+    422, 'rule', 'occupants[1].name', 'no name either');
+  assert.equal(await count('SELECT COUNT(*) FROM vehicle_checks'), before, 'a held vehicle is not stored');
+
+  const res = await staff.post(`/api/v1/checkpoints/${road.id}/vehicles`,
+    car({ name: '孩子', phone: '13912345678', temperature: 36.6 }));
   expectStatus(res, 201, 'car from Wuhan');
   const o = res.body.occupants[0];
   assert.equal(res.body.plate_province, '湖北省');
@@ -286,10 +314,14 @@ test('road screening: an arrival from Hubei with a resident ID is registered at 
   assert.ok(o.person_id && o.arrival_id, show(res));
   assert.equal(o.person_created, true);
   assert.match(o.doc_number, /\*/, 'masked in the answer');
-  // Without a document the child passes, flagged as not registered.
-  assert.equal(res.body.occupants[1].disposition, 'pass');
-  assert.match(res.body.occupants[1].reason, /not registered/);
-  assert.equal(res.body.registered, 1);
+  // Without a document the child is registered by name and phone and
+  // handed to the community with the rest of the car.
+  const child = res.body.occupants[1];
+  assert.equal(child.disposition, 'registered');
+  assert.match(child.reason, /without a document: registered by name and phone/);
+  assert.equal(child.destination_unit_id, C1.id);
+  assert.equal(child.person_id, null);
+  assert.equal(res.body.registered, 2);
 
   const p = expectStatus(await admin.get(`/api/v1/persons/${o.person_id}`), 200, 'the person in the registry');
   assert.equal(p.body.name, '赵六');
@@ -536,4 +568,20 @@ test('scope: checkpoint staff of another town neither sees nor screens here', as
   expectStatus(res, 201, 'tablet');
   assert.equal(res.body.created_by, null);
   assert.ok(res.body.device_id);
+});
+
+test('plates: GA 36 special plates are accepted, full-width typing folded, lengths in characters', async () => {
+  const car = (plate) => ({ plate, direction: 'in', occupants: [{ temperature: 37.2 }], client_id: clientId() });
+  for (const plate of ['宁A1234挂', '宁A1234学', '宁A1234警', '宁A1234领', '宁A1234使', '粤Z1234港', '粤Z1234澳']) {
+    const res = await staff.post(`/api/v1/checkpoints/${road.id}/vehicles`, car(plate));
+    expectStatus(res, 201, plate);
+    assert.equal(res.body.plate, plate);
+  }
+  const fw = expectStatus(await staff.post(`/api/v1/checkpoints/${road.id}/vehicles`, car('宁Ａ１２３４５')), 201, 'full-width');
+  assert.equal(fw.body.plate, '宁A12345');
+  // Tenths come back as one decimal, not 37.200000000000003.
+  assert.match(fw.text, /"temperature":37\.2[,}]/);
+  const short = await staff.post(`/api/v1/checkpoints/${road.id}/vehicles`, car('宁A1234'));
+  expectError(short, 400, 'invalid', 'plate');
+  assert.match(short.body.error.message, /not 6$/, 'counted in characters, not bytes');
 });

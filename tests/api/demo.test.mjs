@@ -121,3 +121,24 @@ test('a train check counts its registered among the flagged, and their cards lis
   assert.ok(a && a.source === 'checkpoint' && a.mode === 'train' && a.arrival_date === item.day,
     `person ${o.person}: ${JSON.stringify(card.arrivals)}`);
 });
+
+test("the demo's Hubei listing covers the outbreak from its start, so a 2020-01-22 arrival from Wuhan is graded severe", async () => {
+  const on = expectStatus(await admin.get('/api/v1/risk-areas?on=2020-01-22&limit=500'), 200, 'areas on 2020-01-22').body.items;
+  const codes = on.map((a) => a.code);
+  assert.ok(codes.includes('420000') && codes.includes('420100'), JSON.stringify(codes));
+  assert.ok(on.filter((a) => a.code.startsWith('42')).every((a) => a.grade === 'severe' && a.valid_from <= '2019-12-31'));
+});
+
+test('every demo fever older than a day was followed up and closed by the medic, so the colour follows the open ones', async () => {
+  const [open, old, closed] = (await sql(srv.db, `SELECT
+      (SELECT COUNT(*) FROM fevers WHERE cleared_at IS NULL),
+      (SELECT COUNT(*) FROM fevers WHERE cleared_at IS NULL AND at < ${Math.floor(Date.now() / 1000) - 2 * 86400}),
+      (SELECT COUNT(*) FROM fevers WHERE cleared_at IS NOT NULL AND outcome IS NOT NULL AND cleared_by IS NOT NULL)`))
+    .trim().split('|').map(Number);
+  assert.equal(old, 0, `${open} open fevers, ${old} of them older than two days`);
+  assert.ok(closed > 0, `${closed} closed`);
+  const list = expectStatus(await admin.get('/api/v1/fevers?status=closed&limit=5'), 200, 'closed fevers').body.items;
+  assert.equal(list.length, 5);
+  const c = expectStatus(await admin.get(`/api/v1/persons/${list[0].person_id}/colour`), 200).body;
+  assert.notEqual(c.colour, 'red', show({ status: 200, body: c }));
+});

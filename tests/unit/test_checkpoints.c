@@ -30,6 +30,37 @@ static void ordinary(void **state)
 	assert_string_equal(p.number, "京N98765");
 }
 
+/* GA 36's special last characters: trailer, driving school, police,
+ * consular, Hong Kong and Macao cross-border; full-width letters and
+ * digits as an input method types them; lengths said in characters. */
+static void special_plates(void **state)
+{
+	(void)state;
+	struct plate p;
+	struct err_info ei = {0};
+	static const char *const ok[] = {"宁A1234挂", "宁A1234学", "宁A1234警", "宁A1234领",
+					 "宁A1234使", "粤Z1234港", "粤Z1234澳", "宁a 123 4挂"};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		err_clear(&ei);
+		assert_int_equal(checkpoints_plate(ok[i], &p, "plate", &ei), 0);
+		assert_int_equal(p.new_energy, 0);
+	}
+	assert_string_equal(p.number, "宁A1234挂");
+	assert_int_equal(checkpoints_plate("宁Ａ１２３４５", &p, "plate", &ei), 0);
+	assert_string_equal(p.number, "宁A12345");
+	/* The special character only last, after four letters or digits. */
+	assert_int_equal(checkpoints_plate("宁A123挂4", &p, "plate", &ei), ERR_INVALID);
+	assert_int_equal(checkpoints_plate("宁A12345挂", &p, "plate", &ei), ERR_INVALID);
+	assert_int_equal(checkpoints_plate("宁A1234中", &p, "plate", &ei), ERR_INVALID);
+	/* A 6-character plate is "not 6", not its byte count. */
+	err_clear(&ei);
+	assert_int_equal(checkpoints_plate("宁A1234", &p, "plate", &ei), ERR_INVALID);
+	assert_non_null(strstr(ei.message, "not 6"));
+	err_clear(&ei);
+	assert_int_equal(checkpoints_plate("宁A123456789", &p, "plate", &ei), ERR_INVALID);
+	assert_non_null(strstr(ei.message, "not 11"));
+}
+
 static void new_energy(void **state)
 {
 	(void)state;
@@ -71,7 +102,7 @@ static void roster(void **state)
 	(void)state;
 	assert_int_equal(clock_set_tz("Asia/Shanghai"), 0);
 	struct roster_shift s[16];
-	assert_int_equal(checkpoints_roster("2020-02-01", 4, 4, 8, s, 16), 12);
+	assert_int_equal(checkpoints_roster("2020-02-01", 4, 4, 8, 0, s, 16), 12);
 	/* Midnight in Yinchuan is 16:00 UTC the day before. */
 	assert_true(s[0].starts_at == day_start("2020-02-01"));
 	assert_true(s[0].starts_at == 1580486400);
@@ -89,19 +120,33 @@ static void roster(void **state)
 	for (int i = 4; i < 12; i++)
 		assert_true(s[i].starts_at - s[i - 4].ends_at >= 16 * 3600);
 	/* Over a month's end. */
-	assert_int_equal(checkpoints_roster("2020-02-28", 3, 4, 8, s, 16), 9);
+	assert_int_equal(checkpoints_roster("2020-02-28", 3, 4, 8, 0, s, 16), 9);
 	assert_string_equal(s[3].day, "2020-02-29");
 	assert_string_equal(s[6].day, "2020-03-01");
 	/* Two 12-hour shifts, three teams. */
-	assert_int_equal(checkpoints_roster("2020-02-01", 2, 3, 12, s, 16), 4);
+	assert_int_equal(checkpoints_roster("2020-02-01", 2, 3, 12, 0, s, 16), 4);
 	assert_int_equal(s[3].team, 0);
+	/* An extension continues the cycle: two days, then two more from
+	 * the team after the last shift, are the four days laid out at once
+	 * (restarting at A gave A two shifts in a row). */
+	struct roster_shift a[12], b[6];
+	assert_int_equal(checkpoints_roster("2020-02-01", 4, 4, 8, 0, a, 12), 12);
+	assert_int_equal(checkpoints_roster("2020-02-01", 2, 4, 8, 0, b, 6), 6);
+	int next = (b[5].team + 1) % 4;
+	assert_int_equal(next, 2); /* A B C D A B, then C */
+	assert_int_equal(checkpoints_roster("2020-02-03", 2, 4, 8, next, b, 6), 6);
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(b[i].team, a[6 + i].team);
+		assert_true(b[i].starts_at == a[6 + i].starts_at);
+	}
+	assert_int_equal(checkpoints_roster("2020-02-01", 1, 4, 8, 4, s, 16), -1);
 	/* Refused: a bad day, hours not dividing the day, too many teams,
 	 * too small a buffer. */
-	assert_int_equal(checkpoints_roster("2020-02-30", 1, 4, 8, s, 16), -1);
-	assert_int_equal(checkpoints_roster("2020-02-01", 1, 4, 7, s, 16), -1);
-	assert_int_equal(checkpoints_roster("2020-02-01", 1, 9, 8, s, 16), -1);
-	assert_int_equal(checkpoints_roster("2020-02-01", 0, 4, 8, s, 16), -1);
-	assert_int_equal(checkpoints_roster("2020-02-01", 6, 4, 8, s, 16), -1);
+	assert_int_equal(checkpoints_roster("2020-02-30", 1, 4, 8, 0, s, 16), -1);
+	assert_int_equal(checkpoints_roster("2020-02-01", 1, 4, 7, 0, s, 16), -1);
+	assert_int_equal(checkpoints_roster("2020-02-01", 1, 9, 8, 0, s, 16), -1);
+	assert_int_equal(checkpoints_roster("2020-02-01", 0, 4, 8, 0, s, 16), -1);
+	assert_int_equal(checkpoints_roster("2020-02-01", 6, 4, 8, 0, s, 16), -1);
 }
 
 static void gaps(void **state)
@@ -159,18 +204,25 @@ static void dispositions(void **state)
 	assert_int_equal(checkpoints_temperature(45.1, &t), -1);
 
 	/* A fever is referred, whatever else holds. */
-	assert_int_equal(checkpoints_disposition(373, 373, NULL, 0), DISP_REFERRAL);
-	assert_int_equal(checkpoints_disposition(385, 373, "severe", 1), DISP_REFERRAL);
-	assert_int_equal(checkpoints_disposition(372, 373, NULL, 1), DISP_PASS);
+	assert_int_equal(checkpoints_disposition(373, 373, NULL, 0, 0), DISP_REFERRAL);
+	assert_int_equal(checkpoints_disposition(385, 373, "severe", 1, 0), DISP_REFERRAL);
+	assert_int_equal(checkpoints_disposition(372, 373, NULL, 1, 0), DISP_PASS);
 	/* Some units used 37.2. */
-	assert_int_equal(checkpoints_disposition(372, 372, NULL, 1), DISP_REFERRAL);
+	assert_int_equal(checkpoints_disposition(372, 372, NULL, 1, 0), DISP_REFERRAL);
 	/* Arrivals from graded areas with a document are registered. */
-	assert_int_equal(checkpoints_disposition(365, 373, "severe", 1), DISP_REGISTERED);
-	assert_int_equal(checkpoints_disposition(365, 373, "other_province", 1), DISP_REGISTERED);
-	assert_int_equal(checkpoints_disposition(365, 373, "medium", 1), DISP_REGISTERED);
-	assert_int_equal(checkpoints_disposition(365, 373, "severe", 0), DISP_PASS);
-	assert_int_equal(checkpoints_disposition(365, 373, "local", 1), DISP_PASS);
-	assert_int_equal(checkpoints_disposition(365, 373, "low", 1), DISP_PASS);
+	assert_int_equal(checkpoints_disposition(365, 373, "severe", 1, 0), DISP_REGISTERED);
+	assert_int_equal(checkpoints_disposition(365, 373, "other_province", 1, 0), DISP_REGISTERED);
+	assert_int_equal(checkpoints_disposition(365, 373, "medium", 1, 0), DISP_REGISTERED);
+	/* From a graded area without a document: registered by name and
+	 * phone, or held until they are taken down; never passed. */
+	assert_int_equal(checkpoints_disposition(365, 373, "severe", 0, 0), DISP_HOLD);
+	assert_int_equal(checkpoints_disposition(365, 373, "severe", 0, 1), DISP_REGISTERED);
+	assert_int_equal(checkpoints_disposition(365, 373, "other_province", 0, 0), DISP_HOLD);
+	assert_int_equal(checkpoints_disposition(390, 373, "severe", 0, 0), DISP_REFERRAL);
+	assert_int_equal(checkpoints_disposition(365, 373, NULL, 0, 0), DISP_PASS);
+	assert_string_equal(checkpoints_disposition_name(DISP_HOLD), "held");
+	assert_int_equal(checkpoints_disposition(365, 373, "local", 1, 0), DISP_PASS);
+	assert_int_equal(checkpoints_disposition(365, 373, "low", 1, 0), DISP_PASS);
 	assert_string_equal(checkpoints_disposition_name(DISP_REGISTERED), "registered");
 	assert_string_equal(checkpoints_disposition_name(DISP_REFERRAL), "referral");
 	assert_string_equal(checkpoints_disposition_name(DISP_PASS), "pass");
@@ -198,6 +250,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ordinary),
+		cmocka_unit_test(special_plates),
 		cmocka_unit_test(new_energy),
 		cmocka_unit_test(refused),
 		cmocka_unit_test(roster),

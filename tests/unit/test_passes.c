@@ -151,6 +151,45 @@ static void colours(void **state)
 	assert_string_equal(passes_colour(&k, why, sizeof why), "red");
 }
 
+/* The reason says what decided the colour: the open fever's reading and
+ * day, the observation's end day, and after a record a green says what
+ * ended it, never "no record". */
+static void colour_reasons(void **state)
+{
+	(void)state;
+	char why[128];
+	struct colour_facts f = {.fever = 1, .fever_tenths = 375, .fever_day = "2020-02-03"};
+	assert_string_equal(passes_colour(&f, why, sizeof why), "red");
+	assert_string_equal(why, "fever 37.5 °C on 2020-02-03, not yet closed by a medic");
+	struct colour_facts g = {.travel_obs = 1, .obs_end = "2020-02-17"};
+	assert_string_equal(passes_colour(&g, why, sizeof why), "yellow");
+	assert_string_equal(why, "under observation after travel until 2020-02-17");
+	struct colour_facts h = {.obs_end = "2020-02-17"};
+	assert_string_equal(passes_colour(&h, why, sizeof why), "green");
+	assert_string_equal(why, "observation after travel ended on 2020-02-17");
+	struct colour_facts k = {.fever_closed = 1};
+	assert_string_equal(passes_colour(&k, why, sizeof why), "green");
+	assert_string_equal(why, "fever followed up and closed by a medic");
+	struct colour_facts none = {0};
+	assert_string_equal(passes_colour(&none, why, sizeof why), "green");
+	assert_string_equal(why, "no record against this person");
+}
+
+/* Observation lasts through arrival day + 14 (DOMAIN.md): an arrival on
+ * today - 14 is still under observation today, and free tomorrow. */
+static void observation_days(void **state)
+{
+	(void)state;
+	char end[DAY_LEN];
+	assert_int_equal(passes_observation("2020-02-01", 14, "2020-02-15", end), 1);
+	assert_string_equal(end, "2020-02-15");
+	assert_int_equal(passes_observation("2020-02-01", 14, "2020-02-16", end), 0);
+	assert_int_equal(passes_observation("2020-02-01", 14, "2020-02-01", end), 1);
+	assert_int_equal(passes_observation("2020-02-20", 14, "2020-03-05", end), 1);
+	assert_string_equal(end, "2020-03-05");
+	assert_int_equal(passes_observation("2020-02-30", 14, "2020-03-05", end), -1);
+}
+
 /* The gate's decision follows the contract's order and says why. */
 static void gate_decisions(void **state)
 {
@@ -308,6 +347,8 @@ int main(void)
 		cmocka_unit_test(malformed),
 		cmocka_unit_test(check_token_cache),
 		cmocka_unit_test(colours),
+		cmocka_unit_test(colour_reasons),
+		cmocka_unit_test(observation_days),
 		cmocka_unit_test(gate_decisions),
 		cmocka_unit_test(gate_helpers),
 	};

@@ -105,6 +105,28 @@ static void phones(void **state)
 	assert_string_equal(ei.field, "phone");
 	assert_int_equal(people_phone("1381234567", out, "phone", &ei), ERR_INVALID);
 	assert_int_equal(people_phone("0951-5012345", out, "phone", &ei), ERR_INVALID);
+	/* Full-width digits, as a Chinese input method types them. */
+	assert_int_equal(people_phone("１３８１２３４５６７８", out, "phone", &ei), 0);
+	assert_string_equal(out, "13812345678");
+}
+
+/* A full-width Ｘ and full-width digits are the same ID number; other
+ * documents are matched on their folded, upper-cased form. */
+static void full_width(void **state)
+{
+	(void)state;
+	struct resident_id r;
+	struct err_info ei = {0};
+	assert_int_equal(people_resident_id("11010519491231002Ｘ", "2020-02-15", &r, "doc_number", &ei), 0);
+	assert_string_equal(r.number, "11010519491231002X");
+	assert_int_equal(people_resident_id("１１０１０５１９４９１２３１００２ｘ", "2020-02-15", &r,
+					    "doc_number", &ei), 0);
+	assert_string_equal(r.number, "11010519491231002X");
+	assert_int_equal(people_resident_id("110105　19491231002X", "2020-02-15", &r, "doc_number", &ei), 0);
+	char out[40];
+	assert_int_equal(people_doc_number("passport", "ｅ１２３４５６７８", NULL, out, sizeof out, NULL,
+					   "doc_number", &ei), 0);
+	assert_string_equal(out, "E12345678");
 }
 
 static void masks(void **state)
@@ -232,7 +254,7 @@ int main(void)
 		cmocka_unit_test(upgrade_15),   cmocka_unit_test(bad_numbers),
 		cmocka_unit_test(phones),       cmocka_unit_test(masks),
 		cmocka_unit_test(validation),   cmocka_unit_test(search_kinds),
-		cmocka_unit_test(name_plans),
+		cmocka_unit_test(name_plans),  cmocka_unit_test(full_width),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -132,9 +132,22 @@ const COLOUR_WHY = {
 	'no record against this person': 'gate.cw_none',
 };
 
-// A colour's cause (the server's English words) in the page's language.
+// A colour's cause (the server's English words) in the page's language;
+// the causes with a day or a reading carry them into the translation.
+const COLOUR_WHY_AT = [
+	[/^fever ([\d.]+) °C on (\d{4}-\d{2}-\d{2}), not yet closed by a medic$/, (m) => t('gate.cw_fever_open', { t: m[1], day: m[2] })],
+	[/^under observation after travel until (\d{4}-\d{2}-\d{2}); temperature check missed$/, (m) => t('gate.cw_travel_missed_until', { day: m[1] })],
+	[/^under observation after travel until (\d{4}-\d{2}-\d{2})$/, (m) => t('gate.cw_travel_until', { day: m[1] })],
+	[/^observation after travel ended on (\d{4}-\d{2}-\d{2})$/, (m) => t('gate.cw_obs_ended', { day: m[1] })],
+	[/^fever followed up and closed by a medic$/, () => t('gate.cw_fever_closed')],
+];
 export function colourWhy(s) {
-	return COLOUR_WHY[s] ? t(COLOUR_WHY[s]) : s;
+	if (COLOUR_WHY[s]) return t(COLOUR_WHY[s]);
+	for (const [re, f] of COLOUR_WHY_AT) {
+		const m = re.exec(s || '');
+		if (m) return f(m);
+	}
+	return s;
 }
 
 function colourTag(c) {
