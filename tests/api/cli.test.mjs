@@ -144,7 +144,16 @@ test('on SIGTERM a request in flight finishes, new connections are refused, the 
   let finished = false;
   const inflight = admin.post('/api/v1/imports/units', csv, { type: 'text/csv' });
   inflight.then(() => { finished = true; }, () => { finished = true; });
-  await new Promise((r) => setTimeout(r, 150));
+  // SIGTERM only once the server is answering the import (counted in flight
+  // beside this /metrics request): on a loaded machine a fixed pause could
+  // signal before the request even reached it.
+  const anon = new Client(s.base);
+  for (let i = 0; i < 400 && !finished; i++) {
+    const m = await anon.get('/metrics');
+    const n = +((m.text || '').match(/^cordon_http_requests_in_flight (\d+)$/m) || [])[1];
+    if (n >= 2) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
   const exited = new Promise((r) => s.proc.once('exit', r));
   s.proc.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 100));
