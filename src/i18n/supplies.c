@@ -27,6 +27,9 @@ static const struct err_msg msgs[] = {
 	{"no entry of this item in this warehouse", "该仓库没有此物资的这条流水"},
 	{"must be receipt, issue, transfer, adjustment or write_off",
 	 "必须是 receipt、issue、transfer、adjustment 或 write_off"},
+	/* supplies_report.c */
+	{"cannot write %s", "无法写入 %s"},
+	{"must be a date YYYY-MM-DD", "必须是日期 YYYY-MM-DD"},
 	/* requests.c */
 	{"must be epidemic_point, isolation_site, checkpoint, medical_team or community",
 	 "必须是 epidemic_point（疫点）、isolation_site（隔离点）、checkpoint（卡点）、medical_team（医疗队）或 community（社区）"},
