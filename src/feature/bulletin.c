@@ -645,9 +645,11 @@ static int sec_cases(struct dbc *c, int64_t scope, const char *day, struct bulle
 	b->cases.critical_now = f.critical_now;
 	b->cases.medical_workers_infected = f.medical_workers_infected;
 	b->cases.days_without_new_confirmed = f.days_without_new_confirmed;
-	/* TODO(issue 12): epidemic points (total, lifted) through
-	 * epipoints_figures_as_of once epipoints.c defines it on main (its
-	 * header declares it already); zeros until then. */
+	struct epi_figures e;
+	if ((rc = epipoints_figures_as_of(c, scope, day, &e)))
+		return fail_db(c, ei, rc, "epidemic points");
+	b->epidemic_points.total = e.total;
+	b->epidemic_points.lifted = e.lifted;
 	return 0;
 }
 

@@ -201,4 +201,31 @@ struct epi_figures {
 };
 int epipoints_figures_as_of(struct dbc *c, int64_t scope, const char *day, struct epi_figures *out);
 
+/* Whether the gates of compound unit_id are closed by an open epidemic
+ * point: 1 with *point_id (and *staff when person_id is one of its work
+ * groups' members, who still pass), 0 not sealed, <0 error. For gates.c. */
+int epipoints_sealed(struct dbc *c, int64_t unit_id, int64_t person_id, int64_t *point_id,
+		     int *staff);
+
+/* The write paths of the API, for the demo too, on c in the caller's
+ * transaction (input validated, scope checked). */
+/* Opens a point at unit_id with its cases and the procedure's steps. */
+int epipoints_open(struct dbc *c, int64_t unit_id, const char *name, const int64_t *case_ids,
+		   size_t ncases, const char *opened_day, int64_t user, int64_t now, int64_t *id);
+/* Marks step pos done at `at`: 1 done now, 0 it was done already or no such
+ * step, <0 error. */
+int epipoints_step_done(struct dbc *c, int64_t id, int pos, const char *note, int64_t user,
+			int64_t at);
+/* Adds a member to work group incident, health or supply, team 0..3. */
+int epipoints_add_member(struct dbc *c, int64_t id, const char *group, const char *name,
+			 int64_t person_id, const char *phone, int team, int64_t now, int64_t *mid);
+/* Lays out 四班三运转 (checkpoints_roster: 4 teams, 8-hour shifts) for
+ * `days` days from `from`. The number of shifts, or <0. */
+int epipoints_roster(struct dbc *c, int64_t id, const char *from, int days);
+/* Lifts point id on day when nothing blocks it: ERR_RULE (field day) with
+ * *blockers (a JSON array the caller frees) otherwise; ERR_CONFLICT when
+ * lifted already. */
+int epipoints_lift(struct dbc *c, int64_t id, const char *day, int64_t user, json_t **blockers,
+		   struct err_info *ei);
+
 #endif

@@ -34,7 +34,7 @@ const struct route_table *const feature_tables[] = {
 	&notices_routes, &venues_routes, &supervision_routes, &dispatch_routes,
 	&volunteers_routes, /* issue 13 */
 	&bulletin_routes, /* issue 17 */
-	&contacts_routes, /* issue 12 */
+	&contacts_routes, &epipoints_routes, /* issue 12 */
 	/* enterprise resumption */
 	&enterprises_routes, &enterprise_apps_routes, &enterprise_inspections_routes,
 	&fevers_routes, /* issue 10 */

@@ -18,6 +18,7 @@
 #include "../http/scope.h"
 #include "../http/settings.h"
 #include "discrepancies.h"
+#include "cases.h"
 #include "people.h"
 
 static int create_gate(struct req *r);
@@ -116,7 +117,13 @@ void gates_decide(const struct gate_facts *f, struct gate_decision *d)
 	int resident_kind = strcmp(kind, "resident") == 0;
 	d->fever = f->has_temp && f->temp >= f->fever_at;
 	double t = (double)f->temp / 10.0;
-	if (f->ident == GATE_ID_FORGED) {
+	if (f->sealed && !f->staff) {
+		/* An epidemic point's gate is closed both ways to everyone but
+		 * the point's staff, whatever the pass says. */
+		d->code = "sealed";
+		snprintf(d->reason, sizeof d->reason,
+			 "Sealed epidemic point (疫点): nobody passes but the point's staff");
+	} else if (f->ident == GATE_ID_FORGED) {
 		d->code = "forged";
 		snprintf(d->reason, sizeof d->reason,
 			 "Not a valid pass: forged, altered or damaged. Check ID by hand");
@@ -686,6 +693,14 @@ static int scan_reads(struct req *r, struct dbc *c, struct scan_ctx *x)
 		if ((rc = scope_contains(c, r->who.scope_unit_id, pu)) < 0)
 			return rc;
 		x->outside = rc == 0;
+	}
+	{
+		/* An open epidemic point on this compound closes its gates. */
+		int64_t point;
+		if ((rc = epipoints_sealed(c, x->unit, f->ident == GATE_ID_OK ? x->person : 0,
+					   &point, &f->staff)) < 0)
+			return rc;
+		f->sealed = rc == 1;
 	}
 	if (f->ident == GATE_ID_OK && !x->anon) {
 		struct colour_facts cf;

@@ -43,12 +43,14 @@ struct gate_facts {
 	int has_temp;
 	int64_t temp;            /* tenths of a degree */
 	int64_t fever_at;        /* the fever threshold in tenths (373) */
+	int sealed;              /* the compound is an open epidemic point (疫点) */
+	int staff;               /* the person is on that point's work groups */
 };
 
 struct gate_decision {
 	int allow;
 	const char *code;  /* ok, forged, expired, revoked, not_resident, unknown_person,
-			    * courier, delivery, visitor, red, yellow, fever */
+			    * courier, delivery, visitor, red, yellow, fever, sealed */
 	char reason[200];  /* in English words a gate guard understands */
 	int fever;         /* the reading is a fever (record it when the person is known) */
 };

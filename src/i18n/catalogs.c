@@ -15,6 +15,7 @@ const struct err_catalog *const err_catalogs[] = {
 	&discrepancies_zh,
 	&contacts_zh,
 	&fevers_zh,
+	&epipoints_zh,
 	&gates_zh,
 	&imports_zh,
 	&isolation_zh,

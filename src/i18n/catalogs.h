@@ -19,6 +19,7 @@ extern const struct err_catalog command_zh;
 extern const struct err_catalog discrepancies_zh;
 extern const struct err_catalog contacts_zh;
 extern const struct err_catalog fevers_zh;
+extern const struct err_catalog epipoints_zh;
 extern const struct err_catalog gates_zh;
 extern const struct err_catalog imports_zh;
 extern const struct err_catalog isolation_zh;

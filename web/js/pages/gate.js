@@ -115,7 +115,7 @@ export function reasonWords(ans) {
 		else s = t('gate.why_ok');
 		break;
 	default:
-		s = ['forged', 'courier', 'delivery', 'visitor'].includes(code) ? t('gate.why_' + code) : reason;
+		s = ['forged', 'courier', 'delivery', 'visitor', 'sealed'].includes(code) ? t('gate.why_' + code) : reason;
 	}
 	if (feverAdd && code !== 'fever') s += t('gate.why_fever_too', { t: feverAdd[1] });
 	else if (feverAdd && !/^Fever/.test(main)) s = t('gate.why_fever', { t: feverAdd[1] });
