@@ -59,7 +59,29 @@ static json_t *request_row(struct dbq *q)
 			 (json_int_t)db_int(q, 8), "closed_at", jx_col_int(q, 9));
 }
 
-/* Adds "lines" and, for exports, "lines_text" to a request. */
+/* Appends one line (columns off.. : item_id, item, unit, quantity, issued)
+ * to a request's "lines", and to "lines_text" for exports. */
+static void append_line(json_t *o, struct dbq *q, int off)
+{
+	json_t *lines = json_object_get(o, "lines");
+	if (!lines) {
+		lines = json_array();
+		json_object_set_new(o, "lines", lines);
+	}
+	json_array_append_new(lines, json_pack("{s:I,s:s,s:s,s:I,s:I}", "item_id",
+					       (json_int_t)db_int(q, off), "item", db_text(q, off + 1),
+					       "unit", db_text(q, off + 2), "quantity",
+					       (json_int_t)db_int(q, off + 3), "issued",
+					       (json_int_t)db_int(q, off + 4)));
+	const char *was = json_string_value(json_object_get(o, "lines_text"));
+	char text[1024];
+	snprintf(text, sizeof text, "%s%s%s %lld/%lld%s", was ? was : "", was && *was ? "；" : "",
+		 db_text(q, off + 1), (long long)db_int(q, off + 4), (long long)db_int(q, off + 3),
+		 db_text(q, off + 2));
+	json_object_set_new(o, "lines_text", json_string(text));
+}
+
+/* Adds "lines" and "lines_text" to a request. */
 static int add_lines(struct dbc *c, json_t *o)
 {
 	struct dbq *q = db_query(c,
@@ -69,27 +91,12 @@ static int add_lines(struct dbc *c, json_t *o)
 				 "i", (int64_t)json_integer_value(json_object_get(o, "id")));
 	if (!q)
 		return ERR_DB;
-	json_t *lines = json_array();
-	char text[1024];
-	size_t n = 0;
-	text[0] = 0;
+	json_object_set_new(o, "lines", json_array());
+	json_object_set_new(o, "lines_text", json_string(""));
 	int rc;
-	while ((rc = db_step(q)) == 1) {
-		json_array_append_new(lines,
-				      json_pack("{s:I,s:s,s:s,s:I,s:I}", "item_id",
-						(json_int_t)db_int(q, 0), "item", db_text(q, 1), "unit",
-						db_text(q, 2), "quantity", (json_int_t)db_int(q, 3),
-						"issued", (json_int_t)db_int(q, 4)));
-		if (n < sizeof text) {
-			int w = snprintf(text + n, sizeof text - n, "%s%s %lld/%lld%s", n ? "；" : "",
-					 db_text(q, 1), (long long)db_int(q, 4),
-					 (long long)db_int(q, 3), db_text(q, 2));
-			n += w > 0 ? (size_t)w : 0;
-		}
-	}
+	while ((rc = db_step(q)) == 1)
+		append_line(o, q, 0);
 	db_done(q);
-	json_object_set_new(o, "lines", lines);
-	json_object_set_new(o, "lines_text", json_string(text));
 	return rc < 0 ? rc : 0;
 }
 
@@ -279,6 +286,17 @@ static int list_requests(struct req *r)
 	static const char status_sql[] =
 		REQ_COLS " WHERE ($4 = 'all' OR r.status = $4) AND " SCOPE_SQL("r.unit_id", "1")
 		" ORDER BY r.id DESC LIMIT $2 OFFSET $3";
+#define LINES_OF(sel)                                                                 \
+	"SELECT l.request_id, l.item_id, i.name, i.unit, l.quantity, l.issued"       \
+	" FROM supply_request_lines l JOIN items i ON i.id = l.item_id"              \
+	" WHERE l.request_id IN (" sel ") ORDER BY l.request_id, l.item_id"
+	static const char open_lines_sql[] = LINES_OF(
+		"SELECT r.id FROM supply_requests r WHERE r.open = 1 AND " SCOPE_SQL("r.unit_id", "1")
+		" ORDER BY r.priority, r.created_at, r.id LIMIT $2 OFFSET $3");
+	static const char status_lines_sql[] = LINES_OF(
+		"SELECT r.id FROM supply_requests r WHERE ($4 = 'all' OR r.status = $4) AND "
+		SCOPE_SQL("r.unit_id", "1") " ORDER BY r.id DESC LIMIT $2 OFFSET $3");
+#undef LINES_OF
 	int rc = may_read(r);
 	if (rc)
 		return rc;
@@ -312,12 +330,30 @@ static int list_requests(struct req *r)
 		json_array_append_new(items, request_row(q));
 	}
 	db_done(q);
+	/* The page's lines in one query, by the same selection. */
 	size_t i;
 	json_t *o;
 	json_array_foreach(items, i, o)
 	{
-		if (rc >= 0)
-			rc = add_lines(c, o);
+		json_object_set_new(o, "lines", json_array());
+		json_object_set_new(o, "lines_text", json_string(""));
+	}
+	if (rc >= 0 && json_array_size(items)) {
+		q = db_query(c, open ? open_lines_sql : status_lines_sql, open ? "iii" : "iiit",
+			     r->who.scope_unit_id, pg.limit, pg.after, status);
+		if (!q)
+			rc = ERR_DB;
+		while (q && (rc = db_step(q)) == 1) {
+			int64_t rid = db_int(q, 0);
+			json_array_foreach(items, i, o)
+			{
+				if (json_integer_value(json_object_get(o, "id")) == rid) {
+					append_line(o, q, 1);
+					break;
+				}
+			}
+		}
+		db_done(q);
 	}
 	if (rc < 0) {
 		json_decref(items);
