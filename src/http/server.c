@@ -216,9 +216,11 @@ static enum MHD_Result serve_healthz(struct conn_state *cs)
 		err_set(&r->err, ERR_BUSY, "db", "the database cannot be read");
 		return send_error_now(cs, ERR_BUSY);
 	}
-	json_t *o = json_pack("{s:s,s:i,s:s,s:s}", "status", "ok", "schema", v, "version",
+	/* utc_offset_s: the district's zone now, so the browser shows times in
+	 * the district's local time whatever the browser's zone. */
+	json_t *o = json_pack("{s:s,s:i,s:s,s:s,s:I}", "status", "ok", "schema", v, "version",
 			      r->srv->cfg.version ? r->srv->cfg.version : "", "backend",
-			      db_backend(c));
+			      db_backend(c), "utc_offset_s", (json_int_t)clock_offset(clock_now()));
 	if (o && clock_skew()) { /* a set clock (--clock) is said, never hidden */
 		char t[TIME_LEN], day[DAY_LEN];
 		int64_t now = clock_now();

@@ -355,6 +355,11 @@ test('the typed ID fallback and a courier are refused in words; a queued scan sa
 			await page.locator('[data-act=check-doc]').click();
 			await page.locator('.gate-decision[data-state=deny][data-code=unknown_person]').waitFor();
 			assert.match(await page.locator('.gate-decision').innerText(), /查无此居民/);
+			// At 390×844 the verdict is on the screen the guard looks at,
+			// not above the form.
+			const box = await page.locator('.gate-decision').boundingBox();
+			const vh = page.viewportSize().height;
+			assert.ok(box.y >= -1 && box.y + Math.min(box.height, 120) <= vh, `verdict at y=${box.y} (viewport ${vh})`);
 			// Offline: the scan is queued, and the page says it is not decided.
 			const before = (await admin('GET', `/api/v1/gates/${gate.id}/scans?limit=100`)).items.length;
 			await page.context().setOffline(true);

@@ -8,7 +8,7 @@
 // other pages show it only while something waits.
 import { api, setCsrf, setUnauthenticatedHandler, errText } from './api.js';
 import { t, setLang, storedLang, rememberLang, getLang, LANGS } from './i18n.js';
-import { h, loading, toast } from './dom.js';
+import { h, loading, toast, setDistrictOffset } from './dom.js';
 import { startOffline, badge as offlineBadge } from './offline.js';
 
 // Each menu entry belongs to a group of the work (GROUPS, in menu order):
@@ -354,6 +354,7 @@ setUnauthenticatedHandler(() => {
 window.addEventListener('hashchange', route);
 
 (async function start() {
+	fetch('/healthz').then((r) => r.json()).then((j) => setDistrictOffset(j.utc_offset_s)).catch(() => {});
 	await setLang(storedLang());
 	document.title = t('app.title');
 	route();

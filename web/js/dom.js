@@ -318,11 +318,29 @@ function pickedLabel(u) {
 	return h('span', u.kind ? h('span.badge', t('kinds.' + u.kind)) : null, ' ', u.name);
 }
 
+// Times are shown in the district's local time (the server's zone, told by
+// /healthz at start; Asia/Shanghai until then), whatever the browser's zone:
+// a duty gap from the server and a time from the browser must agree.
+let districtOffset = 8 * 3600;
+export function setDistrictOffset(s) {
+	if (Number.isFinite(s)) districtOffset = s;
+}
+// 'YYYY-MM-DD HH:MM' of Unix seconds in the district.
 export function fmtTime(sec) {
 	if (sec == null || sec === '') return '';
-	const d = new Date(Number(sec) * 1000);
-	const p = (n) => String(n).padStart(2, '0');
-	return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+	return new Date((Number(sec) + districtOffset) * 1000).toISOString().slice(0, 16).replace('T', ' ');
+}
+// Unix seconds of a district 'YYYY-MM-DDTHH:MM' (a datetime-local input).
+export function districtSeconds(local) {
+	return Math.floor(Date.parse(local + ':00Z') / 1000) - districtOffset;
+}
+// The district's 'YYYY-MM-DD' today (or of Unix seconds).
+export function districtDay(sec = Date.now() / 1000) {
+	return new Date((Math.floor(sec) + districtOffset) * 1000).toISOString().slice(0, 10);
+}
+// The district's 'HH:MM' (or 'HH:MM:SS') of Unix seconds.
+export function districtClock(sec = Date.now() / 1000, seconds = false) {
+	return new Date((Math.floor(sec) + districtOffset) * 1000).toISOString().slice(11, seconds ? 19 : 16);
 }
 
 // An export link for a list URL (adds format=xlsx).

@@ -10,6 +10,7 @@ import { t } from '../i18n.js';
 import {
 	h, loading, errorBox, field, input, select, form, values, qs, pagedTable, exportLink, disclosure,
 	toast, confirmDialog, errText, searchPicker, tabLinks, button, unitPicker,
+	districtDay,
 } from '../dom.js';
 
 export const GRADES = ['severe', 'heavy', 'high', 'medium', 'other_province', 'local', 'low'];
@@ -191,10 +192,9 @@ function areasTab(ctx, body) {
 // for real arrivals, this is the legend shown beside a listed area).
 const HANDLING_OF = { severe: 'centralized', heavy: 'centralized', high: 'centralized', other_province: 'home', medium: 'home', local: 'monitor', low: 'monitor' };
 
+// Today in the district, whatever the browser's zone.
 export function today() {
-	const d = new Date();
-	const p = (n) => String(n).padStart(2, '0');
-	return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+	return districtDay();
 }
 
 function arrivalsTab(ctx, body) {

@@ -17,6 +17,7 @@ import { t, getLang } from '../i18n.js';
 import {
 	h, loading, empty, errorBox, field, input, select, form, values, qs, pagedTable, exportLink,
 	disclosure, toast, unitPicker, fmtTime, tabLinks, button, stat,
+	districtDay, districtClock, districtSeconds,
 } from '../dom.js';
 import { send, clientId, noticeBar, onSettled, transient } from '../offline.js';
 import { today } from './areas.js';
@@ -121,15 +122,13 @@ function rememberCheckpoint(cp) {
 	}
 }
 
-function localDateTime(d = new Date()) {
-	const p = (n) => String(n).padStart(2, '0');
-	return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+// Now in the district, for a datetime-local input.
+function localDateTime() {
+	return `${districtDay()}T${districtClock()}`;
 }
 
 function clock(sec) {
-	const d = sec ? new Date(sec * 1000) : new Date();
-	const p = (n) => String(n).padStart(2, '0');
-	return `${p(d.getHours())}:${p(d.getMinutes())}`;
+	return districtClock(sec || Date.now() / 1000);
 }
 
 // A text input with suggestions under it. fetchItems(q) → items; label(it)
@@ -715,7 +714,7 @@ function screenForm(ctx, kind) {
 		const people = d.people.filter((p) => !isBlankPerson(p)).map(personBody);
 		if (kind === 'train') {
 			return {
-				train_no: d.train_no.trim(), arrival_at: Math.floor(new Date(d.arrival_at).getTime() / 1000),
+				train_no: d.train_no.trim(), arrival_at: districtSeconds(d.arrival_at),
 				persons: Number(d.persons), flagged: people, client_id: d.client_id,
 			};
 		}

@@ -191,6 +191,15 @@ async function renderGate(ctx, id) {
 				ans.temperature != null ? h('span', `${Number(ans.temperature).toFixed(1)} °C`) : null,
 				h('span', t('gate.dir_' + (ans.direction || st.direction))))));
 		feedback(allow);
+		inView();
+	}
+
+	// The verdict is what the guard looks at: after a typed check on a
+	// phone the form is on screen and the panel above it, so bring the
+	// panel to the top of the screen.
+	function inView() {
+		const r = decision.getBoundingClientRect();
+		if (r.top < 0 || r.bottom > window.innerHeight) decision.scrollIntoView({ block: 'start' });
 	}
 
 	function showQueued(body) {
@@ -201,6 +210,7 @@ async function renderGate(ctx, id) {
 			h('div.gate-decision-word', t('gate.queued')),
 			h('div.gate-decision-why', t('gate.queued_why')));
 		feedback(null);
+		inView();
 	}
 
 	function showProblem(text) {
@@ -208,6 +218,7 @@ async function renderGate(ctx, id) {
 		decision.dataset.state = 'problem';
 		decision.replaceChildren(h('div.gate-decision-word', t('gate.problem')), h('div.gate-decision-why', text));
 		feedback(false);
+		inView();
 	}
 
 	function showChecking() {

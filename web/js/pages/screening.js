@@ -11,6 +11,7 @@ import { t } from '../i18n.js';
 import {
 	h, loading, empty, errorBox, field, input, select, form, values, qs, pagedTable, exportLink,
 	disclosure, toast, confirmDialog, unitPicker, fmtTime, tabLinks, button, stat,
+	districtClock,
 } from '../dom.js';
 import { DOC_TYPES, docTypeLabel, statusTag, resultTag, methodLabel } from './people.js';
 import { MODES, modeLabel, divisionPicker, today, unitTrail } from './areas.js';
@@ -95,9 +96,8 @@ function rateBar(done, all) {
 		h('span.rate-n', pctText(done, all)));
 }
 
-function clock(d = new Date()) {
-	const p = (n) => String(n).padStart(2, '0');
-	return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+function clock() {
+	return districtClock(Date.now() / 1000, true);
 }
 
 function totalsStats(r) {
