@@ -13,7 +13,7 @@
 #include "../db/db.h"
 
 #define DEMO_PASSWORD "demo2020"
-#define DEMO_VERSION 7 /* bump when the demo's content changes */
+#define DEMO_VERSION 8 /* bump when the demo's content changes */
 
 /* Fills an empty, migrated database. Progress lines go to `progress` (may be
  * NULL). Returns 0 or an error with ei filled. */
@@ -40,6 +40,14 @@ int demo_checkpoints(struct dbc *c, uint64_t seed, int64_t district, FILE *progr
  * funds and raised quantities as of 2020-02-15 are checked against the
  * bulletin before it returns 0 (otherwise an error with ei filled). */
 int demo_supplies(struct dbc *c, int64_t district, FILE *progress, struct err_info *ei);
+/* The step after the supplies (demo_enterprises.c): enterprises and
+ * their resumption (DOMAIN.md §11), applications with employees from the
+ * registry, the days resumed and a week of inspections, checked against
+ * the bulletin (38 above designated size, 25 resumed, 7 idle for the
+ * season, rate 0.806 on 2020-02-15), and the demo enterprise account tied
+ * to an enterprise that has not applied yet; in the caller's transaction on c. */
+int demo_enterprises(struct dbc *c, uint64_t seed, int64_t district, FILE *progress,
+		     struct err_info *ei);
 /* Passes valid for 30 days from `now` for the adults of the demo grid
  * worker's compound, issued as POST /api/v1/passes issues them, in the
  * caller's transaction on c; nothing when a pass there is still valid for

@@ -181,7 +181,9 @@ static int respond_app(struct req *r, struct dbc *c, int64_t id, int status)
 	json_t *list = json_array();
 	struct dbq *q = db_query(c,
 				 "SELECT item_code, item_text, evidence FROM"
-				 " enterprise_checklist_answers WHERE application_id = $1",
+				 " enterprise_checklist_answers WHERE application_id = $1 ORDER BY"
+				 " (SELECT k.position FROM enterprise_checklist_items k WHERE k.kind ="
+				 " 'must' AND k.code = item_code), item_code",
 				 "i", id);
 	if (!q) {
 		json_decref(a);

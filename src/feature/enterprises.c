@@ -67,9 +67,8 @@ char enterprises_credit_check_char(const char *first17)
 	return credit_chars[(31 - sum % 31) % 31];
 }
 
-/* GB 11714's check character of an organization code's first 8 characters
- * (digits, and capitals counted from A = 10). */
-static char org_check_char(const char *first8)
+/* Capitals count from A = 10 (GB 11714). */
+char enterprises_org_check_char(const char *first8)
 {
 	static const int w[8] = {3, 7, 9, 10, 5, 8, 4, 2};
 	int sum = 0;
@@ -108,7 +107,7 @@ int enterprises_credit_code(const char *in, char out[19], const char *field,
 		if (out[i] < '0' || out[i] > '9')
 			return err_set(ei, ERR_INVALID, field,
 				       "characters 3 to 8 must be a 6-digit division code");
-	char oc = org_check_char(out + 8);
+	char oc = enterprises_org_check_char(out + 8);
 	if (out[16] != oc)
 		return err_set(ei, ERR_INVALID, field,
 			       "the organization code's check character (character 17) should"

@@ -35,6 +35,9 @@ int enterprises_credit_code(const char *in, char out[19], const char *field,
 /* The GB 32100 check character of the first 17 characters, or 0 when one
  * of them is not in the code's character set. */
 char enterprises_credit_check_char(const char *first17);
+/* GB 11714's check character of an organization code's first 8 characters
+ * (digits and capitals; characters 9 to 17 of a credit code). */
+char enterprises_org_check_char(const char *first8);
 /* The earliest planned start allowed for an application filed at instant
  * filed_at: the local day of filed_at plus lead_days, into out. */
 void enterprises_earliest_start(int64_t filed_at, int lead_days, char out[DAY_LEN]);

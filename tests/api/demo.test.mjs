@@ -141,4 +141,13 @@ test('every demo fever older than a day was followed up and closed by the medic,
   assert.equal(list.length, 5);
   const c = expectStatus(await admin.get(`/api/v1/persons/${list[0].person_id}/colour`), 200).body;
   assert.notEqual(c.colour, 'red', show({ status: 200, body: c }));
+test('the demo district resumes 25 of its 38 industrial enterprises above size, 7 idle for the season: 80.6 % on 2020-02-15', async () => {
+  const r = expectStatus(await admin.get('/api/v1/enterprises/resumption?day=2020-02-15'), 200, 'resumption').body;
+  assert.deepEqual([r.above_scale, r.resumed, r.seasonal, r.resumption_rate], [38, 25, 7, 0.806], JSON.stringify(r));
+  // Every resumed enterprise applied at least 2 days ahead and was approved.
+  const early = await sql(srv.db, `SELECT COUNT(*) FROM enterprise_resumptions s JOIN enterprise_applications a
+    ON a.id = s.application_id WHERE a.status <> 'approved' OR a.planned_start_day > s.day`);
+  assert.equal(early.trim(), '0');
+  const overdue = expectStatus(await admin.get('/api/v1/enterprises/findings?status=overdue'), 200).body.items;
+  assert.ok(overdue.length > 0, 'the week of inspections leaves an overdue finding');
 });

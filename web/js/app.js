@@ -33,6 +33,7 @@ const ROUTES = {
 	mypeople: { mod: './pages/isolation.js', perm: null, nav: 'nav.mypeople', group: 'health' },
 	supplies: { mod: './pages/supplies.js', perm: 'supplies.read', nav: 'nav.supplies', group: 'supplies' },
 	'supply-request': { mod: './pages/supplies.js', perm: 'supplies.request', nav: 'nav.supply_request', group: 'supplies' },
+	enterprises: { mod: './pages/enterprises.js', perm: 'enterprises.read', nav: 'nav.enterprises', group: 'enterprises' },
 	users: { mod: './pages/users.js', perm: 'users.admin', nav: 'nav.users', group: 'admin' },
 	devices: { mod: './pages/devices.js', perm: 'users.admin', nav: 'nav.devices', group: 'admin' },
 	audit: { mod: './pages/audit.js', perm: 'audit.read', nav: 'nav.audit', group: 'admin' },
@@ -52,7 +53,7 @@ const ROLE_HOME = {
 	medic: ['isolation', 'persons'],
 	warehouse: ['supplies'],
 	inspector: ['command'],
-	enterprise: ['account'],
+	enterprise: ['enterprises'],
 };
 
 const state = {
