@@ -23,6 +23,7 @@ const ROUTES = {
 	persons: { mod: './pages/people.js', perm: 'people.read', nav: 'nav.persons', group: 'population' },
 	households: { mod: './pages/people.js', perm: 'people.read', navAs: 'persons' },
 	areas: { mod: './pages/areas.js', perm: 'people.read', nav: 'nav.areas', group: 'population' },
+	discrepancies: { mod: './pages/discrepancies.js', perm: 'people.read', nav: 'nav.discrepancies', group: 'population' },
 	rounds: { mod: './pages/screening.js', perm: 'screening.read', nav: 'nav.screening', group: 'population' },
 	imports: { mod: './pages/imports.js', perm: 'import', nav: 'nav.imports', group: 'population' },
 	visit: { mod: './pages/screening.js', perm: 'screening.write', nav: 'nav.visit', group: 'field' },
