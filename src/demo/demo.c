@@ -710,6 +710,8 @@ int demo_build(struct db *db, uint32_t seed, FILE *progress, struct err_info *ei
 		if (!rc)
 			rc = demo_checkpoints(d->c, rng_next(&d->rng), d->district, progress, ei);
 		if (!rc)
+			rc = demo_daily(d->c, d->rng ^ UINT64_C(0xD41137), d->district, progress, ei);
+		if (!rc)
 			rc = demo_supplies(d->c, d->district, progress, ei);
 		if (!rc)
 			rc = demo_fever_followup(d);

@@ -13,7 +13,7 @@
 #include "../db/db.h"
 
 #define DEMO_PASSWORD "demo2020"
-#define DEMO_VERSION 8 /* bump when the demo's content changes */
+#define DEMO_VERSION 9 /* bump when the demo's content changes */
 
 /* Fills an empty, migrated database. Progress lines go to `progress` (may be
  * NULL). Returns 0 or an error with ei filled. */
@@ -48,6 +48,15 @@ int demo_supplies(struct dbc *c, int64_t district, FILE *progress, struct err_in
  * to an enterprise that has not applied yet; in the caller's transaction on c. */
 int demo_enterprises(struct dbc *c, uint64_t seed, int64_t district, FILE *progress,
 		     struct err_info *ei);
+/* The step after the checkpoints (demo_daily.c): the daily work of issue
+ * 13 from 2020-01-24 to 2020-02-15 — daily and zero reports prefilled from
+ * the records, the evening dispatch and its problems, the 9 notices and
+ * the venues they closed, the 7 inspection groups and 1 support group
+ * with inspections and findings, volunteers and their shifts — in the
+ * caller's transaction on c; the bulletin's counts are checked before it
+ * returns 0 (otherwise an error with ei filled). */
+int demo_daily(struct dbc *c, uint64_t seed, int64_t district, FILE *progress,
+	       struct err_info *ei);
 /* Passes valid for 30 days from `now` for the adults of the demo grid
  * worker's compound, issued as POST /api/v1/passes issues them, in the
  * caller's transaction on c; nothing when a pass there is still valid for

@@ -438,11 +438,8 @@ static int get_status(struct req *r)
 
 /* ---------- figures from records ---------- */
 
-/* The figures Cordon knows for a unit's subtree on a day, into v[] in the
- * order of reports_figure_keys; known[i] says which come from records.
- * Isolation and cases come when those features exist. */
-static int prefill(struct dbc *c, int64_t unit, const char *day, int64_t v[REPORT_NFIGURES],
-		   int known[REPORT_NFIGURES])
+int reports_prefill(struct dbc *c, int64_t unit, const char *day, int64_t v[REPORT_NFIGURES],
+		     int known[REPORT_NFIGURES])
 {
 	static const char visits_sql[] =
 		"SELECT COUNT(*), COALESCE(SUM(v.persons_found), 0) FROM visits v"
@@ -529,7 +526,7 @@ static int get_prefill(struct req *r)
 		return rc;
 	int64_t v[REPORT_NFIGURES];
 	int known[REPORT_NFIGURES];
-	if ((rc = prefill(req_db(r), unit, day, v, known)))
+	if ((rc = reports_prefill(req_db(r), unit, day, v, known)))
 		return rc;
 	json_t *from = json_array();
 	for (int i = 0; i < REPORT_NFIGURES; i++)

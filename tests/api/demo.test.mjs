@@ -150,4 +150,23 @@ test('the demo district resumes 25 of its 38 industrial enterprises above size, 
   assert.equal(early.trim(), '0');
   const overdue = expectStatus(await admin.get('/api/v1/enterprises/findings?status=overdue'), 200).body.items;
   assert.ok(overdue.length > 0, 'the week of inspections leaves an overdue finding');
+test('the daily work: 9 notices on the public page, 7 + 1 supervision groups, reports of 2020-02-15 with the missing unit', async () => {
+  const pub = expectStatus(await admin.get('/api/v1/notices?status=published'), 200).body.items;
+  assert.deepEqual(pub.map((n) => n.number), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const html = await (await fetch(`${srv.base}/public/notices`)).text();
+  assert.equal((html.match(/<article>/g) || []).length, 9, 'the public page has the 9 published, not the draft');
+  const sup = expectStatus(await admin.get('/api/v1/supervision?day=2020-02-15'), 200).body;
+  assert.deepEqual([sup.inspection_groups, sup.support_groups], [7, 1]);
+  assert.ok(sup.inspections > 0 && sup.findings_open + sup.findings_rectified > 0, JSON.stringify(sup));
+  const st = expectStatus(await admin.get('/api/v1/reports/status?day=2020-02-15'), 200).body;
+  assert.equal(st.expected, 10, 'the 8 towns and sub-districts and 2 key units');
+  assert.equal(st.filed, 9);
+  assert.equal(st.missing.length, 1);
+  const period = expectStatus(await admin.get('/api/v1/reports/status?from=2020-01-24&to=2020-02-15'), 200).body;
+  assert.ok(period.rate > 95 && period.rate < 100, `reporting rate ${period.rate}`);
+  assert.ok(period.timeliness < period.rate, 'a few were late');
+  const closed = expectStatus(await admin.get('/api/v1/venues/counts?day=2020-02-15'), 200).body;
+  assert.equal(closed.closed_by_kind.mall, 2, 'two large malls');
+  const meetings = expectStatus(await admin.get('/api/v1/dispatch/meetings?from=2020-01-24&to=2020-02-15'), 200).body.items;
+  assert.equal(meetings.length, 23, 'a meeting each evening');
 });
