@@ -20,6 +20,7 @@ const ROUTES = {
 	login: { mod: './pages/login.js', public: true },
 	units: { mod: './pages/units.js', perm: 'units.read', nav: 'nav.units', group: 'command' },
 	command: { mod: './pages/command.js', perm: 'units.read', nav: 'nav.command', group: 'command' },
+	reports: { mod: './pages/reports.js', perm: 'reports.read', nav: 'nav.reports', group: 'command', field: true },
 	persons: { mod: './pages/people.js', perm: 'people.read', nav: 'nav.persons', group: 'population' },
 	households: { mod: './pages/people.js', perm: 'people.read', navAs: 'persons' },
 	areas: { mod: './pages/areas.js', perm: 'people.read', nav: 'nav.areas', group: 'population' },
