@@ -167,6 +167,7 @@ bench: build/cordon
 	bench/latency.sh
 	bench/import.sh
 	bench/scans.sh
+	bench/isolation.sh
 
 clean:
 	rm -rf build

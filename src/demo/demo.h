@@ -13,7 +13,7 @@
 #include "../db/db.h"
 
 #define DEMO_PASSWORD "demo2020"
-#define DEMO_VERSION 9 /* bump when the demo's content changes */
+#define DEMO_VERSION 10 /* bump when the demo's content changes */
 
 /* Fills an empty, migrated database. Progress lines go to `progress` (may be
  * NULL). Returns 0 or an error with ei filled. */
@@ -57,6 +57,13 @@ int demo_enterprises(struct dbc *c, uint64_t seed, int64_t district, FILE *progr
  * returns 0 (otherwise an error with ei filled). */
 int demo_daily(struct dbc *c, uint64_t seed, int64_t district, FILE *progress,
 	       struct err_info *ei);
+/* The step after the checkpoints (demo_isolation.c): designated hotels and
+ * hospitals with rooms, the isolation orders the graded arrivals imply with
+ * their checks, alerts, transfers, releases, carers and service requests,
+ * January to 2020-02-15, through isolation.h's functions, in the caller's
+ * transaction on c. 0 or an error with ei filled. */
+int demo_isolation(struct dbc *c, uint64_t seed, int64_t district, FILE *progress,
+		   struct err_info *ei);
 /* Passes valid for 30 days from `now` for the adults of the demo grid
  * worker's compound, issued as POST /api/v1/passes issues them, in the
  * caller's transaction on c; nothing when a pass there is still valid for

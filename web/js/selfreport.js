@@ -71,7 +71,7 @@ async function show(note) {
 			}
 		},
 	}, t('iso.svc_' + k))));
-	app.replaceChildren(
+	app.replaceChildren(...[
 		h('h1', t('self.title')),
 		note ? h('div.alert.alert-ok', { role: 'status' }, note) : null,
 		h('p', h('strong', me.name), ' · ', t('iso.kind_' + me.kind), me.site_name ? ` · ${me.site_name} ${me.room_number || ''}` : ''),
@@ -82,7 +82,8 @@ async function show(note) {
 		h('h2', t('self.services')), services,
 		me.open_requests.length ? h('ul', me.open_requests.map((r) => h('li', t('iso.svc_' + r.kind), ' · ', t('iso.rstatus_' + r.status)))) : null,
 		me.carers.length ? h('div', h('h2', t('iso.carers')), h('ul', me.carers.map((c) => h('li', t('iso.role_' + c.role), '：', c.name, ' ',
-			c.phone ? h('a', { href: 'tel:' + c.phone }, c.phone) : '')))) : null);
+			c.phone ? h('a', { href: 'tel:' + c.phone }, c.phone) : '')))) : null,
+	].filter(Boolean));
 }
 
 await setLang(storedLang());

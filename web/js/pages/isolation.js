@@ -231,7 +231,7 @@ function newOrderForm(ctx) {
 		const o = await api('POST', '/api/v1/isolations', body, { headers: { 'Idempotency-Key': clientId() } });
 		toast(t('iso.ordered', { name: o.person_name }));
 		ctx.go(`#/isolation/order/${o.id}`);
-	});
+	}, { class: 'form order-form' });
 }
 
 async function order(ctx, body) {

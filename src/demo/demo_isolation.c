@@ -1,0 +1,402 @@
+/* The demo's isolation (DOMAIN.md §8, issue 11): three designated hotels
+ * and two designated hospitals of the district with rooms; the orders the
+ * registry's graded arrivals imply (every arrival from the worst-hit and
+ * heavily hit areas, centralized while a hotel bed is free and at home with
+ * the reason when none is; a sample of arrivals from other provinces at
+ * home), day by day from 2020-01-20 to 2020-02-15, each written through
+ * isolation.h's functions as the API writes them: twice-daily checks with a
+ * realistic share missed, a few fevers whose alerts the demo medic closes
+ * (some transferred by 120), releases on the planned end day, the 4包1
+ * carers from the demo's accounts (a few gaps), and service requests. On
+ * 2020-02-15 alerts, requests and releases due are left open, so every
+ * monitoring view has content as of that day. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/clock.h"
+#include "../feature/isolation.h"
+#include "demo.h"
+
+static uint64_t rnext(uint64_t *s)
+{
+	uint64_t z = (*s += UINT64_C(0x9E3779B97F4A7C15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+static int rbelow(uint64_t *s, int n)
+{
+	return (int)(rnext(s) % (uint64_t)n);
+}
+
+#define LAST_DAY "2020-02-15"
+#define FIRST_DAY "2020-01-20"
+#define OTHER_EVERY 16 /* one arrival from another province in this many is ordered home */
+
+struct arrival {
+	int64_t person;
+	char day[DAY_LEN];
+	int centralized;
+};
+
+struct live {
+	int64_t id;
+	char end[DAY_LEN];
+	int alert_open;  /* an alert raised today, closed in the evening */
+	int64_t alert;
+	int symptom_day; /* day number of the last fever or symptom, -1 none */
+};
+
+struct di {
+	struct dbc *c;
+	uint64_t rng;
+	struct err_info *ei;
+	int64_t district, user[ISOLATION_CARERS], medic, grid;
+	struct arrival *arr;
+	size_t narr;
+	struct live *live;
+	size_t nlive, cap;
+	int orders, checks, missed, fevers, transfers, releases, requests, overridden;
+};
+
+static int fail(struct di *d, int rc, const char *what)
+{
+	if (d->ei->message[0])
+		return rc < 0 ? rc : ERR_DB;
+	return err_set(d->ei, rc < 0 ? rc : ERR_DB, "", "isolation demo: %s: %s", what,
+		       db_errmsg(d->c));
+}
+
+static int64_t user_id(struct dbc *c, const char *name)
+{
+	int64_t id = 0;
+	db_one_int(c, &id, "SELECT id FROM users WHERE username = $1", "t", name);
+	return id;
+}
+
+static int sites(struct di *d)
+{
+	static const struct {
+		const char *name, *kind, *address;
+		int floors, per_floor, beds;
+	} s[] = {
+		{"金凤区集中隔离点（银川悦海宾馆）", "hotel", "金凤区北京中路", 4, 30, 1},
+		{"金凤区集中隔离点（宁夏国际饭店）", "hotel", "金凤区正源北街", 4, 30, 1},
+		{"金凤区集中隔离点（阅海湾商务酒店）", "hotel", "金凤区亲水大街", 3, 30, 1},
+		{"宁夏回族自治区第四人民医院", "hospital", "金凤区黄河东路", 2, 10, 2},
+		{"银川市第一人民医院", "hospital", "兴庆区利群西街", 1, 10, 2},
+	};
+	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
+		int64_t site = 0;
+		struct dbq *q = db_query(d->c,
+					 "INSERT INTO isolation_sites(unit_id, name, kind, address, created_at)"
+					 " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+					 "itttii", d->district, s[i].name, s[i].kind, s[i].address,
+					 day_start(FIRST_DAY));
+		if (!q || db_step(q) != 1) {
+			db_done(q);
+			return fail(d, ERR_DB, "sites");
+		}
+		site = db_int(q, 0);
+		db_done(q);
+		int rooms = 0, beds = 0;
+		for (int f = 1; f <= s[i].floors; f++)
+			for (int n = 1; n <= s[i].per_floor; n++) {
+				char num[32];
+				snprintf(num, sizeof num, "%d%02d", f + 1, n);
+				if (db_run(d->c,
+					   "INSERT INTO isolation_rooms(site_id, number, floor, beds, created_at)"
+					   " VALUES ($1, $2, $3, $4, $5)",
+					   "itiii", site, num, (int64_t)(f + 1), (int64_t)s[i].beds,
+					   day_start(FIRST_DAY)) < 0)
+					return fail(d, ERR_DB, "rooms");
+				rooms++;
+				beds += s[i].beds;
+			}
+		if (db_run(d->c, "UPDATE isolation_sites SET rooms = $2, beds = $3 WHERE id = $1", "iii",
+			   site, (int64_t)rooms, (int64_t)beds) < 0)
+			return fail(d, ERR_DB, "site counts");
+	}
+	return 0;
+}
+
+static int load_arrivals(struct di *d)
+{
+	struct dbq *q = db_query(d->c,
+				 "SELECT person_id, arrival_date, grade FROM arrivals"
+				 " WHERE grade IN ('severe', 'heavy', 'other_province')"
+				 " AND arrival_date >= $1 AND arrival_date <= $2"
+				 " ORDER BY arrival_date, id",
+				 "tt", FIRST_DAY, LAST_DAY);
+	if (!q)
+		return fail(d, ERR_DB, "arrivals");
+	size_t cap = 0, other = 0;
+	int rc;
+	while ((rc = db_step(q)) == 1) {
+		int central = strcmp(db_text(q, 2), "other_province") != 0;
+		if (!central && other++ % OTHER_EVERY)
+			continue;
+		if (d->narr == cap) {
+			cap = cap ? cap * 2 : 1024;
+			struct arrival *n = realloc(d->arr, cap * sizeof *n);
+			if (!n) {
+				db_done(q);
+				return err_set(d->ei, ERR_NOMEM, "", "out of memory");
+			}
+			d->arr = n;
+		}
+		struct arrival *a = &d->arr[d->narr++];
+		a->person = db_int(q, 0);
+		snprintf(a->day, sizeof a->day, "%s", db_text(q, 1));
+		a->centralized = central;
+	}
+	db_done(q);
+	return rc < 0 ? fail(d, rc, "arrivals") : 0;
+}
+
+static int add_live(struct di *d, int64_t id, const char *end)
+{
+	if (d->nlive == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 512;
+		struct live *n = realloc(d->live, d->cap * sizeof *n);
+		if (!n)
+			return err_set(d->ei, ERR_NOMEM, "", "out of memory");
+		d->live = n;
+	}
+	struct live *l = &d->live[d->nlive++];
+	memset(l, 0, sizeof *l);
+	l->id = id;
+	snprintf(l->end, sizeof l->end, "%s", end);
+	l->symptom_day = -1;
+	return 0;
+}
+
+static int64_t free_room(struct di *d)
+{
+	int64_t room = 0;
+	db_one_int(d->c, &room,
+		   "SELECT rm.id FROM isolation_rooms rm JOIN isolation_sites s ON s.id = rm.site_id"
+		   " WHERE s.kind = 'hotel' AND rm.occupied < rm.beds ORDER BY rm.id LIMIT 1",
+		   "");
+	return room;
+}
+
+/* Orders for the arrivals of day (made that afternoon). */
+static int order_arrivals(struct di *d, const char *day, size_t *next)
+{
+	int64_t at = day_start(day) + 15 * 3600;
+	for (; *next < d->narr && strcmp(d->arr[*next].day, day) <= 0; (*next)++) {
+		struct arrival *a = &d->arr[*next];
+		struct isolation_new in = {.person_id = a->person,
+					   .reason = "arrival",
+					   .source = "demo",
+					   .by_user = d->user[0],
+					   .at = at};
+		for (int i = 0; i < ISOLATION_CARERS; i++)
+			in.carers[i] = d->user[i];
+		if (rbelow(&d->rng, 100) < 4)
+			in.carers[1] = 0; /* a party member not yet named */
+		if (a->centralized) {
+			in.room_id = free_room(d);
+			if (in.room_id) {
+				in.kind = "centralized";
+			} else {
+				in.kind = "home";
+				in.override_reason = "定点酒店已满，居家隔离";
+				d->overridden++;
+			}
+		} else {
+			in.kind = "home";
+		}
+		int64_t id = 0;
+		struct err_info ei = {0};
+		int rc = isolation_order_create(d->c, &in, &id, &ei);
+		if (rc == ERR_CONFLICT || rc == ERR_RULE || rc == ERR_INVALID)
+			continue; /* already under an order, or the observation is over */
+		if (rc)
+			return fail(d, rc, ei.message);
+		char end[DAY_LEN];
+		struct dbq *q = db_query(d->c, "SELECT planned_end_day FROM isolations WHERE id = $1",
+					 "i", id);
+		if (!q || db_step(q) != 1) {
+			db_done(q);
+			return fail(d, ERR_DB, "order");
+		}
+		snprintf(end, sizeof end, "%s", db_text(q, 0));
+		db_done(q);
+		if ((rc = add_live(d, id, end)))
+			return rc;
+		d->orders++;
+	}
+	return 0;
+}
+
+static const char *const symptom_pool[] = {"cough", "fatigue", "sore_throat", "diarrhoea"};
+static const char *const services[] = {"meals", "shopping", "psychological", "health"};
+
+/* One order's day: its checks, a fever now and then, a service request. */
+static int order_day(struct di *d, struct live *l, const char *day, int dn, int last)
+{
+	int64_t start = day_start(day);
+	int64_t slots[2] = {start + 7 * 3600 + 60 * rbelow(&d->rng, 240),
+			    start + 18 * 3600 + 60 * rbelow(&d->rng, 200)};
+	int64_t created = 0;
+	db_one_int(d->c, &created, "SELECT created_at FROM isolations WHERE id = $1", "i", l->id);
+	for (int s = 0; s < 2; s++) {
+		if (slots[s] < created)
+			continue;
+		if (last && s == 1)
+			break; /* the evening of 2020-02-15 has not come in the demo */
+		if (rbelow(&d->rng, 100) < (s ? 6 : 4)) {
+			d->missed++;
+			continue;
+		}
+		int temp = 360 + rbelow(&d->rng, 12);
+		const char *sym = "";
+		/* About three fevers and four symptoms in a thousand checks; more
+		 * on the last day, so its alerts are there to be seen. */
+		int roll = rbelow(&d->rng, last ? 100 : 1000);
+		if (roll < 3)
+			temp = 373 + rbelow(&d->rng, 15);
+		else if (roll < 7)
+			sym = symptom_pool[rbelow(&d->rng, 4)];
+		char cid[40];
+		snprintf(cid, sizeof cid, "demo-%lld-%d-%d", (long long)l->id, dn, s);
+		struct check_in in = {.isolation_id = l->id,
+				      .temp = temp,
+				      .symptoms = sym,
+				      .by_kind = rbelow(&d->rng, 3) ? "self" : "carer",
+				      .client_id = cid,
+				      .at = slots[s]};
+		if (!strcmp(in.by_kind, "carer"))
+			in.by_user = d->grid;
+		struct check_out out;
+		struct err_info ei = {0};
+		int rc = monitor_check_add(d->c, &in, &out, &ei);
+		if (rc)
+			return fail(d, rc, ei.message);
+		d->checks++;
+		if (out.alert_id) {
+			l->alert = out.alert_id;
+			l->alert_open = 1;
+			l->symptom_day = dn;
+			d->fevers += temp >= 373;
+		}
+	}
+	/* The medic closes the day's alert that evening; on the last day it
+	 * stays open. A fever goes to hospital by 120 one time in three. */
+	if (l->alert_open && !last) {
+		int fever = db_one_int(d->c, NULL,
+				   "SELECT 1 FROM health_alerts WHERE id = $1 AND kind = 'fever'", "i",
+				   l->alert) == 1;
+		const char *outcome = fever && rbelow(&d->rng, 3) == 0 ? "transferred_120" : "normal";
+		struct err_info ei = {0};
+		int rc = monitor_alert_close(d->c, l->alert, outcome, NULL, d->medic, 0,
+					     start + 20 * 3600 + 60 * rbelow(&d->rng, 90), &ei);
+		if (rc)
+			return fail(d, rc, ei.message);
+		l->alert_open = 0;
+		int64_t nid = 0;
+		if (!strcmp(outcome, "transferred_120"))
+			db_one_int(d->c, &nid,
+				   "SELECT id FROM isolations WHERE source = 'transfer' AND source_id = $1",
+				   "i", l->id);
+		if (nid) { /* not when it already was a hospital order */
+			d->transfers++;
+			char end[DAY_LEN] = "";
+			struct dbq *q = db_query(d->c,
+						 "SELECT planned_end_day FROM isolations WHERE id = $1",
+						 "i", nid);
+			if (q && db_step(q) == 1)
+				snprintf(end, sizeof end, "%s", db_text(q, 0));
+			db_done(q);
+			l->id = nid;
+			snprintf(l->end, sizeof l->end, "%s", end);
+		}
+	}
+	/* A service request now and then: done within hours, except those of
+	 * the last day. */
+	if (rbelow(&d->rng, 100) < 5) {
+		struct request_in rq = {.isolation_id = l->id,
+					.kind = services[rbelow(&d->rng, 4)],
+					.by_self = rbelow(&d->rng, 2),
+					.at = start + 10 * 3600 + 60 * rbelow(&d->rng, 300)};
+		rq.by_user = rq.by_self ? 0 : d->grid;
+		int64_t rid = 0;
+		struct err_info ei = {0};
+		int rc = carers_request_add(d->c, &rq, &rid, &ei);
+		if (rc)
+			return fail(d, rc, ei.message);
+		d->requests++;
+		if (!last) {
+			int64_t done = rq.at + 1800 + 60 * rbelow(&d->rng, 180);
+			if (db_run(d->c,
+				   "UPDATE service_requests SET status = 'done', assigned_to = $2,"
+				   " assigned_at = $3, done_at = $4, done_by = $2 WHERE id = $1",
+				   "iiii", rid, d->grid, rq.at + 600, done) < 0)
+				return fail(d, ERR_DB, "request done");
+		}
+	}
+	return 0;
+}
+
+int demo_isolation(struct dbc *c, uint64_t seed, int64_t district, FILE *progress,
+		   struct err_info *ei)
+{
+	struct di d = {.c = c, .rng = seed, .ei = ei, .district = district};
+	static const char *const carer_users[ISOLATION_CARERS] = {"group_lead", "officer", "medic",
+								 "grid_worker"};
+	for (int i = 0; i < ISOLATION_CARERS; i++)
+		d.user[i] = user_id(c, carer_users[i]);
+	d.medic = d.user[2];
+	d.grid = d.user[3];
+	double t0 = clock_ms();
+	int rc = sites(&d);
+	if (!rc)
+		rc = load_arrivals(&d);
+	size_t next = 0;
+	char day[DAY_LEN];
+	snprintf(day, sizeof day, "%s", FIRST_DAY);
+	for (int dn = 0; !rc && strcmp(day, LAST_DAY) <= 0; dn++) {
+		int last = !strcmp(day, LAST_DAY);
+		/* Releases on the planned end day (none on the last day: those are
+		 * the releases due), when no alert is open and nothing was found in
+		 * the last three days. */
+		for (size_t i = 0; !rc && i < d.nlive;) {
+			struct live *l = &d.live[i];
+			if (!last && strcmp(l->end, day) <= 0 && !l->alert_open &&
+			    (l->symptom_day < 0 || dn - l->symptom_day >= 3)) {
+				struct err_info e2 = {0};
+				rc = isolation_close(c, l->id, "released", "completed", NULL, d.user[1],
+						     day_start(day) + 16 * 3600, &e2);
+				if (rc) {
+					rc = fail(&d, rc, e2.message);
+					break;
+				}
+				d.releases++;
+				d.live[i] = d.live[--d.nlive];
+				continue;
+			}
+			i++;
+		}
+		if (!rc)
+			rc = order_arrivals(&d, day, &next);
+		for (size_t i = 0; !rc && i < d.nlive; i++)
+			rc = order_day(&d, &d.live[i], day, dn, last);
+		char nextday[DAY_LEN];
+		day_add(day, 1, nextday);
+		memcpy(day, nextday, DAY_LEN);
+	}
+	if (!rc && progress)
+		fprintf(progress,
+			"isolation: %d orders (%d at home for want of a hotel bed), %d checks (%d missed),"
+			" %d fevers, %d transfers by 120, %d releases, %d service requests, %zu active on"
+			" %s (%.1f s)\n",
+			d.orders, d.overridden, d.checks, d.missed, d.fevers, d.transfers, d.releases,
+			d.requests, d.nlive, LAST_DAY, (clock_ms() - t0) / 1000.0);
+	free(d.arr);
+	free(d.live);
+	return rc;
+}
