@@ -141,6 +141,8 @@ test('every demo fever older than a day was followed up and closed by the medic,
   assert.equal(list.length, 5);
   const c = expectStatus(await admin.get(`/api/v1/persons/${list[0].person_id}/colour`), 200).body;
   assert.notEqual(c.colour, 'red', show({ status: 200, body: c }));
+});
+
 test('the demo district resumes 25 of its 38 industrial enterprises above size, 7 idle for the season: 80.6 % on 2020-02-15', async () => {
   const r = expectStatus(await admin.get('/api/v1/enterprises/resumption?day=2020-02-15'), 200, 'resumption').body;
   assert.deepEqual([r.above_scale, r.resumed, r.seasonal, r.resumption_rate], [38, 25, 7, 0.806], JSON.stringify(r));
@@ -150,6 +152,8 @@ test('the demo district resumes 25 of its 38 industrial enterprises above size, 
   assert.equal(early.trim(), '0');
   const overdue = expectStatus(await admin.get('/api/v1/enterprises/findings?status=overdue'), 200).body.items;
   assert.ok(overdue.length > 0, 'the week of inspections leaves an overdue finding');
+});
+
 test('the daily work: 9 notices on the public page, 7 + 1 supervision groups, reports of 2020-02-15 with the missing unit', async () => {
   const pub = expectStatus(await admin.get('/api/v1/notices?status=published'), 200).body.items;
   assert.deepEqual(pub.map((n) => n.number), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
