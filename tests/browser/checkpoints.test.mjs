@@ -8,7 +8,9 @@
 // checkpoint on its page (a taken code is refused beside its field).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, login, shotOnFail, scrollsSideways, PASSWORD, apiAs } from './lib.mjs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { startServer, launch, newPage, login, shotOnFail, scrollsSideways, PASSWORD, apiAs, ROOT } from './lib.mjs';
 
 const TABLET = { width: 1024, height: 768 };
 let srv;
@@ -143,6 +145,13 @@ test('the checkpoint page records a car with two occupants (one with a fever): p
 		assert.equal((await row.locator('td[data-col=vehicles]').innerText()).trim(), String(after.vehicles));
 		assert.equal((await row.locator('td[data-col=person_trips]').innerText()).trim(), String(after.person_trips));
 		await page.locator('.page-actions a.btn-export[href*="format=xlsx"]').waitFor();
+		// Traffic per day is drawn (ECharts), its daily table one click away.
+		await page.locator('.counts-chart .chart-box[data-drawn="1"]').waitFor();
+		assert.ok(await page.locator('.counts-chart svg').count() > 0, 'the chart is drawn');
+		await mkdir(path.join(ROOT, 'build/test-screenshots'), { recursive: true });
+		await page.locator('.counts-chart').screenshot({ path: path.join(ROOT, 'build/test-screenshots/chart-checkpoint-traffic.png') });
+		await page.locator('.counts-chart [data-act=show-table]').click();
+		await page.locator('#counts-by-day table.per-day').waitFor();
 		assert.equal(await scrollsSideways(page), false);
 		assert.deepEqual(page.errors || [], []);
 	});

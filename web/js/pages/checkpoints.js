@@ -20,6 +20,7 @@ import {
 	districtDay, districtClock, districtSeconds,
 } from '../dom.js';
 import { send, clientId, noticeBar, onSettled, transient } from '../offline.js';
+import { drawChart } from '../chart.js';
 import { today } from './areas.js';
 
 export const AGENCIES = ['law_enforcement', 'police', 'health', 'other'];
@@ -1305,6 +1306,41 @@ function countsView(res) {
 			figures(x))))) : empty(t('counts.none'));
 	return h('div',
 		stats,
+		items.length ? trafficChart(items) : null,
 		h('section.card', h('h2', t('counts.by_checkpoint')), h('div.table-wrap', perCp)),
-		h('section.card', h('h2', t('counts.by_day')), h('div.table-wrap', perDay)));
+		h('section.card#counts-by-day', h('h2', t('counts.by_day')), h('div.table-wrap', perDay)));
+}
+
+// Traffic per day over the checkpoints shown: vehicles and person trips on
+// the road, trains and person trips at the station, referrals; the daily
+// table below is one click away.
+function trafficChart(items) {
+	const byDay = new Map();
+	for (const x of items) {
+		const d = byDay.get(x.day) || { vehicles: 0, road_trips: 0, trains: 0, rail_trips: 0, referrals: 0 };
+		if (x.kind === 'rail') { d.trains += x.trains || 0; d.rail_trips += x.person_trips || 0; }
+		else { d.vehicles += x.vehicles || 0; d.road_trips += x.person_trips || 0; }
+		d.referrals += x.referrals || 0;
+		byDay.set(x.day, d);
+	}
+	const days = [...byDay.keys()].sort();
+	const series = [
+		['vehicles', 'counts.road_vehicles', 'bar'], ['road_trips', 'counts.road_person_trips', 'line'],
+		['trains', 'counts.rail_trains', 'bar'], ['rail_trips', 'counts.rail_person_trips', 'line'],
+		['referrals', 'counts.referrals', 'line'],
+	].map(([k, label, type]) => ({ name: t(label), type, data: days.map((d) => byDay.get(d)[k]), yAxisIndex: k === 'trains' || k === 'referrals' ? 1 : 0 }));
+	const box = h('div.chart-box', { style: 'width:100%;height:320px', role: 'img', 'aria-label': t('counts.chart_title') });
+	drawChart(box, {
+		tooltip: { trigger: 'axis' },
+		legend: { top: 0 },
+		grid: { left: 56, right: 48, top: 48, bottom: 56 },
+		xAxis: { type: 'category', data: days.map((d) => d.slice(5)) },
+		yAxis: [{ type: 'value' }, { type: 'value', splitLine: { show: false } }],
+		dataZoom: [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }],
+		series,
+	});
+	return h('section.card.counts-chart',
+		h('div.card-head', h('h2', t('counts.chart_title')),
+			h('a.btn', { href: '#counts-by-day', 'data-act': 'show-table', onclick: (e) => { e.preventDefault(); document.getElementById('counts-by-day')?.scrollIntoView(); } }, t('counts.show_table'))),
+		box);
 }
