@@ -46,6 +46,7 @@ struct opts {
 	const char *source;
 	const char *key_file;
 	uint32_t seed;
+	int scale;
 };
 
 static const char *prog = "cordon";
@@ -98,7 +99,11 @@ static const char *const usage_text[][2] = {
 		 "  (default 640106 金凤区) and the admin account 'admin'. Without\n"
 		 "  --admin-password-file a generated password is printed once.\n"},
 	{"demo", "usage: cordon demo [--db PATH | --pg URL] [--no-serve] [--rebuild] [--seed N]\n"
-		 "                   [serve options]\n"
+		 "                   [--scale N] [serve options]\n"
+		 "  --scale N  N times the population and the logs that grow with it\n"
+		 "             (households, persons, visits, arrivals, checks, scans; 1..100,\n"
+		 "             default 1); units, the command, checkpoints, cases, points and\n"
+		 "             enterprises stay as the bulletin has them\n"
 		 "  builds the demo district into PATH (default var/demo.db) unless it already\n"
 		 "  holds the current demo, prints the demo accounts, then serves it. With --pg\n"
 		 "  the database must be empty (or hold the current demo).\n"},
@@ -179,7 +184,7 @@ static int bad_usage(const char *cmd, const char *fmt, const char *arg)
 enum {
 	O_DB = 1000, O_LISTEN, O_TZ, O_THREADS, O_SECURE, O_PROXY, O_QUIET, O_NOSERVE, O_ADMINPW,
 	O_DCODE, O_DNAME, O_USERNAME, O_NAME, O_ROLE, O_SCOPE, O_PWFILE, O_SOURCE, O_SEED,
-	O_REBUILD, O_PG, O_POOL, O_CLOCK, O_KEYFILE, O_HELP
+	O_REBUILD, O_PG, O_POOL, O_CLOCK, O_SCALE, O_KEYFILE, O_HELP
 };
 
 static const struct option longopts[] = {
@@ -205,6 +210,7 @@ static const struct option longopts[] = {
 	{"source", required_argument, 0, O_SOURCE},
 	{"seed", required_argument, 0, O_SEED},
 	{"clock", required_argument, 0, O_CLOCK},
+	{"scale", required_argument, 0, O_SCALE},
 	{"key-file", required_argument, 0, O_KEYFILE},
 	{"help", no_argument, 0, O_HELP},
 	{0, 0, 0, 0},
@@ -248,6 +254,11 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
 		case O_LISTEN: o->listen = optarg; break;
 		case O_TZ: o->tz = optarg; break;
 		case O_CLOCK: o->clock = optarg; break;
+		case O_SCALE:
+			o->scale = (int)strtol(optarg, &end, 10);
+			if (*end || o->scale < 1 || o->scale > 100)
+				return bad_usage(cmd, "--scale must be 1..100, not '%s'", optarg);
+			break;
 		case O_KEYFILE: o->key_file = optarg; break;
 		case O_THREADS:
 			o->threads = (int)strtol(optarg, &end, 10);
@@ -544,6 +555,13 @@ static int demo_current(const char *path)
 		 db_one_int(c, &v, "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'demo_version'",
 			    "") == 1 &&
 		 v == DEMO_VERSION;
+	/* a demo of another --scale is not the one asked for */
+	int64_t sc = 1;
+	if (ok && db_one_int(c, &sc, "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'demo_scale'",
+			     "") < 0)
+		ok = 0;
+	if (ok && sc != demo_scale())
+		ok = 0;
 	db_release(db, c);
 	db_close(db);
 	return ok;
@@ -557,6 +575,7 @@ static int cmd_demo(int argc, char **argv)
 		return rc == 1 ? 0 : rc;
 	if (optind < argc)
 		return bad_usage("demo", "unexpected argument '%s'", argv[optind]);
+	demo_set_scale(o.scale ? o.scale : 1);
 	const char *path = o.db ? o.db : "var/demo.db";
 	struct db *db;
 	int reused = 0;

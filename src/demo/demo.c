@@ -28,6 +28,20 @@
 #define DEMO_BUILDINGS_EACH 6
 #define NAME_MAX_BYTES 96
 
+/* ---- scale (`cordon demo --scale N`) ---- */
+
+static int scale_n = 1;
+
+void demo_set_scale(int n)
+{
+	scale_n = n < 1 ? 1 : n > 100 ? 100 : n;
+}
+
+int demo_scale(void)
+{
+	return scale_n;
+}
+
 /* ---- deterministic random numbers (splitmix64) ---- */
 
 static uint64_t rng_next(uint64_t *s)
@@ -661,6 +675,14 @@ static int demo_mark(struct demo *d)
 			   " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
 			   " updated_at = excluded.updated_at",
 			   "ti", v, d->now);
+	if (n < 0)
+		return fail(d, (int)n, "settings");
+	snprintf(v, sizeof v, "%d", scale_n);
+	n = db_run(d->c,
+		   "INSERT INTO settings(key, value, updated_at) VALUES ('demo_scale', $1, $2)"
+		   " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
+		   " updated_at = excluded.updated_at",
+		   "ti", v, d->now);
 	return n < 0 ? fail(d, (int)n, "settings") : 0;
 }
 

@@ -15,6 +15,13 @@
 #define DEMO_PASSWORD "demo2020"
 #define DEMO_VERSION 10 /* bump when the demo's content changes */
 
+/* The population and the logs that grow with it (households, persons,
+ * visits, arrivals, checkpoint checks, gate scans) are built `n` times as
+ * large (`cordon demo --scale N`, 1..100; default 1, the bulletin's
+ * figures); the figures that do not scale (units, the command, checkpoints,
+ * cases, points, enterprises) stay. Set before demo_build. */
+void demo_set_scale(int n);
+int demo_scale(void);
 /* Fills an empty, migrated database. Progress lines go to `progress` (may be
  * NULL). Returns 0 or an error with ei filled. */
 int demo_build(struct db *db, uint32_t seed, FILE *progress, struct err_info *ei);

@@ -30,6 +30,8 @@
 #define ROAD_FIRST_DAY "2020-01-24"
 #define ROAD_DAYS 23 /* through 2020-02-15, the bulletin's day */
 #define ROSTER_DAYS 31 /* 2020-01-24 .. 2020-02-23 */
+/* Road vehicles and rail passengers grow with `cordon demo --scale N`;
+ * the checkpoints, their trains and the roster do not. */
 #define ROAD_VEHICLES 131400
 #define RAIL_TRAINS 612
 #define RAIL_PERSONS 86900
@@ -560,7 +562,7 @@ static int demo_cp_road(struct dc *d)
 	for (int i = 0; i < ROAD_DAYS && !rc; i++) {
 		int n = 0;
 		for (int k = 0; k < 4; k++) {
-			double want = ROAD_VEHICLES * wd[i] * cps[k].weight / sum;
+			double want = (double)ROAD_VEHICLES * demo_scale() * wd[i] * cps[k].weight / sum;
 			int m = (int)(want * (0.97 + 0.06 * rbelow(&d->rng, 1001) / 1000.0) + 0.5);
 			for (int j = 0; j < m && n < 12000; j++, n++) {
 				v[n].at = at_day(ROAD_FIRST_DAY, i, day_second(d));
@@ -716,7 +718,7 @@ static int demo_cp_rail(struct dc *d)
 			int64_t arrival = base + (int64_t)j * 86400 / per_day[i] + 300 +
 					  rbelow(&d->rng, 86400 / per_day[i] - 600);
 			int64_t at = arrival + 600 + rbelow(&d->rng, 1800);
-			int64_t persons = (int64_t)raw[t] * RAIL_PERSONS / rawsum;
+			int64_t persons = (int64_t)raw[t] * RAIL_PERSONS * demo_scale() / rawsum;
 			char no[16], day[DAY_LEN];
 			if (checkpoints_train_no(trains[order[j]], no))
 				return err_set(d->ei, ERR_INTERNAL, "", "train number %s", trains[order[j]]);

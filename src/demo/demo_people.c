@@ -278,6 +278,7 @@ struct grade_cache {
 
 struct dp {
 	struct dbc *c;
+	int scale;
 	int pg;
 	uint64_t rng;
 	FILE *progress;
@@ -299,7 +300,10 @@ struct dp {
 	struct grade_cache grades[NORIGINS][GRADE_DAYS];
 	int64_t arr_by_grade[8];
 
-	uint8_t *sizes; /* household sizes, R1_HOUSEHOLDS of them */
+	/* the population figures at the demo's scale (`cordon demo --scale N`):
+	 * N times the bulletin's */
+	int r1h, r1p, r2h, r2p, r2_empty, r2_refused;
+	uint8_t *sizes; /* household sizes, r1h of them */
 	struct hh *hhs;
 	int nhh;
 	uint64_t *ids; /* set of the 17-digit ID prefixes (+1), open addressing */
@@ -884,12 +888,12 @@ static int plan_sizes(struct dp *p)
 		return err_set(p->ei, ERR_NOMEM, "", "out of memory");
 	}
 	for (int i = 0; i < p->ncpds; i++) {
-		double share = w[i] * R1_HOUSEHOLDS / total;
+		double share = w[i] * p->r1h / total;
 		p->cpds[i].households = (int)share;
 		rem[i] = share - (int)share;
 		given += p->cpds[i].households;
 	}
-	while (given < R1_HOUSEHOLDS) { /* largest remainders */
+	while (given < p->r1h) { /* largest remainders */
 		int best = 0;
 		for (int i = 1; i < p->ncpds; i++)
 			if (rem[i] > rem[best])
@@ -901,8 +905,8 @@ static int plan_sizes(struct dp *p)
 	free(w);
 	free(rem);
 
-	p->sizes = malloc(R1_HOUSEHOLDS);
-	p->hhs = calloc(R1_HOUSEHOLDS, sizeof *p->hhs);
+	p->sizes = malloc((size_t)p->r1h);
+	p->hhs = calloc((size_t)p->r1h, sizeof *p->hhs);
 	if (!p->sizes || !p->hhs)
 		return err_set(p->ei, ERR_NOMEM, "", "out of memory");
 	static const int urban[] = {220, 330, 280, 110, 45, 15};   /* 1..6 persons, per mille */
@@ -917,12 +921,12 @@ static int plan_sizes(struct dp *p)
 			persons += p->sizes[h];
 		}
 	}
-	while (persons != R1_PERSONS) {
-		int k = below(&p->rng, R1_HOUSEHOLDS);
-		if (persons < R1_PERSONS && p->sizes[k] < 7) {
+	while (persons != p->r1p) {
+		int k = below(&p->rng, p->r1h);
+		if (persons < p->r1p && p->sizes[k] < 7) {
 			p->sizes[k]++;
 			persons++;
-		} else if (persons > R1_PERSONS && p->sizes[k] > 1) {
+		} else if (persons > p->r1p && p->sizes[k] > 1) {
 			p->sizes[k]--;
 			persons--;
 		}
@@ -1235,6 +1239,7 @@ static int round1(struct dp *p)
 			}
 			/* arrivals: does this household have someone from elsewhere? */
 			int cat = -1, origin = -1, all = 0, foreign = 0;
+			/* per household as at scale 1: arrivals grow with the population */
 			if (below(&p->rng, R1_HOUSEHOLDS) < cat_total) {
 				cat = weighted(&p->rng, cat_odds, O_NCAT, cat_total);
 				origin = pick_origin(p, cat);
@@ -1338,10 +1343,10 @@ static int plan_round2(struct dp *p)
 			p->hhs[u->first_hh + j].size = p->sizes[u->first_hh + j];
 		}
 	}
-	p->nhh = R1_HOUSEHOLDS;
+	p->nhh = p->r1h;
 	p->seed2 = rnd(&p->rng);
-	int unreached = R1_HOUSEHOLDS - R2_HOUSEHOLDS;
-	int not_visited = unreached - R2_EMPTY_PENDING - R2_REFUSED;
+	int unreached = p->r1h - p->r2h;
+	int not_visited = unreached - p->r2_empty - p->r2_refused;
 	int *order = malloc(sizeof *order * (size_t)p->ncpds);
 	if (!order)
 		return err_set(p->ei, ERR_NOMEM, "", "out of memory");
@@ -1363,20 +1368,20 @@ static int plan_round2(struct dp *p)
 		not_visited -= take;
 	}
 	free(order);
-	for (int left = R2_EMPTY_PENDING + R2_REFUSED; left > 0;) {
+	for (int left = p->r2_empty + p->r2_refused; left > 0;) {
 		struct hh *x = &p->hhs[below(&p->rng, p->nhh)];
 		if (x->r2 != R2_REACHED)
 			continue;
-		x->r2 = left > R2_REFUSED ? R2_EMPTY : R2_REFUSED_ONLY;
+		x->r2 = left > p->r2_refused ? R2_EMPTY : R2_REFUSED_ONLY;
 		left--;
 	}
 	int64_t reachable = 0;
 	for (int i = 0; i < p->nhh; i++)
 		if (p->hhs[i].r2 == R2_REACHED)
 			reachable += p->hhs[i].size;
-	int64_t away = reachable - R2_PERSONS;
+	int64_t away = reachable - p->r2p;
 	if (away < 0)
-		return err_set(p->ei, ERR_INTERNAL, "", "round 2 cannot reach %d persons", R2_PERSONS);
+		return err_set(p->ei, ERR_INTERNAL, "", "round 2 cannot reach %d persons", p->r2p);
 	while (away > 0) {
 		struct hh *x = &p->hhs[below(&p->rng, p->nhh)];
 		if (x->r2 != R2_REACHED || x->away + 1 >= x->size)
@@ -1726,8 +1731,7 @@ static int derive(struct dp *p)
  * and recomputed from the visits; any difference fails the demo. */
 static int verify(struct dp *p)
 {
-	static const int64_t want[2][2] = {{R1_HOUSEHOLDS, R1_PERSONS},
-					   {R2_HOUSEHOLDS, R2_PERSONS}};
+	const int64_t want[2][2] = {{p->r1h, p->r1p}, {p->r2h, p->r2p}};
 	for (int r = 0; r < 2; r++) {
 		int64_t cov_h = -1, cov_p = -1, cov_e = -1, vis_h = -1, vis_p = -1;
 		struct dbq *q = db_query(p->c,
@@ -1775,7 +1779,7 @@ static int verify(struct dp *p)
 		up = db_int(q, 1);
 	}
 	db_done(q);
-	if (uh != R1_HOUSEHOLDS || up != R1_PERSONS)
+	if (uh != p->r1h || up != p->r1p)
 		return err_set(p->ei, ERR_INTERNAL, "",
 			       "the district registers %" PRId64 " households / %" PRId64 " persons",
 			       uh, up);
@@ -1809,7 +1813,17 @@ int demo_people(struct dbc *c, uint64_t seed, FILE *progress, struct err_info *e
 				 .cols = "id, person_id, unit_id, origin_code, origin_name, arrival_date,"
 					 " mode, grade, handling, risk_area_id, source, source_id,"
 					 " created_at"};
+	p->scale = demo_scale();
+	p->r1h = R1_HOUSEHOLDS * p->scale;
+	p->r1p = R1_PERSONS * p->scale;
+	p->r2h = R2_HOUSEHOLDS * p->scale;
+	p->r2p = R2_PERSONS * p->scale;
+	p->r2_empty = R2_EMPTY_PENDING * p->scale;
+	p->r2_refused = R2_REFUSED * p->scale;
+	/* the set of ID prefixes stays under half full */
 	p->idcap = (size_t)1 << 21;
+	while (p->idcap < (size_t)p->r1p * 3)
+		p->idcap <<= 1;
 	p->ids = calloc(p->idcap, sizeof *p->ids);
 	int rc = p->ids ? 0 : err_set(ei, ERR_NOMEM, "", "out of memory");
 	static const struct {

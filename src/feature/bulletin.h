@@ -20,6 +20,8 @@
 extern const struct route_table bulletin_routes;
 
 #define BULLETIN_MAX_ROUNDS 8
+/* The day of DOMAIN.md's seed bulletin, which the demo district reproduces. */
+#define BULLETIN_DEMO_DAY "2020-02-15"
 #define BULLETIN_MAX_SUPPLIES 32
 
 struct bulletin_round {

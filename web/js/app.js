@@ -18,6 +18,7 @@ const GROUPS = ['command', 'population', 'field', 'health', 'supplies', 'enterpr
 
 const ROUTES = {
 	login: { mod: './pages/login.js', public: true },
+	dashboard: { mod: './pages/dashboard.js', perm: 'units.read', nav: 'nav.dashboard', group: 'command' },
 	units: { mod: './pages/units.js', perm: 'units.read', nav: 'nav.units', group: 'command' },
 	command: { mod: './pages/command.js', perm: 'units.read', nav: 'nav.command', group: 'command' },
 	reports: { mod: './pages/reports.js', perm: 'reports.read', nav: 'nav.reports', group: 'command', field: true },
@@ -47,7 +48,7 @@ const ROUTES = {
 // of the list it may open); others land on their first menu entry.
 const ROLE_HOME = {
 	admin: ['users'],
-	commander: ['command', 'units'],
+	commander: ['dashboard', 'command', 'units'],
 	group_lead: ['command', 'units'],
 	officer: ['persons'],
 	grid_worker: ['visit'],
@@ -314,7 +315,9 @@ async function route() {
 	document.title = t('app.title');
 	const mod = await import(r.mod);
 	if (seq !== state.routeSeq) return;
-	const ctx = { params, query, key, me: state.me, setQuery, go, hasPerm };
+	// canOpen: whether the user may open a page (a link to it is worth showing)
+	const canOpen = (k) => !!ROUTES[k] && !ROUTES[k].public && (ROUTES[k].perm == null || hasPerm(ROUTES[k].perm));
+	const ctx = { params, query, key, me: state.me, setQuery, go, hasPerm, canOpen };
 
 	if (r.public) {
 		state.current = null;
