@@ -53,11 +53,11 @@ function figures(b) {
 		out.push(['screening', `persons.${i}`, r.persons, `rounds/${r.round_id}`, t('dashboard.round_persons', { n: r.round })]);
 	});
 	out.push(
-		['isolation', 'centralized_active', b.isolation.centralized_active, 'isolations?kind=centralized&status=active'],
-		['isolation', 'home_active', b.isolation.home_active, 'isolations?kind=home&status=active'],
-		['isolation', 'released_total', b.isolation.released_total, 'isolations?status=released'],
-		['funds', 'allocated_fen', b.funds.allocated_fen, 'funds'],
-		['funds', 'donations_fen', b.funds.donations_fen, 'donations'],
+		['isolation', 'centralized_active', b.isolation.centralized_active, 'isolation/orders?status=active'],
+		['isolation', 'home_active', b.isolation.home_active, 'isolation/orders?status=active'],
+		['isolation', 'released_total', b.isolation.released_total, 'isolation/orders?status=released'],
+		['funds', 'allocated_fen', b.funds.allocated_fen, 'supplies?tab=funds'],
+		['funds', 'donations_fen', b.funds.donations_fen, 'supplies?tab=donations'],
 		['enterprises', 'above_scale', b.enterprises.above_scale, 'enterprises'],
 		['enterprises', 'resumed', b.enterprises.resumed, 'enterprises'],
 		['enterprises', 'seasonal', b.enterprises.seasonal, 'enterprises'],
