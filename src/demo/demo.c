@@ -742,6 +742,8 @@ int demo_build(struct db *db, uint32_t seed, FILE *progress, struct err_info *ei
 		if (!rc)
 			rc = demo_isolation(d->c, rng_next(&d->rng), d->district, progress, ei);
 		if (!rc)
+			rc = demo_cases(d->c, progress, ei);
+		if (!rc)
 			rc = demo_mark(d);
 		if (!rc && (rc = db_commit(d->c)))
 			rc = fail(d, rc, "commit");

@@ -13,7 +13,7 @@
 #include "../db/db.h"
 
 #define DEMO_PASSWORD "demo2020"
-#define DEMO_VERSION 10 /* bump when the demo's content changes */
+#define DEMO_VERSION 11 /* bump when the demo's content changes */
 
 /* The population and the logs that grow with it (households, persons,
  * visits, arrivals, checkpoint checks, gate scans) are built `n` times as
@@ -71,6 +71,12 @@ int demo_daily(struct dbc *c, uint64_t seed, int64_t district, FILE *progress,
  * transaction on c. 0 or an error with ei filled. */
 int demo_isolation(struct dbc *c, uint64_t seed, int64_t district, FILE *progress,
 		   struct err_info *ei);
+/* The case history (demo_cases.c): 8 confirmed cases with their
+ * trajectories, contacts (isolated and released) and 7 epidemic points, all
+ * lifted by 2020-02-15, written through the features' functions in the
+ * caller's transaction on c and checked against the bulletin. 0 or an
+ * error with ei filled. */
+int demo_cases(struct dbc *c, FILE *progress, struct err_info *ei);
 /* Passes valid for 30 days from `now` for the adults of the demo grid
  * worker's compound, issued as POST /api/v1/passes issues them, in the
  * caller's transaction on c; nothing when a pass there is still valid for

@@ -1,0 +1,210 @@
+/* The demo's case history (DOMAIN.md §5, §6; issue 12), written through the
+ * features' own functions (cases_create, cases_transition,
+ * contacts_add_stay, contacts_decide — which isolates each close contact —
+ * isolation_close, epipoints_open/…/epipoints_lift): 8 confirmed cases
+ * reported 2020-01-23..02-01 (the last so that 2020-02-15 is the 14th day
+ * without a new one), 6 cured from 2020-02-08, none critical, no death, no
+ * medical worker; each case's household members decided close contacts,
+ * isolated and released when their 14 days end; 7 epidemic points opened on
+ * the cases' compounds, their 9 steps done, three work groups on a roster,
+ * and each lifted through the lifting rule itself (first 2020-02-07, all by
+ * 2020-02-15). The figures are then read back and checked. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../base/clock.h"
+#include "../feature/cases.h"
+#include "../feature/isolation.h"
+#include "demo.h"
+
+#define NCASES 8
+#define NPOINTS 7
+
+static const char *const report_day[NCASES] = {"2020-01-23", "2020-01-24", "2020-01-25",
+					       "2020-01-26", "2020-01-27", "2020-01-29",
+					       "2020-01-31", "2020-02-01"};
+static const char *const cured_day[NCASES] = {"2020-02-08", "2020-02-09", "2020-02-10",
+					      "2020-02-11", "2020-02-12", "2020-02-14", NULL, NULL};
+static const char *const lift_day[NPOINTS] = {"2020-02-07", "2020-02-08", "2020-02-09",
+					      "2020-02-10", "2020-02-11", "2020-02-13",
+					      "2020-02-15"};
+static const char *const place_suffix[NPOINTS] = {"公寓楼", "", "", "", "", "", "宾馆"};
+static const char *const groups[3] = {"incident", "health", "supply"};
+static const char *const group_zh[3] = {"处置组", "监测组", "保障组"};
+
+static int64_t at_day(const char *day, int hour)
+{
+	return day_start(day) + (int64_t)hour * 3600;
+}
+
+static int dfail(struct err_info *ei, struct dbc *c, int rc, const char *what)
+{
+	if (!ei->message[0])
+		err_set(ei, rc, "", "demo cases: %s: %s", what, db_errmsg(c));
+	return rc;
+}
+
+int demo_cases(struct dbc *c, FILE *progress, struct err_info *ei)
+{
+	int64_t officer = 0, district = 0;
+	int rc = db_one_int(c, &officer, "SELECT id FROM users WHERE username = 'officer'", "");
+	if (rc < 0)
+		return dfail(ei, c, rc, "users");
+	if ((rc = db_one_int(c, &district, "SELECT id FROM units WHERE parent_id IS NULL", "")) != 1)
+		return dfail(ei, c, rc < 0 ? rc : ERR_DB, "district");
+	/* Eight persons of households of three or more, in compounds spread
+	 * over the district. */
+	int64_t person[NCASES], unit[NCASES], household[NCASES], kase[NCASES];
+	char uname[NCASES][128];
+	int64_t last = 0;
+	for (int i = 0; i < NCASES; i++) {
+		struct dbq *q = db_query(c,
+					 "SELECT p.id, p.unit_id, p.household_id, u.name FROM persons p"
+					 " JOIN households h ON h.id = p.household_id"
+					 " JOIN units u ON u.id = p.unit_id"
+					 " WHERE p.unit_id > $1 AND h.members >= 3 AND u.kind = 'compound'"
+					 " AND p.merged_into IS NULL ORDER BY p.unit_id, p.id LIMIT 1",
+					 "i", last + 37);
+		if (!q)
+			return dfail(ei, c, ERR_DB, "persons");
+		if ((rc = db_step(q)) == 1) {
+			person[i] = db_int(q, 0);
+			unit[i] = db_int(q, 1);
+			household[i] = db_int(q, 2);
+			snprintf(uname[i], sizeof uname[i], "%s", db_text(q, 3));
+		}
+		db_done(q);
+		if (rc != 1)
+			return dfail(ei, c, rc < 0 ? rc : ERR_DB, "no person for a case");
+		last = unit[i];
+	}
+	int ncontacts = 0, nreleased = 0;
+	for (int i = 0; i < NCASES; i++) {
+		char onset[DAY_LEN], exposure[DAY_LEN];
+		day_add(report_day[i], -3, onset);
+		day_add(report_day[i], -1, exposure);
+		int64_t reported = at_day(report_day[i], 10);
+		struct case_in in = {.person_id = person[i],
+				     .unit_id = unit[i],
+				     .status = "confirmed",
+				     .onset_day = onset,
+				     .report_day = report_day[i],
+				     .severity = "mild",
+				     .hospital = "宁夏回族自治区第四人民医院",
+				     .found_by = i < 2 ? "fever_clinic" : "contact_tracing",
+				     .isolated_at = at_day(report_day[i], 14)};
+		if ((rc = cases_create(c, &in, officer, reported, &kase[i])))
+			return dfail(ei, c, rc, "case");
+		if (cured_day[i] && (rc = cases_transition(c, kase[i], "cured", NULL, cured_day[i],
+							   "治愈出院", officer,
+							   at_day(cured_day[i], 11), ei)))
+			return dfail(ei, c, rc, "cure");
+		/* The trajectory: home, from the interview. */
+		int64_t stay;
+		char from_day[DAY_LEN];
+		day_add(onset, -2, from_day);
+		if ((rc = contacts_add_stay(c, kase[i], "unit", unit[i], 0, uname[i],
+					    day_start(from_day), in.isolated_at, "interview", officer,
+					    reported, &stay)))
+			return dfail(ei, c, rc, "stay");
+		/* The household: close contacts, isolated, released after 14 days. */
+		struct dbq *q = db_query(c,
+					 "SELECT id, unit_id FROM persons WHERE household_id = $1"
+					 " AND id <> $2 AND merged_into IS NULL ORDER BY id",
+					 "ii", household[i], person[i]);
+		if (!q)
+			return dfail(ei, c, ERR_DB, "household");
+		int64_t who[16], wunit[16];
+		int n = 0;
+		while (n < 16 && (rc = db_step(q)) == 1) {
+			who[n] = db_int(q, 0);
+			wunit[n++] = db_int(q, 1);
+		}
+		db_done(q);
+		if (rc < 0)
+			return dfail(ei, c, rc, "household");
+		for (int k = 0; k < n; k++) {
+			int64_t cid, order = 0;
+			if ((rc = contacts_decide(c, kase[i], who[k], wunit[k], "close", exposure,
+						  "[{\"kind\":\"household\"}]", officer,
+						  at_day(report_day[i], 16), &cid, &order, ei)))
+				return dfail(ei, c, rc, "contact");
+			ncontacts++;
+			char end[DAY_LEN];
+			contacts_observation_end("close", exposure, 14, end);
+			if (order) {
+				rc = isolation_close(c, order, "released", "completed",
+						     "14 days of observation without symptoms",
+						     officer, at_day(end, 9), ei);
+				if (rc == ERR_CONFLICT) { /* closed already (another step) */
+					err_clear(ei);
+					rc = 0;
+				}
+				if (rc)
+					return dfail(ei, c, rc, "release");
+				nreleased++;
+			}
+		}
+	}
+	/* The 7 epidemic points: the last takes the last two cases. */
+	for (int i = 0; i < NPOINTS; i++) {
+		char name[160];
+		snprintf(name, sizeof name, "%s%s", uname[i], place_suffix[i]);
+		int64_t ids[2] = {kase[i], kase[NCASES - 1]};
+		size_t nids = i == NPOINTS - 1 ? 2 : 1;
+		int64_t id = 0;
+		if ((rc = epipoints_open(c, unit[i], name, ids, nids, report_day[i], officer,
+					 at_day(report_day[i], 12), &id)))
+			return dfail(ei, c, rc, "epidemic point");
+		int span = day_diff(report_day[i], lift_day[i]);
+		for (int s = 1; s <= 9; s++) {
+			char d[DAY_LEN];
+			int off = s <= 5 ? 0 : span - (10 - s);
+			day_add(report_day[i], off < 0 ? 0 : off, d);
+			if ((rc = epipoints_step_done(c, id, s, NULL, officer, at_day(d, 12 + s))) < 0)
+				return dfail(ei, c, rc, "step");
+		}
+		for (int g = 0; g < 3; g++)
+			for (int t = 0; t < 4; t++) {
+				char who[64];
+				int64_t mid;
+				snprintf(who, sizeof who, "%s%c班队员", group_zh[g], 'A' + t);
+				if ((rc = epipoints_add_member(c, id, groups[g], who, 0, NULL, t,
+							       at_day(report_day[i], 12), &mid)))
+					return dfail(ei, c, rc, "member");
+			}
+		if ((rc = epipoints_roster(c, id, report_day[i], span)) < 0)
+			return dfail(ei, c, rc, "roster");
+		json_t *bl = NULL;
+		rc = epipoints_lift(c, id, lift_day[i], officer, &bl, ei);
+		json_decref(bl);
+		if (rc)
+			return dfail(ei, c, rc, "lift");
+	}
+	/* The check: the bulletin's figures as of 2020-02-15 from the records. */
+	struct case_figures f;
+	struct epi_figures e;
+	if ((rc = cases_figures_as_of(c, district, "2020-02-15", &f)) ||
+	    (rc = epipoints_figures_as_of(c, district, "2020-02-15", &e)))
+		return dfail(ei, c, rc, "figures");
+	if (f.confirmed_total != 8 || f.cured_total != 6 || f.deaths_total || f.critical_now ||
+	    f.medical_workers_infected || f.days_without_new_confirmed != 14 || e.total != 7 ||
+	    e.lifted != 7 || strcmp(e.first_lifted_day, "2020-02-07") != 0)
+		return err_set(ei, ERR_INTERNAL, "",
+			       "demo cases: figures as of 2020-02-15 are %lld/%lld/%lld/%lld/%lld,"
+			       " %lld days, points %lld/%lld first lifted %s",
+			       (long long)f.confirmed_total, (long long)f.cured_total,
+			       (long long)f.deaths_total, (long long)f.critical_now,
+			       (long long)f.medical_workers_infected,
+			       (long long)f.days_without_new_confirmed, (long long)e.lifted,
+			       (long long)e.total, e.first_lifted_day);
+	if (progress)
+		fprintf(progress,
+			"cases: %lld confirmed, %lld cured (first 2020-02-08), %lld days without a new"
+			" one on 2020-02-15; %d close contacts isolated (%d released); epidemic"
+			" points %lld/%lld lifted (first %s)\n",
+			(long long)f.confirmed_total, (long long)f.cured_total,
+			(long long)f.days_without_new_confirmed, ncontacts, nreleased,
+			(long long)e.lifted, (long long)e.total, e.first_lifted_day);
+	return 0;
+}
