@@ -229,21 +229,10 @@ static int throttled(struct dbc *c, const char *key, int64_t now, int64_t *wait)
 	return 0;
 }
 
-/* The recent failures counted on key (0 when none in 15 minutes); <0 on
- * error. */
-static int64_t failures_of(struct dbc *c, const char *key, int64_t now)
-{
-	int64_t n = 0;
-	int rc = db_one_int(c, &n, "SELECT failures FROM login_failures WHERE key = $1"
-				   " AND first_at >= $2", "ti", key, now - 15 * 60);
-	return rc < 0 ? rc : rc == 1 ? n : 0;
-}
-
 /* Counts a failure; from the limit on, each further failure locks the key
  * for twice as long (30 s, 60 s, 120 s ... at most 15 minutes). Failures
- * older than 15 minutes are forgotten. Returns the failures counted (0 when
- * the count failed). */
-static int64_t count_failure(struct dbc *w, const char *key, int64_t limit, int64_t now)
+ * older than 15 minutes are forgotten. */
+static void count_failure(struct dbc *w, const char *key, int64_t limit, int64_t now)
 {
 	/* One statement counts, so failures sent at once (to one server or
 	 * several) are all counted: a read-then-write would lose some. */
@@ -257,62 +246,13 @@ static int64_t count_failure(struct dbc *w, const char *key, int64_t limit, int6
 		" RETURNING failures";
 	int64_t failures = 0;
 	if (db_one_int(w, &failures, count, "tii", key, now, now - 15 * 60) != 1)
-		return 0;
+		return;
 	if (failures < limit)
-		return failures;
+		return;
 	int64_t shift = failures - limit;
 	int64_t until = now + (shift >= 5 ? 900 : ((int64_t)30 << shift));
 	db_run(w, "UPDATE login_failures SET locked_until = $2 WHERE key = $1 AND locked_until < $2",
 	       "ti", key, until);
-	return failures;
-}
-
-/* Sign-in throttling, after OWASP's authentication guidance:
- * - a (username, address) pair is slowed after login_max_failures with
- *   growing delays: the attempt is counted before the password is checked,
- *   in one statement, so attempts sent at once cannot all be checked;
- * - an address is slowed after login_max_failures_address usernames tried
- *   and failed from it (password spraying), not after one person's typos
- *   behind a shared NAT;
- * - a username that failed from many addresses is slowed only for the
- *   addresses that have been failing for it: its owner, signing in from an
- *   address that has not, is never locked out.
- * 0 go on and check the password, 1 refused (*wait seconds), <0 error. */
-static int login_gate(struct req *r, const char *ukey, const char *pkey, const char *akey,
-		      int64_t now, int64_t *wait)
-{
-	struct dbc *c = req_reader(r);
-	if (!c)
-		return ERR_DB;
-	int tp = throttled(c, pkey, now, wait), ta = throttled(c, akey, now, wait);
-	int64_t wu = 0;
-	int tu = throttled(c, ukey, now, &wu);
-	int64_t pf = failures_of(c, pkey, now);
-	if (tp < 0 || ta < 0 || tu < 0 || pf < 0)
-		return ERR_DB;
-	if (tu && pf > 0 && wu > *wait)
-		*wait = wu;
-	if (tp || ta || (tu && pf > 0))
-		return 1;
-	struct dbc *wc = db_acquire(r->db, DB_WRITE);
-	if (!wc)
-		return ERR_DB;
-	int64_t limit = settings_int(wc, "login_max_failures");
-	int64_t alimit = settings_int(wc, "login_max_failures_address");
-	int refused = 0;
-	if (!db_begin(wc)) {
-		int64_t n = count_failure(wc, pkey, limit, now);
-		/* A first attempt at this username from this address counts
-		 * towards the address's limit. */
-		int64_t na = n == 1 ? count_failure(wc, akey, alimit, now) : 0;
-		refused = n > limit || na > alimit;
-		if (db_commit(wc))
-			db_rollback(wc);
-	}
-	db_release(r->db, wc);
-	if (refused && !*wait)
-		*wait = 30;
-	return refused;
 }
 
 static void lower_ascii(char *s)
@@ -341,18 +281,15 @@ static int login(struct req *r)
 	lower_ascii(uname);
 	char *ukey = arena_printf(&r->arena, "u:%s", uname);
 	char *akey = arena_printf(&r->arena, "a:%s", r->ip);
-	char *pkey = arena_printf(&r->arena, "p:%s|%s", uname, r->ip);
-	if (!ukey || !akey || !pkey)
-		return ERR_NOMEM;
-	int64_t now = clock_now(), wait = 0;
-	int t = login_gate(r, ukey, pkey, akey, now, &wait);
-	if (t < 0)
-		return t;
 	struct dbc *c = req_reader(r);
-	if (!c)
+	if (!c || !ukey || !akey)
+		return ERR_DB;
+	int64_t now = clock_now(), wait = 0;
+	int t1 = throttled(c, ukey, now, &wait), t2 = throttled(c, akey, now, &wait);
+	if (t1 < 0 || t2 < 0)
 		return ERR_DB;
 	r->no_audit = 1;
-	if (t) {
+	if (t1 || t2) {
 		r->retry_after = arena_printf(&r->arena, "%lld", (long long)wait);
 		return err_set(&r->err, ERR_THROTTLED, "username",
 			       "too many failed sign-ins; try again in %lld seconds",
@@ -387,11 +324,11 @@ static int login(struct req *r)
 		if (!wc)
 			return ERR_DB;
 		if (!db_begin(wc)) {
-			/* The pair and the address were counted before the check
-			 * (login_gate); the username's own count is what slows
-			 * the addresses that keep failing for it. */
-			if (!ok || !found)
+			if (!ok || !found) {
 				count_failure(wc, ukey, settings_int(wc, "login_max_failures"), now);
+				count_failure(wc, akey, settings_int(wc, "login_max_failures_address"),
+					      now);
+			}
 			db_run(wc,
 			       "INSERT INTO audit_log(at, user_id, actor, method, route, path, status,"
 			       " record_type, record_id, action, detail, ip) VALUES ($1, $2, $3,"
@@ -434,7 +371,7 @@ static int login(struct req *r)
 	sid = db_int(ins, 0);
 	db_done(ins);
 	w->session_id = sid;
-	db_run(wc, "DELETE FROM login_failures WHERE key = $1 OR key = $2", "tt", ukey, pkey);
+	db_run(wc, "DELETE FROM login_failures WHERE key = $1", "t", ukey);
 	db_run(wc, "DELETE FROM sessions WHERE expires_at < $1", "i", now);
 	r->set_cookie = NULL;
 	char cookie[256];
