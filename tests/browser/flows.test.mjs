@@ -238,7 +238,7 @@ test('each role lands on the page it works in, and the menu groups the work', as
 	const page = await newPage(browser, DESKTOP);
 	await shotOnFail('landing', page, async () => {
 		await login(page, srv.url, 'commander');
-		await page.waitForURL(/#\/command/);
+		await page.waitForURL(/#\/dashboard/);
 		// The commander's menu: groups of the work, each opening its pages.
 		const groups = (await page.locator('nav.nav .nav-group-btn').allTextContents()).map((s) => s.replace('▾', '').trim());
 		assert.deepEqual(groups.slice(0, 3), ['指挥调度', '人口摸排', '一线执勤'], JSON.stringify(groups));

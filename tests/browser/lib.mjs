@@ -54,6 +54,9 @@ async function cachedDemo(bin, timeoutMs) {
 	} catch { /* not built yet */ }
 	const tmp = `${file}.${process.pid}.building`;
 	await run(bin, ['demo', '--db', tmp, '--no-serve'], timeoutMs);
+	// The pass signing keys are sealed with the key file beside the database:
+	// the copy is useless without it.
+	await rename(`${tmp}.key`, `${file}.key`);
 	await rename(tmp, file);
 	return file;
 }
@@ -69,7 +72,9 @@ export async function startServer({ timeoutMs = 600_000 } = {}) {
 	const bin = path.join(dir, 'cordon');
 	await copyFile(BIN, bin);
 	await chmod(bin, 0o755);
-	await copyFile(await cachedDemo(bin, timeoutMs), db);
+	const cached = await cachedDemo(bin, timeoutMs);
+	await copyFile(`${cached}.key`, `${db}.key`);
+	await copyFile(cached, db);
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
 	const proc = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
