@@ -3,9 +3,12 @@
  * filing, its prevention plan, the seven-musts checklist answered item by
  * item with evidence, and its employee list (typed or a CSV import with
  * line-numbered rejects). Employees are persons; each one's arrival is
- * graded by the population rules (people_add_arrival), and one whose
- * observation is still running on the planned day is flagged with its end
- * day, so the application shows how many may start. The responsible
+ * graded by the population rules (people_add_arrival), and one who must
+ * still stay isolated on the planned day (the graded arrival's observation,
+ * or an active isolation order ending later) is flagged with its end day,
+ * so the application shows how many may start. The order is read when the
+ * list is read, not copied at filing: an order placed or released after
+ * the employee was entered changes the flag. The responsible
  * department approves, rejects with a reason or returns it for more (the
  * enterprise then changes and refiles it); an approved enterprise records
  * the day it resumed and its staff at work, which is what the resumption
@@ -61,8 +64,10 @@ ROUTE_TABLE(enterprise_apps_routes, routes);
 	"SELECT a.id, a.enterprise_id, e.name, a.unit_id, un.name, a.filed_at, a.filed_day,"  \
 	" a.planned_start_day, a.plan, a.status, a.reason, a.reviewed_at, rv.name,"         \
 	" (SELECT COUNT(*) FROM enterprise_employees m WHERE m.application_id = a.id),"     \
-	" (SELECT COUNT(*) FROM enterprise_employees m WHERE m.application_id = a.id"       \
-	"  AND m.isolate_until > a.planned_start_day),"                                     \
+	" (SELECT COUNT(*) FROM enterprise_employees m LEFT JOIN isolations i"             \
+	"  ON i.person_id = m.person_id AND i.status = 'active'"                            \
+	"  WHERE m.application_id = a.id AND (m.isolate_until > a.planned_start_day"        \
+	"  OR i.planned_end_day > a.planned_start_day)),"                                   \
 	" e.credit_code, e.headcount"                                                        \
 	" FROM enterprise_applications a JOIN enterprises e ON e.id = a.enterprise_id"      \
 	" JOIN units un ON un.id = a.unit_id LEFT JOIN users rv ON rv.id = a.reviewed_by"
@@ -633,8 +638,9 @@ static int review_application(struct req *r)
 #define EMP_COLS                                                                           \
 	"SELECT m.id, m.name, m.doc_type, m.doc_number, m.phone, m.origin_code, m.origin_name," \
 	" m.arrival_date, m.grade, m.handling, m.isolate_until, a.planned_start_day,"         \
-	" m.person_id FROM enterprise_employees m JOIN enterprise_applications a ON"          \
-	" a.id = m.application_id"
+	" m.person_id, i.id, i.planned_end_day FROM enterprise_employees m"                   \
+	" JOIN enterprise_applications a ON a.id = m.application_id"                          \
+	" LEFT JOIN isolations i ON i.person_id = m.person_id AND i.status = 'active'"
 
 static json_t *emp_row(struct dbq *q)
 {
@@ -642,8 +648,12 @@ static json_t *emp_row(struct dbq *q)
 	people_mask_doc(db_text(q, 2), db_text(q, 3), doc, sizeof doc);
 	if (db_text(q, 4))
 		people_mask_phone(db_text(q, 4), phone, sizeof phone);
-	const char *until = db_text(q, 10), *planned = db_text(q, 11);
-	return json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:o}", "id",
+	/* The later of the arrival's observation end and an active order's
+	 * planned end is the day the employee may start. */
+	const char *until = db_text(q, 10), *planned = db_text(q, 11), *order_end = db_text(q, 14);
+	if (order_end && (!until || strcmp(order_end, until) > 0))
+		until = order_end;
+	return json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:o,s:o,s:o}", "id",
 			 (json_int_t)db_int(q, 0), "name", db_text(q, 1), "doc_type",
 			 db_text(q, 2), "doc_number", doc, "phone",
 			 jx_text_or_null(phone[0] ? phone : NULL), "origin_code",
@@ -653,21 +663,24 @@ static json_t *emp_row(struct dbq *q)
 			 "handling", jx_text_or_null(db_text(q, 9)), "isolate_until",
 			 jx_text_or_null(until), "must_isolate",
 			 until && planned && strcmp(until, planned) > 0, "person_id",
-			 jx_col_int(q, 12));
+			 jx_col_int(q, 12), "isolation_id", jx_col_int(q, 13), "isolation_end_day",
+			 jx_text_or_null(order_end));
 }
 
 static const struct list_col emp_export[] = {
 	{"id", "编号"},          {"name", "姓名"},         {"doc_type", "证件类型"},
 	{"doc_number", "证件号码"}, {"phone", "电话"},        {"origin_name", "来源地"},
 	{"arrival_date", "到达日期"}, {"grade", "风险等级"},   {"handling", "处置方式"},
-	{"isolate_until", "观察期满"}, {"must_isolate", "计划复工日仍需隔离"}, {0, 0},
+	{"isolate_until", "观察期满"}, {"must_isolate", "计划复工日仍需隔离"},
+	{"isolation_end_day", "隔离令期满"}, {0, 0},
 };
 
 static int list_employees(struct req *r)
 {
 	static const char sql[] =
 		EMP_COLS " WHERE m.application_id = $1 AND m.id > $2"
-		" AND ($3 = 0 OR m.isolate_until > a.planned_start_day)"
+		" AND ($3 = 0 OR m.isolate_until > a.planned_start_day"
+		" OR i.planned_end_day > a.planned_start_day)"
 		" ORDER BY m.id LIMIT $4";
 	int64_t id = 0, flagged = 0;
 	struct page pg;

@@ -38,8 +38,12 @@ static const struct route routes[] = {
 	 "replace the items of a checklist"},
 	{"GET", "/api/v1/enterprises/{id}", get_enterprise, P_ENTERPRISES_READ, 0, 0,
 	 "one enterprise with its latest application and resumption"},
-	{"PATCH", "/api/v1/enterprises/{id}", patch_enterprise, P_ENTERPRISES_WRITE, 0, 0,
-	 "change an enterprise (sector, size, idle season, headcount, contact)"},
+	/* READ at the gate: the department changes any field (WRITE, checked in
+	 * the handler), an enterprise account its own address, contact and
+	 * headcount (APPLY). */
+	{"PATCH", "/api/v1/enterprises/{id}", patch_enterprise, P_ENTERPRISES_READ, 0, 0,
+	 "change an enterprise (sector, size, idle season, headcount, contact); an enterprise"
+	 " account: its own address, contact and headcount"},
 };
 ROUTE_TABLE(enterprises_routes, routes);
 
@@ -544,12 +548,32 @@ static int patch_enterprise(struct req *r)
 		rc = ent_fields(r, &in, 0);
 	if (rc)
 		return rc;
+	/* An enterprise keeps its own contact details and headcount; what the
+	 * rate counts it by (name, sector, size, idle season) is the
+	 * department's to say. */
+	int64_t own = enterprises_principal(r);
+	static const char *const dept_only[] = {"sector", "above_scale", "seasonal_idle_since"};
+	if (own) {
+		if (!req_can(r, P_ENTERPRISES_APPLY))
+			return err_set(&r->err, ERR_FORBIDDEN, "", "you may not change enterprises");
+		for (int i = 0; i < 3; i++)
+			if (in.has[i])
+				return err_set(&r->err, ERR_FORBIDDEN, dept_only[i],
+					       "an enterprise account changes only its address, contact"
+					       " and headcount");
+		if (in.has[7])
+			return err_set(&r->err, ERR_FORBIDDEN, "name",
+				       "an enterprise account changes only its address, contact"
+				       " and headcount");
+	} else if (!req_can(r, P_ENTERPRISES_WRITE)) {
+		return err_set(&r->err, ERR_FORBIDDEN, "", "you may not change enterprises");
+	}
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
 	if ((rc = enterprises_check(r, c, id, 1, NULL)))
 		return rc;
-	int64_t n = db_run(c, sql, "iitiiititititititi", id, (int64_t)in.has[0], in.sector,
+	int64_t n = db_run(c, sql, "iitiiitiiititititi", id, (int64_t)in.has[0], in.sector,
 			   (int64_t)in.has[1], (int64_t)in.above, (int64_t)in.has[2], in.idle,
 			   (int64_t)in.has[3], in.headcount, (int64_t)in.has[4], in.address,
 			   (int64_t)in.has[5], in.contact, (int64_t)in.has[6], in.phone,

@@ -22,5 +22,8 @@ static const struct err_msg msgs[] = {
 	 "第 %zu 项：代码须为 1 至 32 个小写字母、数字或“_”"},
 	{"item %zu repeats the code %s", "第 %zu 项的代码 %s 重复"},
 	{"must not be in the future (today is %s)", "不能晚于今天（今天是 %s）"},
+	{"you may not change enterprises", "您无权修改企业信息"},
+	{"an enterprise account changes only its address, contact and headcount",
+	 "企业账号只能修改本企业的地址、联系人和职工人数"},
 };
 ERR_CATALOG(enterprises_zh, "src/feature/enterprises.c", msgs);

@@ -69,6 +69,31 @@ after(async () => {
   await srv?.stop();
 });
 
+test('the portal keeps its own address, contact and headcount; what the rate counts is the department\'s', async () => {
+  const url = `/api/v1/enterprises/${ent.one.id}`;
+  const mine = expectStatus(await portal.patch(url, { address: '金凤区工业园 8 号', contact_name: '李主任', contact_phone: '13812345678', headcount: 125 }), 200).body;
+  assert.equal(mine.address, '金凤区工业园 8 号');
+  assert.equal(mine.contact_name, '李主任');
+  assert.equal(mine.contact_phone, '13812345678', 'its own phone in full');
+  assert.equal(mine.headcount, 125);
+  expectError(await portal.patch(url, { contact_phone: '123' }), 400, 'invalid', 'contact_phone');
+  expectError(await portal.patch(url, { headcount: -1 }), 400, 'invalid', 'headcount');
+  for (const [k, v] of [['above_scale', false], ['seasonal_idle_since', '2020-01-01'], ['sector', 'food'], ['name', '别名']])
+    expectError(await portal.patch(url, { [k]: v }), 403, 'forbidden', k, k);
+  const after = expectStatus(await admin.get(url), 200).body;
+  assert.deepEqual([after.above_scale, after.sector, after.name, after.headcount], [true, 'manufacturing', '金凤机械厂', 125]);
+  // Another enterprise, even in the same unit, is 404 to it.
+  expectError(await portal.patch(`/api/v1/enterprises/${ent.concrete.id}`, { headcount: 1 }), 404, 'not_found');
+  // A reader without enterprises.write changes nothing; an officer outside the unit is refused.
+  const insp = await userClient(srv, admin, { role: 'inspector', scope_unit_id: A.id });
+  expectStatus(await insp.patch(url, { headcount: 1 }), 403);
+  const bOfficer = await userClient(srv, admin, { role: 'officer', scope_unit_id: B.id });
+  expectStatus(await bOfficer.patch(url, { headcount: 1 }), [403, 404]);
+  // The department may change the size; the headcount goes back for the later tests.
+  const dept = expectStatus(await admin.patch(url, { headcount: 120, sector: 'manufacturing', contact_name: '王经理', contact_phone: '13912345678' }), 200).body;
+  assert.equal(dept.headcount, 120);
+});
+
 test('a credit code is checked by GB 32100: a bad one is 400 saying which rule failed', async () => {
   const base = { unit_id: A.id, name: '坏代码', sector: 'food', headcount: 1 };
   const good = creditCode(9);
@@ -176,6 +201,35 @@ test('an application: the 2-day rule, the seven musts, employees who must still 
   assert.equal(rows.trim(), '420100|other_province|home|enterprise');
   // One application at a time.
   expectError(await portal.post(url, { planned_start_day: '2020-02-20', plan: 'p', checklist: checklist() }), 409, 'conflict');
+});
+
+test('an employee under an isolation order is flagged until the order ends, and counted', async () => {
+  const yang = expectStatus(await portal.get(`/api/v1/applications/${app.id}/employees`), 200).body.items
+    .find((e) => e.name === '杨未离');
+  assert.equal(yang.must_isolate, false, 'no arrival, no order yet');
+  // An order placed after the employee was entered flags the employee.
+  const order = expectStatus(await admin.post('/api/v1/isolations', {
+    person_id: yang.person_id, kind: 'home', reason: 'other', last_exposure_day: '2020-02-08',
+  }), 201, 'order for an employee').body;
+  assert.equal(order.planned_end_day, '2020-02-22');
+  const seen = expectStatus(await portal.get(`/api/v1/applications/${app.id}`), 200).body;
+  assert.equal(seen.must_isolate, 2);
+  assert.equal(seen.may_start, 1);
+  const flagged = expectStatus(await portal.get(`/api/v1/applications/${app.id}/employees?must_isolate=1`), 200).body.items;
+  assert.deepEqual(flagged.map((e) => e.name).sort(), ['李武汉', '杨未离'].sort());
+  const y = flagged.find((e) => e.name === '杨未离');
+  assert.equal(y.must_isolate, true);
+  assert.equal(y.isolate_until, '2020-02-22', 'the order\'s end is the day the employee may start');
+  assert.equal(y.isolation_end_day, '2020-02-22');
+  assert.equal(typeof y.isolation_id, 'number');
+  // The enterprise's list says nothing of the order's kind or reason.
+  assert.equal(y.reason, undefined);
+  // Released early: the employee may start on the planned day again.
+  expectStatus(await admin.post(`/api/v1/isolations/${order.id}/release`, { outcome: 'lifted', reason: '排除密接' }), 200);
+  const after = expectStatus(await portal.get(`/api/v1/applications/${app.id}`), 200).body;
+  assert.deepEqual([after.must_isolate, after.may_start], [1, 2]);
+  const again = expectStatus(await portal.get(`/api/v1/applications/${app.id}/employees?must_isolate=1`), 200).body.items;
+  assert.deepEqual(again.map((e) => e.name), ['李武汉']);
 });
 
 test('employees: one by one and from a CSV with line-numbered rejects', async () => {

@@ -380,6 +380,7 @@ async function renderPortal(ctx) {
 	if (last && (last.status === 'pending' || last.status === 'returned')) parts.push(section(t('ent.add_employees'), employeeForms(last.id, reload)));
 	if (last && last.status === 'returned') parts.push(section(t('ent.refile'), refileForm(last, reload)));
 	if (last && last.status === 'approved') parts.push(section(t('ent.record_resumed'), resumedForm(ent, last, reload)));
+	parts.push(disclosure(t('ent.our_details'), await detailsForm(ent.id, reload)));
 	parts.push(section(t('ent.tab_findings'), pagedTable({
 		url: '/api/v1/enterprises/findings',
 		columns: [
@@ -467,6 +468,25 @@ function employeeForms(appId, done) {
 		if (!r.rejected) done();
 	});
 	return h('div', one, disclosure(t('ent.import_csv'), imp));
+}
+
+// The enterprise's own address, contact and headcount (its record read
+// whole: the list masks the phone).
+async function detailsForm(id, done) {
+	const e = await api('GET', `/api/v1/enterprises/${id}`);
+	return form([
+		h('p.hint', t('ent.our_details_hint')),
+		field(t('ent.address'), input('address', { value: e.address || '' })),
+		field(t('ent.contact_name'), input('contact_name', { value: e.contact_name || '' })),
+		field(t('ent.contact_phone'), input('contact_phone', { inputmode: 'tel', value: e.contact_phone || '' })),
+		field(t('ent.headcount'), input('headcount', { inputmode: 'numeric', value: String(e.headcount) })),
+		h('div.form-actions', h('button', { type: 'submit', class: 'btn btn-primary' }, t('common.save'))),
+	], async (fm) => {
+		const v = values(fm);
+		await api('PATCH', `/api/v1/enterprises/${id}`, { address: v.address, contact_name: v.contact_name, contact_phone: v.contact_phone, headcount: Number(v.headcount || 0) });
+		toast(t('common.saved'));
+		done();
+	}, { class: 'form details-form' });
 }
 
 function resumedForm(ent, app, done) {
