@@ -731,8 +731,10 @@ int demo_build(struct db *db, uint32_t seed, FILE *progress, struct err_info *ei
 			rc = demo_people(d->c, rng_next(&d->rng), progress, ei);
 		if (!rc)
 			rc = demo_checkpoints(d->c, rng_next(&d->rng), d->district, progress, ei);
-		if (!rc)
-			rc = demo_daily(d->c, d->rng ^ UINT64_C(0xD41137), d->district, progress, ei);
+		/* The daily work runs last (its seed taken here, so the other
+		 * parts draw as before): its reports are prefilled from the
+		 * records, isolation orders and releases among them. */
+		uint64_t daily_seed = d->rng ^ UINT64_C(0xD41137);
 		if (!rc)
 			rc = demo_supplies(d->c, d->district, progress, ei);
 		if (!rc)
@@ -743,6 +745,8 @@ int demo_build(struct db *db, uint32_t seed, FILE *progress, struct err_info *ei
 			rc = demo_isolation(d->c, rng_next(&d->rng), d->district, progress, ei);
 		if (!rc)
 			rc = demo_cases(d->c, progress, ei);
+		if (!rc)
+			rc = demo_daily(d->c, daily_seed, d->district, progress, ei);
 		if (!rc)
 			rc = demo_mark(d);
 		if (!rc && (rc = db_commit(d->c)))

@@ -58,9 +58,9 @@ struct rep_tally {
 void reports_tally(const struct rep_unit *units, size_t nunits, const struct rep_filing *f,
 		   size_t nf, const char *from, const char *to, struct rep_tally *out);
 /* The figures Cordon knows for a unit's subtree on a day (screening
- * visits, arrivals by grade, fevers, checkpoint traffic), into v[] in the
- * order of reports_figure_keys; known[i] says which come from records
- * (isolation figures come when that feature feeds them). 0 or an error. */
+ * visits, arrivals by grade, isolation orders begun and released, fevers,
+ * checkpoint traffic), into v[] in the order of reports_figure_keys;
+ * known[i] says which come from records (all of them now). 0 or an error. */
 int reports_prefill(struct dbc *c, int64_t unit, const char *day, int64_t v[REPORT_NFIGURES],
 		    int known[REPORT_NFIGURES]);
 /* Per mille of part in whole, rounded (0 when whole is 0): 957 = 95.7 %. */

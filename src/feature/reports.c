@@ -365,8 +365,12 @@ static int get_status(struct req *r)
 		rc = req_query_int(r, "leader_id", 1, INT64_MAX, 0, &leader);
 	if (!rc)
 		rc = req_query_int(r, "mine", 0, 1, 0, &mine);
+	const char *by = req_query(r, "by");
+	if (!rc && by && strcmp(by, "day") != 0 && strcmp(by, "unit") != 0)
+		rc = err_set(&r->err, ERR_INVALID, "by", "must be unit or day");
 	if (rc)
 		return rc;
+	int by_day = by && strcmp(by, "day") == 0;
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
@@ -407,7 +411,35 @@ static int get_status(struct req *r)
 							"days", (json_int_t)(t.expected - t.filed)));
 		json_array_append_new(units, u);
 	}
+	/* Day by day over the period, for the chart of completeness and
+	 * timeliness (and its table, exported with by=day). */
+	json_t *days = json_array();
+	char d[DAY_LEN];
+	snprintf(d, sizeof d, "%s", from);
+	for (;;) {
+		struct rep_tally t = {0};
+		reports_tally(s.u, s.n, s.f, s.nf, d, d, &t);
+		json_t *o = json_pack("{s:s}", "day", d);
+		put_rates(o, &t);
+		json_array_append_new(days, o);
+		if (strcmp(d, to) >= 0 || day_add(d, 1, d))
+			break;
+	}
+	if (pg.export && by_day) {
+		static const struct list_col cols[] = {
+			{"day", "日期"},     {"expected", "应报"}, {"filed", "已报"},
+			{"on_time", "按时"}, {"late", "迟报"},     {"missing_n", "缺报"},
+			{"rate", "报告率(%)"}, {"timeliness", "及时率(%)"}, {0, 0},
+		};
+		json_decref(out);
+		json_decref(missing);
+		json_decref(units);
+		rep_free(&s);
+		pg.limit = (int64_t)json_array_size(days) + 1;
+		return resp_list(r, &pg, days, 0, cols, "reporting_days");
+	}
 	if (pg.export) {
+		json_decref(days);
 		static const struct list_col cols[] = {
 			{"unit_id", "单位编号"}, {"name", "报告单位"}, {"kind", "类型"},
 			{"state", "状态"},       {"expected", "应报"},  {"filed", "已报"},
@@ -432,6 +464,7 @@ static int get_status(struct req *r)
 	put_rates(out, &total);
 	json_object_set_new(out, "missing", missing);
 	json_object_set_new(out, "units", units);
+	json_object_set_new(out, "days", days);
 	rep_free(&s);
 	return resp_json(r, 200, out);
 }
@@ -457,6 +490,15 @@ int reports_prefill(struct dbc *c, int64_t unit, const char *day, int64_t v[REPO
 		"SELECT COALESCE(SUM(d.vehicles), 0), COALESCE(SUM(d.person_trips), 0)"
 		" FROM checkpoint_days d JOIN checkpoints k ON k.id = d.checkpoint_id"
 		" WHERE d.day = $2 AND " SCOPE_SQL("k.unit_id", "1");
+	/* New isolations are orders begun that day, but not the hospital order
+	 * a transfer opens (the person was already counted); releases are
+	 * orders released that day. Both by the person's unit when ordered. */
+	static const char iso_sql[] =
+		"SELECT COALESCE(SUM(CASE WHEN i.start_day = $2 AND i.source <> 'transfer'"
+		" THEN 1 ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN i.status = 'released' AND i.end_day = $2 THEN 1 ELSE 0 END), 0)"
+		" FROM isolations i WHERE (i.start_day = $2 OR i.end_day = $2) AND "
+		SCOPE_SQL("i.unit_id", "1");
 	memset(v, 0, sizeof(int64_t) * REPORT_NFIGURES);
 	memset(known, 0, sizeof(int) * REPORT_NFIGURES);
 	int64_t t0 = day_start(day);
@@ -498,6 +540,15 @@ int reports_prefill(struct dbc *c, int64_t unit, const char *day, int64_t v[REPO
 	v[8] = db_int(q, 0);
 	v[9] = db_int(q, 1);
 	known[8] = known[9] = 1;
+	db_done(q);
+	q = db_query(c, iso_sql, "it", unit, day);
+	if (!q || db_step(q) != 1) {
+		db_done(q);
+		return ERR_DB;
+	}
+	v[5] = db_int(q, 0);
+	v[6] = db_int(q, 1);
+	known[5] = known[6] = 1;
 	db_done(q);
 	return 0;
 }

@@ -8,6 +8,7 @@ static const struct err_msg msgs[] = {
 	 "重点报告单位须是乡镇、街道、村或社区，不能是 %s"},
 	{"must not be before from", "不能早于开始日期"},
 	{"a period is at most a year", "时间段最长一年"},
+	{"must be unit or day", "须为 unit（按单位）或 day（按日）"},
 	{"no such report", "报告不存在"},
 	{"must be an object of the day's figures", "必须是当日各项数字组成的对象"},
 	{"is not a figure of the daily report", "不是日报告的数字项"},

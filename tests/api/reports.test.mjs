@@ -158,6 +158,16 @@ test('key units report too; a unit is expected from its first day; a period has 
   const a = st.units.find((u) => u.unit_id === A.id);
   assert.equal(a.expected, 3);
   assert.deepEqual(st.missing.map((m) => [m.name, m.days]), [['甲街道', 1]]);
+  // Day by day, for the chart: nothing owed before A's duty began, then A alone, then all three.
+  assert.equal(st.days.length, 10);
+  assert.deepEqual(st.days.map((d) => [d.day, d.expected, d.filed, d.on_time]).slice(6),
+    [['2020-02-07', 0, 0, 0], ['2020-02-08', 1, 0, 0], ['2020-02-09', 1, 1, 0], ['2020-02-10', 3, 3, 2]]);
+  assert.deepEqual(st.days.map((d) => d.expected).reduce((a, b) => a + b, 0), st.expected);
+  const xl = await admin.get('/api/v1/reports/status?from=2020-02-01&to=2020-02-10&by=day&format=csv');
+  expectStatus(xl, 200);
+  assert.match(xl.text, /日期/);
+  assert.match(xl.text, /2020-02-09/);
+  expectError(await admin.get('/api/v1/reports/status?day=2020-02-10&by=week'), 400, 'invalid', 'by');
   expectError(await admin.get('/api/v1/reports/status?from=2020-02-10&to=2020-02-01'), 400, 'invalid', 'to');
   expectError(await admin.get('/api/v1/reports/status?day=2020-13-01'), 400, 'invalid', 'day');
 });
@@ -183,6 +193,31 @@ test('figures are prefilled from records; lists export', async () => {
   const xlsx = await admin.get('/api/v1/reports?format=xlsx', { raw: true });
   expectStatus(xlsx, 200);
   assert.equal(xlsx.body.subarray(0, 2).toString(), 'PK');
+});
+
+/** A resident ID number with its ISO 7064 MOD 11-2 check character. */
+function rid(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let s = 0;
+  for (let i = 0; i < 17; i++) s += Number(first17[i]) * w[i];
+  return first17 + '10X98765432'[s % 11];
+}
+
+test('isolation orders begun and released that day are prefilled for the unit and its parent', async () => {
+  const pf = async (u) => expectStatus(await officerA.get(`/api/v1/reports/prefill?unit_id=${u}&day=${DAY}`), 200).body;
+  const before0 = (await pf(A.id)).figures;
+  const p = expectStatus(await admin.post('/api/v1/persons', { doc_number: rid('64010619800101771'), name: '隔离甲', unit_id: A1.id }), 201).body;
+  const o = expectStatus(await admin.post('/api/v1/isolations', { person_id: p.id, kind: 'home', reason: 'other', last_exposure_day: '2020-02-09' }), 201).body;
+  let f = await pf(A.id);
+  assert.ok(f.from_records.includes('isolations_new') && f.from_records.includes('releases'));
+  assert.equal(f.figures.isolations_new, before0.isolations_new + 1, 'the community\'s order counts for its sub-district');
+  assert.equal(f.figures.releases, before0.releases);
+  assert.equal((await pf(A1.id)).figures.isolations_new, 1);
+  assert.equal((await expectStatus(await admin.get(`/api/v1/reports/prefill?unit_id=${B.id}&day=${DAY}`), 200)).body.figures.isolations_new, 0, 'not the other town');
+  expectStatus(await admin.post(`/api/v1/isolations/${o.id}/release`, { outcome: 'lifted', reason: '误报，已排除' }), 200);
+  f = await pf(A.id);
+  assert.equal(f.figures.releases, before0.releases + 1);
+  assert.equal(f.figures.isolations_new, before0.isolations_new + 1, 'a released order still began that day');
 });
 
 test('a retried filing with the same client id stores one report', async () => {
