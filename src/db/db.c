@@ -81,6 +81,11 @@ const char *db_errmsg(struct dbc *c)
 	return c->ops->errmsg(c);
 }
 
+int db_generation(struct dbc *c, char *out, size_t cap)
+{
+	return c->ops->generation ? c->ops->generation(c, out, cap) : ERR_DB;
+}
+
 int64_t db_last_insert_id(struct dbc *c)
 {
 	return c->ops->last_insert_id ? c->ops->last_insert_id(c) : 0;

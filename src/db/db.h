@@ -6,6 +6,7 @@
 #ifndef CORDON_DB_H
 #define CORDON_DB_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../base/err.h"
@@ -91,6 +92,16 @@ int64_t db_run(struct dbc *c, const char *sql, const char *types, ...);
 int db_one_int(struct dbc *c, int64_t *out, const char *sql, const char *types, ...);
 
 const char *db_errmsg(struct dbc *c);
+
+/* A fingerprint of what has been committed, for caches of figures computed
+ * from records: two equal fingerprints read through any connections of one
+ * process mean nothing was committed in between (by this process or any
+ * other); a change may also come without a commit (it is conservative).
+ * Read it BEFORE computing and keep the result under it. Writes out (at
+ * most cap bytes, NUL-terminated) and returns 0, or returns <0 when the
+ * connection cannot tell (SQLite's writer, which does not see its own
+ * commits in data_version): then do not cache. */
+int db_generation(struct dbc *c, char *out, size_t cap);
 
 /* SQLite: the rowid of the last row this connection inserted (read without
  * a statement; RETURNING costs SQLite a temporary table). Other backends

@@ -41,6 +41,8 @@ struct db_ops {
 	const char *(*errmsg)(struct dbc *c);
 	int (*backup)(struct db *db, const char *dest, db_progress_fn progress, void *arg,
 		      struct err_info *ei);
+	/* db_generation; NULL: the backend cannot tell. */
+	int (*generation)(struct dbc *c, char *out, size_t cap);
 };
 
 struct db {

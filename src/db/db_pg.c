@@ -9,6 +9,7 @@
  * writer at a time as on SQLite (docs/architecture.md). */
 #include <libpq-fe.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,7 @@ struct pdb {
 	struct pc *free;
 	pthread_key_t held; /* the connection this thread holds */
 	struct db_stats st;
+	uint64_t open_id; /* p_generation: told apart from databases opened before */
 };
 
 static const struct db_ops pg_ops;
@@ -108,6 +110,8 @@ int db_pg_open(const char *url, int pool, struct db **out, struct err_info *ei)
 		return err_set(ei, ERR_NOMEM, "", "out of memory");
 	}
 	db->base.ops = &pg_ops;
+	static _Atomic uint64_t opened;
+	db->open_id = atomic_fetch_add(&opened, 1) + 1;
 	pthread_mutex_init(&db->mu, NULL);
 	pthread_cond_init(&db->cv, NULL);
 	pthread_key_create(&db->held, NULL);
@@ -429,6 +433,21 @@ static int64_t p_changes(struct dbq *base)
 	return PQ(base)->changed;
 }
 
+/* The snapshot (xmin:xmax:in-progress xids) names exactly the set of
+ * transactions committed: equal snapshots, same committed data, whichever
+ * server of the cluster wrote it. */
+static int p_generation(struct dbc *c, char *out, size_t cap)
+{
+	struct dbq *q = p_query(c, "SELECT pg_current_snapshot()::text", 0, NULL);
+	if (!q)
+		return ERR_DB;
+	int rc = p_step(q);
+	const char *v = rc == 1 ? p_text(q, 0) : NULL;
+	int n = v ? snprintf(out, cap, "p%llu:%s", (unsigned long long)PDB(c->db)->open_id, v) : -1;
+	p_done(q);
+	return n > 0 && (size_t)n < cap ? 0 : ERR_DB;
+}
+
 static const struct db_ops pg_ops = {
 	.name = "postgresql",
 	.close = p_close,
@@ -450,4 +469,5 @@ static const struct db_ops pg_ops = {
 	.changes = p_changes,
 	.errmsg = p_errmsg,
 	.backup = NULL,
+	.generation = p_generation,
 };

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,8 @@ struct sc {
 	struct sq *cache[CACHE_SLOTS];
 	int ncached;
 	sqlite3_stmt *tx[3]; /* BEGIN, COMMIT, ROLLBACK: prepared once, run per request */
+	sqlite3_stmt *dv;    /* PRAGMA data_version (s_generation) */
+	int64_t dv_seen;     /* its value at this connection's last look, -1: none yet */
 	struct sc *next; /* readers list */
 };
 
@@ -75,6 +78,7 @@ static void conn_close(struct sc *c)
 	}
 	for (int i = 0; i < 3; i++)
 		sqlite3_finalize(c->tx[i]);
+	sqlite3_finalize(c->dv);
 	sqlite3_close_v2(c->h);
 	free(c);
 }
@@ -89,6 +93,7 @@ static struct sc *conn_open(struct sdb *db, int writer, struct err_info *ei)
 	c->base.ops = &sqlite_ops;
 	c->base.db = &db->base;
 	c->writer = writer;
+	c->dv_seen = -1;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	if (writer)
 		flags |= SQLITE_OPEN_CREATE;
@@ -634,6 +639,33 @@ const char *sqlite_version_text(void)
 	return sqlite3_libversion();
 }
 
+/* The process's commit generation: bumped by the first look of each reader
+ * after a commit it had not seen (PRAGMA data_version changes for every
+ * commit of another connection, in this process or another). So once
+ * anything was committed, every look through any reader after it finds a
+ * generation bumped after that commit. Process-wide, so the values of two
+ * databases opened in turn never meet. */
+static _Atomic uint64_t commit_gen;
+
+static int s_generation(struct dbc *base, char *out, size_t cap)
+{
+	struct sc *c = SC(base);
+	if (c->writer)
+		return ERR_DB;
+	if (!c->dv && sqlite3_prepare_v2(c->h, "PRAGMA data_version", -1, &c->dv, NULL) != SQLITE_OK)
+		return ERR_DB;
+	int64_t dv = sqlite3_step(c->dv) == SQLITE_ROW ? sqlite3_column_int64(c->dv, 0) : -1;
+	sqlite3_reset(c->dv);
+	if (dv < 0)
+		return ERR_DB;
+	if (dv != c->dv_seen) {
+		c->dv_seen = dv;
+		atomic_fetch_add(&commit_gen, 1);
+	}
+	snprintf(out, cap, "s%llu", (unsigned long long)atomic_load(&commit_gen));
+	return 0;
+}
+
 static const struct db_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = s_close,
@@ -656,4 +688,5 @@ static const struct db_ops sqlite_ops = {
 	.last_insert_id = s_last_insert_id,
 	.errmsg = s_errmsg,
 	.backup = s_backup,
+	.generation = s_generation,
 };

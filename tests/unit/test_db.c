@@ -103,6 +103,55 @@ static void migrations_once(void **state)
 	db_close(db);
 }
 
+static void generation_of(struct dbc *c, char *out)
+{
+	assert_int_equal(db_generation(c, out, 64), 0);
+}
+
+/* The fingerprint a cached figure is kept under: unchanged while nothing is
+ * committed, changed by a commit of this process's writer or of another
+ * process (a second open of the file stands for one), whichever reader
+ * looks; the writer, blind to its own commits, cannot tell. */
+static void generation_changes_on_commit(void **state)
+{
+	(void)state;
+	struct db *db, *other;
+	struct err_info ei = {0};
+	assert_int_equal(db_open(path, 1, &db, &ei), 0);
+	struct dbc *w = db_acquire(db, DB_WRITE);
+	assert_int_equal(db_exec(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER)"), 0);
+	char g[64];
+	assert_true(db_generation(w, g, sizeof g) < 0);
+	db_release(db, w);
+	struct dbc *r = db_acquire(db, DB_READ);
+	char g1[64], g2[64], g3[64], g4[64], g5[64];
+	generation_of(r, g1);
+	int64_t n = -1;
+	assert_int_equal(db_one_int(r, &n, "SELECT COUNT(*) FROM t", ""), 1);
+	generation_of(r, g2);
+	assert_string_equal(g1, g2);
+	db_release(db, r);
+	w = db_acquire(db, DB_WRITE);
+	assert_int_equal(db_run(w, "INSERT INTO t(a) VALUES (1)", ""), 1);
+	db_release(db, w);
+	r = db_acquire(db, DB_READ);
+	generation_of(r, g3);
+	assert_string_not_equal(g2, g3);
+	generation_of(r, g4);
+	assert_string_equal(g3, g4);
+	db_release(db, r);
+	assert_int_equal(db_open(path, 1, &other, &ei), 0);
+	w = db_acquire(other, DB_WRITE);
+	assert_int_equal(db_run(w, "UPDATE t SET a = 2", ""), 1);
+	db_release(other, w);
+	db_close(other);
+	r = db_acquire(db, DB_READ);
+	generation_of(r, g5);
+	assert_string_not_equal(g4, g5);
+	db_release(db, r);
+	db_close(db);
+}
+
 static void render_markers(void **state)
 {
 	(void)state;
@@ -119,6 +168,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(binds_and_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(migrations_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(generation_changes_on_commit, setup, teardown),
 		cmocka_unit_test(render_markers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
