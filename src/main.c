@@ -86,6 +86,7 @@ static const char *const usage_text[][2] = {
 		  "  --threads N        worker threads (default 8; CORDON_THREADS)\n"
 		  "  --secure-cookie    mark the session cookie Secure (serving behind TLS)\n"
 		  "  --trust-proxy      take client addresses from X-Forwarded-For (behind nginx)\n"
+		  "                     when the peer is in CORDON_TRUSTED_PROXIES (default: loopback)\n"
 		  "  --quiet            do not log one line per request\n"
 		  "  --key-file FILE    the key that seals the pass signing keys in the database\n"
 		  "                     (default PATH.key beside a SQLite database, var/cordon-pg.key\n"

@@ -1,8 +1,7 @@
 /* Sign-in and who is asking; see auth.h. Session and device tokens are 32
  * random bytes given to the client once and stored only as a BLAKE2b hash,
- * so a copy of the database signs nobody in. Failed sign-ins are counted in
- * the database per username and per address (so several servers share the
- * count) and slow further attempts exponentially. */
+ * so a copy of the database signs nobody in. Failed sign-ins slow further
+ * attempts (throttle.h). */
 #include "auth.h"
 
 #include <sodium.h>
@@ -16,6 +15,7 @@
 #include "scope.h"
 #include "server_internal.h"
 #include "settings.h"
+#include "throttle.h"
 
 #define COOKIE "cordon_session"
 #define TOUCH_EVERY 60 /* seconds between last_seen updates */
@@ -214,53 +214,15 @@ static json_t *user_json(const struct principal *w)
 	return u;
 }
 
-static int throttled(struct dbc *c, const char *key, int64_t now, int64_t *wait)
-{
-	int64_t until = 0;
-	int rc = db_one_int(c, &until, "SELECT locked_until FROM login_failures WHERE key = $1",
-			    "t", key);
-	if (rc < 0)
-		return rc;
-	if (rc == 1 && until > now) {
-		if (until - now > *wait)
-			*wait = until - now;
-		return 1;
-	}
-	return 0;
-}
-
-/* Counts a failure; from the limit on, each further failure locks the key
- * for twice as long (30 s, 60 s, 120 s ... at most 15 minutes). Failures
- * older than 15 minutes are forgotten. */
-static void count_failure(struct dbc *w, const char *key, int64_t limit, int64_t now)
-{
-	/* One statement counts, so failures sent at once (to one server or
-	 * several) are all counted: a read-then-write would lose some. */
-	static const char count[] =
-		"INSERT INTO login_failures(key, failures, first_at, locked_until)"
-		" VALUES ($1, 1, $2, 0) ON CONFLICT (key) DO UPDATE SET"
-		" failures = CASE WHEN login_failures.first_at < $3 THEN 1"
-		" ELSE login_failures.failures + 1 END,"
-		" first_at = CASE WHEN login_failures.first_at < $3 THEN $2"
-		" ELSE login_failures.first_at END"
-		" RETURNING failures";
-	int64_t failures = 0;
-	if (db_one_int(w, &failures, count, "tii", key, now, now - 15 * 60) != 1)
-		return;
-	if (failures < limit)
-		return;
-	int64_t shift = failures - limit;
-	int64_t until = now + (shift >= 5 ? 900 : ((int64_t)30 << shift));
-	db_run(w, "UPDATE login_failures SET locked_until = $2 WHERE key = $1 AND locked_until < $2",
-	       "ti", key, until);
-}
-
 static void lower_ascii(char *s)
 {
 	for (; *s; s++)
 		if (*s >= 'A' && *s <= 'Z')
 			*s = (char)(*s - 'A' + 'a');
 }
+
+static int check_password(struct req *r, const char *uname, const char *password,
+			  struct throttle_keys *k);
 
 static int login(struct req *r)
 {
@@ -278,23 +240,37 @@ static int login(struct req *r)
 	if (rc)
 		return rc;
 	char *uname = arena_strdup(&r->arena, username);
+	if (!uname)
+		return ERR_NOMEM;
 	lower_ascii(uname);
-	char *ukey = arena_printf(&r->arena, "u:%s", uname);
-	char *akey = arena_printf(&r->arena, "a:%s", r->ip);
-	struct dbc *c = req_reader(r);
-	if (!c || !ukey || !akey)
-		return ERR_DB;
-	int64_t now = clock_now(), wait = 0;
-	int t1 = throttled(c, ukey, now, &wait), t2 = throttled(c, akey, now, &wait);
-	if (t1 < 0 || t2 < 0)
-		return ERR_DB;
+	struct throttle_keys k;
+	int64_t wait = 0;
+	if ((rc = throttle_keys_init(r, uname, &k)))
+		return rc;
 	r->no_audit = 1;
-	if (t1 || t2) {
+	rc = throttle_enter(r, &k, &wait);
+	if (rc < 0)
+		return rc;
+	if (rc) {
 		r->retry_after = arena_printf(&r->arena, "%lld", (long long)wait);
 		return err_set(&r->err, ERR_THROTTLED, "username",
 			       "too many failed sign-ins; try again in %lld seconds",
 			       (long long)wait);
 	}
+	rc = check_password(r, uname, password, &k);
+	throttle_leave(&k);
+	return rc;
+}
+
+/* The attempt let through by the throttle: checks the password, and either
+ * counts the failure or starts the session. */
+static int check_password(struct req *r, const char *uname, const char *password,
+			  struct throttle_keys *k)
+{
+	struct dbc *c = req_reader(r);
+	if (!c)
+		return ERR_DB;
+	int64_t now = clock_now();
 	struct dbq *q = db_query(c,
 				 "SELECT id, pw_hash, disabled, username, name, role, scope_unit_id,"
 				 " lang FROM users WHERE username = $1",
@@ -324,11 +300,8 @@ static int login(struct req *r)
 		if (!wc)
 			return ERR_DB;
 		if (!db_begin(wc)) {
-			if (!ok || !found) {
-				count_failure(wc, ukey, settings_int(wc, "login_max_failures"), now);
-				count_failure(wc, akey, settings_int(wc, "login_max_failures_address"),
-					      now);
-			}
+			if (!ok || !found)
+				throttle_failed(wc, k, now);
 			db_run(wc,
 			       "INSERT INTO audit_log(at, user_id, actor, method, route, path, status,"
 			       " record_type, record_id, action, detail, ip) VALUES ($1, $2, $3,"
@@ -371,7 +344,8 @@ static int login(struct req *r)
 	sid = db_int(ins, 0);
 	db_done(ins);
 	w->session_id = sid;
-	db_run(wc, "DELETE FROM login_failures WHERE key = $1", "t", ukey);
+	if (throttle_succeeded(wc, k))
+		return ERR_DB;
 	db_run(wc, "DELETE FROM sessions WHERE expires_at < $1", "i", now);
 	r->set_cookie = NULL;
 	char cookie[256];

@@ -24,6 +24,7 @@
 #include "../base/embed.h"
 #include "../base/log.h"
 #include "auth.h"
+#include "client_addr.h"
 #include "jsonout.h"
 #include "server_internal.h"
 
@@ -363,81 +364,20 @@ static enum MHD_Result serve_metrics(struct conn_state *cs)
 
 /* ---------- the API path ---------- */
 
-/* 1 when text (n bytes) is an IPv4 or IPv6 address; its canonical form
- * into out. */
-static int ip_text(const char *text, size_t n, char out[INET6_ADDRSTRLEN])
-{
-	char b[INET6_ADDRSTRLEN + 1];
-	while (n && (*text == ' ' || *text == '\t'))
-		text++, n--;
-	while (n && (text[n - 1] == ' ' || text[n - 1] == '\t'))
-		n--;
-	if (!n || n >= sizeof b)
-		return 0;
-	memcpy(b, text, n);
-	b[n] = 0;
-	unsigned char a[16];
-	if (inet_pton(AF_INET, b, a) == 1)
-		return inet_ntop(AF_INET, a, out, INET6_ADDRSTRLEN) != NULL;
-	if (inet_pton(AF_INET6, b, a) == 1)
-		return inet_ntop(AF_INET6, a, out, INET6_ADDRSTRLEN) != NULL;
-	return 0;
-}
-
-/* 1 when ip is one of the proxies CORDON_TRUSTED_PROXIES names (addresses
- * separated by commas or spaces), besides the peer itself. */
-static int trusted_proxy(const char *ip)
-{
-	const char *list = getenv("CORDON_TRUSTED_PROXIES");
-	if (!list)
-		return 0;
-	size_t n = strlen(ip);
-	for (const char *p = list; *p;) {
-		while (*p == ',' || *p == ' ')
-			p++;
-		const char *e = p;
-		while (*e && *e != ',' && *e != ' ')
-			e++;
-		if ((size_t)(e - p) == n && strncmp(p, ip, n) == 0)
-			return 1;
-		p = e;
-	}
-	return 0;
-}
-
 static const char *client_ip(struct req *r)
 {
-	if (r->srv->cfg.trust_proxy) {
-		/* The client is the right-most X-Forwarded-For entry that is not
-		 * one of our own proxies: entries to its left are whatever the
-		 * client chose to send (rotating the left-most one defeated the
-		 * per-address sign-in limit), and an entry that is not an address
-		 * is not taken at all. */
-		const char *xff = req_header(r, "X-Forwarded-For");
-		char ip[INET6_ADDRSTRLEN];
-		size_t end = xff ? strlen(xff) : 0;
-		while (end) {
-			size_t start = end;
-			while (start && xff[start - 1] != ',')
-				start--;
-			if (!ip_text(xff + start, end - start, ip))
-				break;
-			if (!trusted_proxy(ip))
-				return arena_strdup(&r->arena, ip);
-			end = start ? start - 1 : 0;
-		}
-	}
+	char peer[INET6_ADDRSTRLEN] = "?", ip[INET6_ADDRSTRLEN];
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (!ci || !ci->client_addr)
-		return "?";
-	char buf[INET6_ADDRSTRLEN] = "?";
-	const struct sockaddr *sa = ci->client_addr;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, sizeof buf);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, sizeof buf);
-	return arena_strdup(&r->arena, buf);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, peer, sizeof peer);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, peer, sizeof peer);
+	client_addr_pick(peer,
+			 r->srv->cfg.trust_proxy ? req_header(r, "X-Forwarded-For") : NULL,
+			 getenv("CORDON_TRUSTED_PROXIES"), ip);
+	return arena_strdup(&r->arena, ip);
 }
 
 static const char *actor_of(struct req *r)

@@ -217,7 +217,7 @@ test('failed sign-ins sent at once to both servers all count', { skip }, async (
   try {
     const results = await Promise.all(Array.from({ length: N }, (_, i) => new Client(alt(i).base).login(u.username, `guess-${i}`)));
     for (const r of results) expectError(r, 401, 'unauthenticated', 'password', 'a wrong password');
-    const stored = await sql(A.db, "SELECT failures FROM login_failures WHERE key = 'u:ms.guess'");
+    const stored = await sql(A.db, "SELECT failures FROM login_failures WHERE key = 'p:ms.guess|127.0.0.1'");
     expectError(await new Client(B.base).login(u.username, u.password), 429, 'throttled', undefined,
       `the right password after ${N} wrong ones at once on A and B, limit ${N} (failures counted: ${stored.trim() || 'no row'})`);
   } finally {
