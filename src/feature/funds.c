@@ -72,14 +72,87 @@ int funds_check(struct dbc *c, int64_t scope_unit, int64_t fund_id, const char *
 	return rc ? 0 : err_set(ei, ERR_INVALID, field, "no such fund");
 }
 
+int64_t funds_spendable(int64_t balance, int64_t directed_total, int64_t donation_left,
+			int named_directed)
+{
+	int64_t v = named_directed ? donation_left : balance - directed_total;
+	if (v > balance)
+		v = balance;
+	return v < 0 ? 0 : v;
+}
+
+/* Before a spend: the fund's row locked (so on PostgreSQL two spends of
+ * one fund are serialised and the second sees what the first left), then
+ * the money this spend may draw — a named directed donation's remainder,
+ * or the money no donor directed. ERR_RULE naming amount_fen when the
+ * spend is more, or donation_id when it names what is not money given to
+ * this fund. */
+static int spend_check(struct dbc *c, int64_t fund_id, int64_t amount_fen, int64_t donation_id,
+		       struct err_info *ei)
+{
+	int64_t bal = 0, directed_total = 0, left = 0, directed = 0;
+	char a[40], b[40], d[40];
+	int rc = db_one_int(c, &bal,
+			    "UPDATE funds SET balance_fen = balance_fen WHERE id = $1 RETURNING balance_fen",
+			    "i", fund_id);
+	if (rc <= 0)
+		return rc < 0 ? rc : err_set(ei, ERR_INVALID, "fund_id", "no such fund");
+	rc = db_one_int(c, &directed_total,
+			"SELECT COALESCE(SUM(e.amount_fen), 0) FROM fund_entries e JOIN donations d"
+			" ON d.id = e.donation_id WHERE e.fund_id = $1 AND d.directed = 1",
+			"i", fund_id);
+	if (rc < 0)
+		return rc;
+	if (donation_id) {
+		rc = db_one_int(c, &directed,
+				"SELECT directed FROM donations WHERE id = $1 AND fund_id = $2"
+				" AND kind = 'money'",
+				"ii", donation_id, fund_id);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			return err_set(ei, ERR_RULE, "donation_id",
+				       "donation %lld is not money given to this fund",
+				       (long long)donation_id);
+		if (directed &&
+		    (rc = db_one_int(c, &left,
+				     "SELECT COALESCE(SUM(amount_fen), 0) FROM fund_entries WHERE"
+				     " fund_id = $1 AND donation_id = $2",
+				     "ii", fund_id, donation_id)) < 0)
+			return rc;
+	}
+	int64_t room = funds_spendable(bal, directed_total, left, directed != 0);
+	if (-amount_fen <= room)
+		return 0;
+	supplies_fen_text(-amount_fen, a, sizeof a);
+	supplies_fen_text(room, b, sizeof b);
+	if (directed)
+		return err_set(ei, ERR_RULE, "amount_fen",
+			       "spending %s yuan is more than is left of donation %lld: %s yuan", a,
+			       (long long)donation_id, b);
+	if (!directed_total || bal <= room)
+		return err_set(ei, ERR_RULE, "amount_fen",
+			       "spending %s yuan is more than the fund holds: balance %s yuan", a, b);
+	supplies_fen_text(bal - room, d, sizeof d);
+	return err_set(ei, ERR_RULE, "amount_fen",
+		       "spending %s yuan is more than the fund's undirected money: %s yuan (%s yuan"
+		       " more was directed by donors and is spent only as they directed, naming"
+		       " the donation)",
+		       a, b, d);
+}
+
 int funds_post(struct dbc *c, int64_t fund_id, const char *kind, int64_t amount_fen,
 	       int64_t donation_id, int64_t ledger_id, const char *purpose, int64_t at,
 	       int64_t user_id, int64_t *entry_id, int64_t *balance_fen, struct err_info *ei)
 {
-	/* The balance check is inside the UPDATE: on PostgreSQL a concurrent
-	 * spend waits for the row and re-checks against the new balance. */
+	/* The balance check is inside the UPDATE too: on PostgreSQL a
+	 * concurrent spend waits for the row and re-checks against the new
+	 * balance. */
 	int64_t bal = 0, id = 0;
-	int rc = db_one_int(c, &bal,
+	int rc;
+	if (amount_fen < 0 && (rc = spend_check(c, fund_id, amount_fen, donation_id, ei)))
+		return rc;
+	rc = db_one_int(c, &bal,
 			    "UPDATE funds SET balance_fen = balance_fen + $2 WHERE id = $1"
 			    " AND balance_fen + $2 >= 0 RETURNING balance_fen",
 			    "ii", fund_id, amount_fen);
@@ -247,10 +320,67 @@ static int list_entries(struct req *r)
 	return resp_query_list(r, &pg, q, entry_row, entry_export, "fund-entries");
 }
 
+/* The words for a donation's direction, "<unit> / <kind>", into out. */
+static void direction_text(struct dbc *c, const struct donation_info *d, char *out, size_t n)
+{
+	char unit[256] = "";
+	struct dbq *q;
+	if (d->directed_unit_id &&
+	    (q = db_query(c, "SELECT name FROM units WHERE id = $1", "i", d->directed_unit_id))) {
+		if (db_step(q) == 1)
+			snprintf(unit, sizeof unit, "%s", db_text(q, 0));
+		db_done(q);
+	}
+	snprintf(out, n, "%s%s%s", unit, unit[0] && d->directed_kind[0] ? " / " : "",
+		 d->directed_kind);
+}
+
+int funds_direction_check(struct dbc *c, int64_t scope_unit, int64_t donation_id,
+			  int64_t unit_id, const char *for_kind, struct err_info *ei)
+{
+	struct donation_info d;
+	char dir[320];
+	int rc = donations_get(c, scope_unit, donation_id, "donation_id", &d, ei);
+	if (rc || !d.directed)
+		return rc;
+	direction_text(c, &d, dir, sizeof dir);
+	if (d.directed_unit_id) {
+		if (!unit_id)
+			return err_set(ei, ERR_RULE, "unit_id",
+				       "donation %lld from %s is directed to %s: name the unit it is"
+				       " spent on",
+				       (long long)donation_id, d.donor_name, dir);
+		if ((rc = scope_contains(c, d.directed_unit_id, unit_id)) < 0)
+			return rc;
+		if (rc == 0)
+			return err_set(ei, ERR_RULE, "unit_id",
+				       "donation %lld from %s is directed to %s: it may not be spent"
+				       " on another unit",
+				       (long long)donation_id, d.donor_name, dir);
+	}
+	if (d.directed_kind[0]) {
+		if (!for_kind || !*for_kind)
+			return err_set(ei, ERR_RULE, "for_kind",
+				       "donation %lld from %s is directed to %s: name what it is spent"
+				       " on",
+				       (long long)donation_id, d.donor_name, dir);
+		if (!supplies_direction_allows(d.directed_kind, -1, for_kind))
+			return err_set(ei, ERR_RULE, "for_kind",
+				       "donation %lld from %s is directed to %s: it may not be spent"
+				       " on a %s",
+				       (long long)donation_id, d.donor_name, dir, for_kind);
+	}
+	return 0;
+}
+
+/* POST /funds/{id}/entries {"kind":"allocation"|"spend","amount_fen",
+ * "purpose","donation_id"?,"unit_id"?,"for_kind"?}: a spend of directed
+ * money names its donation and what it is spent on (the unit, the kind of
+ * front-line user), which must be what the donor directed it to. */
 static int post_entry(struct req *r)
 {
-	const char *kind = NULL, *purpose = NULL;
-	int64_t amount = 0, id = 0, unit = 0;
+	const char *kind = NULL, *purpose = NULL, *for_kind = NULL;
+	int64_t amount = 0, id = 0, unit = 0, donation = 0, for_unit = 0;
 	int rc = req_json(r);
 	if (!rc)
 		rc = jx_str(r, r->json, "kind", 1, 16, &kind, NULL);
@@ -260,6 +390,21 @@ static int post_entry(struct req *r)
 		rc = jx_int(r, r->json, "amount_fen", 1, 1, INT64_C(100000000000000), &amount, NULL);
 	if (!rc)
 		rc = jx_str(r, r->json, "purpose", 1, 200, &purpose, NULL);
+	if (!rc)
+		rc = jx_id(r, r->json, "donation_id", 0, 1, &donation, NULL);
+	if (!rc)
+		rc = jx_id(r, r->json, "unit_id", 0, 1, &for_unit, NULL);
+	if (!rc)
+		rc = jx_str(r, r->json, "for_kind", 0, 32, &for_kind, NULL);
+	if (!rc && for_kind && !*for_kind)
+		for_kind = NULL;
+	if (!rc && for_kind && !supplies_priority(for_kind))
+		rc = err_set(&r->err, ERR_INVALID, "for_kind",
+			     "must be epidemic_point, isolation_site, checkpoint, medical_team"
+			     " or community");
+	if (!rc && strcmp(kind, "spend") != 0 && (donation || for_unit || for_kind))
+		rc = err_set(&r->err, ERR_INVALID, donation ? "donation_id" : for_unit ? "unit_id" : "for_kind",
+			     "only a spend names a donation or what it is spent on");
 	if (!rc)
 		rc = jx_str(r, r->json, "client_id", 0, 128, NULL, NULL);
 	if (rc)
@@ -271,11 +416,24 @@ static int post_entry(struct req *r)
 		return rc;
 	if ((rc = scope_check(r, unit, 1, "fund")))
 		return rc;
+	if (for_unit) {
+		if ((rc = scope_contains(c, r->who.scope_unit_id, for_unit)) < 0)
+			return rc;
+		if (rc == 0)
+			return err_set(&r->err, ERR_INVALID, "unit_id", "no such unit");
+	}
+	if (donation && (rc = funds_direction_check(c, r->who.scope_unit_id, donation, for_unit,
+						    for_kind, &r->err)))
+		return rc;
 	int64_t eid = 0;
-	if ((rc = funds_post(c, id, kind, strcmp(kind, "spend") == 0 ? -amount : amount, 0, 0,
-			     purpose, clock_now(), r->who.user_id, &eid, NULL, &r->err)))
+	if ((rc = funds_post(c, id, kind, strcmp(kind, "spend") == 0 ? -amount : amount, donation,
+			     0, purpose, clock_now(), r->who.user_id, &eid, NULL, &r->err)))
 		return rc;
 	req_audit_record(r, "fund", id);
+	if (donation || for_unit || for_kind)
+		r->audit_detail = arena_printf(&r->arena, "spent on unit %lld, %s, from donation %lld",
+					       (long long)for_unit, for_kind ? for_kind : "-",
+					       (long long)donation);
 	json_t *o = query_row(db_query(c, ENTRY_COLS " WHERE e.id = $1", "i", eid), entry_row, &rc);
 	return o ? resp_json(r, 201, o) : rc < 0 ? rc : ERR_DB;
 }

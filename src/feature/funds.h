@@ -18,9 +18,22 @@ int funds_add(struct dbc *c, int64_t unit_id, const char *name, int64_t now, int
  * inside it): 0, or ERR_INVALID naming field. */
 int funds_check(struct dbc *c, int64_t scope_unit, int64_t fund_id, const char *field,
 		struct err_info *ei);
+/* The money a spend may draw from a fund holding balance (fen), of which
+ * directed_total is what donors directed (定向) and is not yet spent: the
+ * remainder donation_left of the directed donation it names
+ * (named_directed != 0), else the money no donor directed. Never below 0
+ * nor above balance. Pure. */
+int64_t funds_spendable(int64_t balance, int64_t directed_total, int64_t donation_left,
+			int named_directed);
 /* Posts an entry to a fund in the caller's transaction: kind "allocation"
- * or "donation" (amount > 0) or "spend" (amount < 0). Spending more than
- * the fund holds is ERR_RULE naming the balance (field "amount_fen").
+ * or "donation" (amount > 0) or "spend" (amount < 0; a refund is a spend
+ * entry with amount > 0 that reverses part of an earlier one). A spend
+ * draws only from what funds_spendable allows: from the directed money
+ * donation donation_id names, or else from the money no donor directed;
+ * spending more is ERR_RULE naming the money available (field
+ * "amount_fen"), naming a donation that is not money of this fund is
+ * ERR_RULE (field "donation_id"). Where directed money may go is the
+ * caller's to check (funds_direction_check, or the purchase's lot).
  * 0 with *entry_id and *balance_fen after it (either may be NULL). */
 int funds_post(struct dbc *c, int64_t fund_id, const char *kind, int64_t amount_fen,
 	       int64_t donation_id, int64_t ledger_id, const char *purpose, int64_t at,
@@ -60,6 +73,13 @@ struct donation_info {
 	char directed_kind[32];   /* "" when none */
 	char donor_name[192];
 };
+/* May money of directed donation donation_id (visible from scope_unit) be
+ * spent on unit_id (0: none named) for a front-line user of kind for_kind
+ * (NULL: none named)? 0 when it may or the donation is not directed;
+ * ERR_INVALID naming donation_id when it is not visible; ERR_RULE naming
+ * unit_id or for_kind, with the direction, when not. */
+int funds_direction_check(struct dbc *c, int64_t scope_unit, int64_t donation_id,
+			  int64_t unit_id, const char *for_kind, struct err_info *ei);
 /* A donation visible from scope_unit (its unit in scope or an ancestor):
  * 0 with *out, or ERR_INVALID naming field. */
 int donations_get(struct dbc *c, int64_t scope_unit, int64_t id, const char *field,

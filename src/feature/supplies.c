@@ -434,15 +434,16 @@ static int create_warehouse(struct req *r)
 	"SELECT l.id, l.at, l.warehouse_id, w.name, l.item_id, i.name, i.unit, l.kind,"   \
 	" l.quantity, l.balance, l.lot_id, l.source, l.supplier, l.donation_id,"          \
 	" d.donor_name, l.fund_id, l.unit_price_fen, l.amount_fen, l.request_id,"         \
-	" l.to_unit_id, u.name, l.reason, l.corrects_id"                                  \
+	" l.to_unit_id, u.name, l.reason, l.corrects_id, l.peer_warehouse_id, pw.name"    \
 	" FROM stock_ledger l JOIN warehouses w ON w.id = l.warehouse_id"                 \
 	" JOIN items i ON i.id = l.item_id LEFT JOIN donations d ON d.id = l.donation_id" \
-	" LEFT JOIN units u ON u.id = l.to_unit_id"
+	" LEFT JOIN units u ON u.id = l.to_unit_id"                                       \
+	" LEFT JOIN warehouses pw ON pw.id = l.peer_warehouse_id"
 
 static json_t *ledger_row(struct dbq *q)
 {
 	return json_pack("{s:I,s:I,s:I,s:s,s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,"
-			 "s:o,s:o,s:o,s:o,s:o,s:o}",
+			 "s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 			 "id", (json_int_t)db_int(q, 0), "at", (json_int_t)db_int(q, 1),
 			 "warehouse_id", (json_int_t)db_int(q, 2), "warehouse", db_text(q, 3),
 			 "item_id", (json_int_t)db_int(q, 4), "item", db_text(q, 5), "unit",
@@ -454,14 +455,20 @@ static json_t *ledger_row(struct dbq *q)
 			 jx_col_int(q, 15), "unit_price_fen", jx_col_int(q, 16), "amount_fen",
 			 jx_col_int(q, 17), "request_id", jx_col_int(q, 18), "to_unit_id",
 			 jx_col_int(q, 19), "to_unit", jx_text_or_null(db_text(q, 20)), "reason",
-			 jx_text_or_null(db_text(q, 21)), "corrects_id", jx_col_int(q, 22));
+			 jx_text_or_null(db_text(q, 21)), "corrects_id", jx_col_int(q, 22),
+			 "peer_warehouse_id", jx_col_int(q, 23), "peer_warehouse",
+			 jx_text_or_null(db_text(q, 24)));
+}
+
+json_t *supplies_entry(struct dbc *c, int64_t id, int *rc)
+{
+	return query_row(db_query(c, LEDGER_COLS " WHERE l.id = $1", "i", id), ledger_row, rc);
 }
 
 static int respond_entry(struct req *r, struct dbc *c, int64_t id, int status)
 {
 	int rc;
-	json_t *o = query_row(db_query(c, LEDGER_COLS " WHERE l.id = $1", "i", id), ledger_row,
-			      &rc);
+	json_t *o = supplies_entry(c, id, &rc);
 	if (!o)
 		return rc < 0 ? rc : ERR_DB;
 	return resp_json(r, status, o);
@@ -484,9 +491,22 @@ int supplies_receive(struct dbc *c, int64_t scope_unit, const struct receipt *in
 	};
 	int purchase = strcmp(in->source, "purchase") == 0;
 	if (purchase) {
-		if (in->donation_id)
-			return err_set(ei, ERR_INVALID, "donation_id",
-				       "a purchase names no donation");
+		if (in->donation_id) {
+			/* Bought with donated money: the goods are a lot of that
+			 * donation and go only where its donor directed it. */
+			struct donation_info d;
+			if (!in->fund_id)
+				return err_set(ei, ERR_INVALID, "fund_id",
+					       "is required for a purchase paid from donated money");
+			if ((rc = donations_get(c, scope_unit, in->donation_id, "donation_id", &d, ei)))
+				return rc;
+			if (strcmp(d.kind, "money") != 0)
+				return err_set(ei, ERR_RULE, "donation_id",
+					       "a purchase is paid from money: donation %lld is goods",
+					       (long long)in->donation_id);
+			m.donation_id = in->donation_id;
+			m.lot_id = d.directed ? in->donation_id : 0;
+		}
 		if (in->fund_id) {
 			if (!in->unit_price_fen)
 				return err_set(ei, ERR_INVALID, "unit_price_fen",
@@ -519,8 +539,8 @@ int supplies_receive(struct dbc *c, int64_t scope_unit, const struct receipt *in
 	if ((rc = supplies_move(c, &m, &id, NULL, ei)))
 		return rc;
 	if (purchase && in->fund_id &&
-	    (rc = funds_post(c, in->fund_id, "spend", -m.amount_fen, 0, id, "purchase", in->at,
-			     in->user_id, NULL, NULL, ei)))
+	    (rc = funds_post(c, in->fund_id, "spend", -m.amount_fen, in->donation_id, id,
+			     "purchase", in->at, in->user_id, NULL, NULL, ei)))
 		return rc;
 	if (ledger_id)
 		*ledger_id = id;
@@ -714,7 +734,8 @@ static const struct list_col ledger_export[] = {
 	{"quantity", "数量"},      {"balance", "结存"},     {"source", "来源"},
 	{"supplier", "供应商"},    {"donor", "捐赠方"},     {"unit_price_fen", "单价（分）"},
 	{"amount_fen", "金额（分）"}, {"request_id", "申领单号"}, {"to_unit", "领用单位"},
-	{"reason", "原因"},        {"corrects_id", "更正流水号"}, {0, 0},
+	{"reason", "原因"},        {"corrects_id", "更正流水号"}, {"peer_warehouse", "调拨对方仓库"},
+	{0, 0},
 };
 
 static int get_ledger(struct req *r)

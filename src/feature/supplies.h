@@ -48,6 +48,12 @@ struct supplies_lot {
  * and nothing may be issued. */
 int64_t supplies_plan(const struct supplies_lot *lots, size_t n, int64_t want, int64_t *take);
 
+/* What a receipt's corrections may still take back: the units received
+ * plus the (signed) sum of the corrections already naming it, and the fen
+ * paid less what was refunded; each never below 0. 0, or -1 on overflow. */
+int supplies_correction_room(int64_t received, int64_t corrected, int64_t paid, int64_t refunded,
+			     int64_t *can_return, int64_t *can_refund);
+
 /* ---------- the ledger, for requests.c, funds.c and the demo ---------- */
 
 struct stock_move {
@@ -93,7 +99,8 @@ int supplies_warehouse_add(struct dbc *c, int64_t unit_id, const char *name, int
 struct receipt {
 	int64_t warehouse_id, item_id, quantity;
 	const char *source;   /* "purchase" or "donation" */
-	int64_t donation_id;  /* donation: the goods donation */
+	int64_t donation_id;  /* donation: the goods donation; purchase: the money
+			       * donation paying (0: none; needs fund_id) */
 	int64_t fund_id;      /* purchase: the fund paying (0: none) */
 	int64_t unit_price_fen;
 	const char *supplier;
@@ -103,10 +110,20 @@ struct receipt {
 /* Receives goods as the API does for a user whose scope is scope_unit:
  * checks the warehouse, item, donation (goods, visible; directed goods go
  * to its lot) and fund (a purchase against a fund spends quantity × unit
- * price from it, 422 with the balance when it holds less), then writes the
- * receipt. 0 with *ledger_id, or an error with ei filled. */
+ * price from it, 422 with the balance when it holds less; a purchase paid
+ * from a directed money donation spends that donation's money and its
+ * goods go to the donation's lot, so they are issued only as it was
+ * directed), then writes the receipt. 0 with *ledger_id, or an error with
+ * ei filled. */
 int supplies_receive(struct dbc *c, int64_t scope_unit, const struct receipt *rc,
 		     int64_t *ledger_id, struct err_info *ei);
+
+/* One ledger entry as the API shows it (NULL with *rc on error or when
+ * absent). */
+json_t *supplies_entry(struct dbc *c, int64_t id, int *rc);
+
+/* Transfers and purchase corrections (supplies_moves.c). */
+extern const struct route_table supplies_moves_routes;
 
 /* For the bulletin (issue 17): the quantities raised by the end of local
  * day `day` in warehouses within scope_unit's subtree — receipts, and the

@@ -1,5 +1,6 @@
 /* Chinese for the messages of src/feature/supplies.c, requests.c and
- * funds.c (stock, supply requests, funds and donations); see base/err.h. */
+ * funds.c, supplies_moves.c (stock, transfers and corrections, supply
+ * requests, funds and donations); see base/err.h. */
 #include "catalogs.h"
 
 static const struct err_msg msgs[] = {
@@ -14,7 +15,6 @@ static const struct err_msg msgs[] = {
 	{"an item with this name and specification already exists", "已有同名同规格的物资"},
 	{"the unit already has a warehouse \"%s\"", "该单位已有仓库“%s”"},
 	{"must be a positive whole number", "必须是正整数"},
-	{"a purchase names no donation", "采购入库不能指定捐赠"},
 	{"is required for a purchase against a fund", "使用资金采购时必须填写"},
 	{"the total is too large", "金额过大"},
 	{"is required for donated goods", "捐赠物资入库时必须填写"},
@@ -67,5 +67,34 @@ static const struct err_msg msgs[] = {
 	{"must be goods or money", "必须是 goods（物资）或 money（资金）"},
 	{"recording money needs the right to keep funds (funds.write)",
 	 "登记捐赠资金需要资金管理权限（funds.write）"},
+	/* funds.c: directed money (定向捐赠资金) */
+	{"donation %lld is not money given to this fund", "捐赠 %lld 不是捐入该资金的款项"},
+	{"spending %s yuan is more than is left of donation %lld: %s yuan",
+	 "支出 %s 元超过捐赠 %lld 的剩余金额：%s 元"},
+	{"spending %s yuan is more than the fund's undirected money: %s yuan (%s yuan more was"
+	 " directed by donors and is spent only as they directed, naming the donation)",
+	 "支出 %s 元超过该资金的非定向余额：%s 元（另有 %s 元为定向捐赠，只能按捐赠方指定的用途支出，"
+	 "并注明所用捐赠）"},
+	{"donation %lld from %s is directed to %s: name the unit it is spent on",
+	 "捐赠 %lld（%s）定向用于 %s：请注明用于哪个单位"},
+	{"donation %lld from %s is directed to %s: it may not be spent on another unit",
+	 "捐赠 %lld（%s）定向用于 %s：不能用于其他单位"},
+	{"donation %lld from %s is directed to %s: name what it is spent on",
+	 "捐赠 %lld（%s）定向用于 %s：请注明用于哪类一线"},
+	{"donation %lld from %s is directed to %s: it may not be spent on a %s",
+	 "捐赠 %lld（%s）定向用于 %s：不能用于 %s"},
+	{"only a spend names a donation or what it is spent on", "只有支出才能注明所用捐赠或支出对象"},
+	{"is required for a purchase paid from donated money", "使用捐赠资金采购时必须填写"},
+	{"a purchase is paid from money: donation %lld is goods", "采购须用资金支付：捐赠 %lld 是物资"},
+	/* supplies_moves.c */
+	{"must be another warehouse than the one stock leaves", "调入仓库不能与调出仓库相同"},
+	{"no such receipt", "入库记录不存在"},
+	{"receipt", "入库记录"},
+	{"give the units returned or the money refunded", "请填写退货数量或退款金额"},
+	{"the refund is too large", "退款金额过大"},
+	{"receipt %lld was paid from no fund: there is nothing to refund",
+	 "入库记录 %lld 未使用资金支付，无款可退"},
+	{"at most %lld of receipt %lld can still be returned", "最多还可退货 %lld（入库记录 %lld）"},
+	{"at most %s yuan of receipt %lld can still be refunded", "最多还可退款 %s 元（入库记录 %lld）"},
 };
 ERR_CATALOG(supplies_zh, "src/feature/supplies.c", msgs);

@@ -1,7 +1,9 @@
 /* Supplies' pure rules: front line first (the queue's priority by the
  * requester's kind), balances derived from movements and never below
  * zero, fen arithmetic without floating point, the directed-donation rule
- * and the plan that draws an issue from directed lots before general stock. */
+ * and the plan that draws an issue from directed lots before general stock;
+ * directed money spent only from its own donation, and what a purchase
+ * correction may still take back. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +11,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "feature/funds.h"
 #include "feature/supplies.h"
 
 static void priority_front_line_first(void **state)
@@ -120,6 +123,51 @@ static void plan_draws_directed_first(void **state)
 	assert_int_equal(supplies_plan(NULL, 0, 1, take), 0);
 }
 
+static void directed_money(void **state)
+{
+	(void)state;
+	/* A fund of 1,000.00 yuan, 700.00 of it directed by donors (two
+	 * donations, 500.00 and 200.00 left): a general spend draws only on
+	 * the 300.00 no donor directed. */
+	assert_int_equal(funds_spendable(100000, 70000, 0, 0), 30000);
+	/* Naming a directed donation: its remainder only. */
+	assert_int_equal(funds_spendable(100000, 70000, 50000, 1), 50000);
+	assert_int_equal(funds_spendable(100000, 70000, 20000, 1), 20000);
+	/* A fund of directed money only: nothing for a general spend. */
+	assert_int_equal(funds_spendable(70000, 70000, 0, 0), 0);
+	/* Never more than the balance, never below 0. */
+	assert_int_equal(funds_spendable(10000, 0, 50000, 1), 10000);
+	assert_int_equal(funds_spendable(10000, 20000, 0, 0), 0);
+	assert_int_equal(funds_spendable(0, 0, 0, 0), 0);
+	/* No directed money: the whole balance, as before. */
+	assert_int_equal(funds_spendable(14500, 0, 0, 0), 14500);
+}
+
+static void correction_room(void **state)
+{
+	(void)state;
+	int64_t q = -1, m = -1;
+	/* 100 suits at 85.50: all may be returned and all refunded. */
+	assert_int_equal(supplies_correction_room(100, 0, 855000, 0, &q, &m), 0);
+	assert_int_equal(q, 100);
+	assert_int_equal(m, 855000);
+	/* 10 returned and refunded already: 90 and 769,500 fen left. */
+	assert_int_equal(supplies_correction_room(100, -10, 855000, 85500, &q, &m), 0);
+	assert_int_equal(q, 90);
+	assert_int_equal(m, 769500);
+	/* A recount that found 5 more makes 5 more returnable. */
+	assert_int_equal(supplies_correction_room(100, -10 + 5, 855000, 85500, &q, &m), 0);
+	assert_int_equal(q, 95);
+	/* All gone: nothing more, never negative. */
+	assert_int_equal(supplies_correction_room(100, -100, 855000, 855000, &q, &m), 0);
+	assert_int_equal(q, 0);
+	assert_int_equal(m, 0);
+	assert_int_equal(supplies_correction_room(100, -120, 0, 10, &q, &m), 0);
+	assert_int_equal(q, 0);
+	assert_int_equal(m, 0);
+	assert_int_equal(supplies_correction_room(INT64_MAX, 1, 0, 0, &q, &m), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -128,6 +176,8 @@ int main(void)
 		cmocka_unit_test(fen_arithmetic),
 		cmocka_unit_test(directed_rule),
 		cmocka_unit_test(plan_draws_directed_first),
+		cmocka_unit_test(directed_money),
+		cmocka_unit_test(correction_room),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
