@@ -178,7 +178,8 @@ int passes_facts(struct dbc *c, int64_t person_id, const char *today, int obs_da
 	/* One statement for every fact: a gate reads them at each scan. The
 	 * latest arrival graded for centralized or home observation decides
 	 * the observation (passes_observation); the latest open fever is red
-	 * until a medic closes it (fevers.c). */
+	 * until a medic closes it (fevers.c); a contact is observed through
+	 * its end day (last exposure + 14) inclusive, as an arrival is. */
 	struct dbq *q = db_query(
 		c,
 		"SELECT (SELECT MAX(arrival_date) FROM arrivals WHERE person_id = $1"
@@ -192,9 +193,9 @@ int passes_facts(struct dbc *c, int64_t person_id, const char *today, int obs_da
 		" EXISTS (SELECT 1 FROM cases WHERE person_id = $1"
 		" AND status IN ('suspected', 'confirmed', 'asymptomatic')),"
 		" EXISTS (SELECT 1 FROM contacts WHERE person_id = $1 AND decision = 'close'"
-		" AND observation_end_day > $2),"
+		" AND observation_end_day >= $2),"
 		" EXISTS (SELECT 1 FROM contacts WHERE person_id = $1 AND decision = 'general'"
-		" AND observation_end_day > $2)",
+		" AND observation_end_day >= $2)",
 		"it", person_id, today);
 	if (!q)
 		return ERR_DB;

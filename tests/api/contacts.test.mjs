@@ -233,3 +233,17 @@ test('the contact list exports; the network shows who became a case', async () =
   assert.equal(l.became_case, true);
   for (const k of net.links) assert.ok(net.nodes.some((n) => n.id === k.target) && net.nodes.some((n) => n.id === k.source), 'every link has its nodes');
 });
+
+test('a contact is observed through the end day inclusive (exposure + 14), green the day after', async () => {
+  // Exposed 2020-02-01: observed through 02-15 (today), so still yellow today.
+  const last = await person('lastday', '田静', K);
+  const d = expectStatus(await officer.post(`/api/v1/cases/${caseX.id}/contacts`, { person_id: last.id, decision: 'general', last_exposure_day: '2020-02-01' }), 201, 'general, end today').body;
+  assert.equal(d.observation_end_day, '2020-02-15');
+  const col = expectStatus(await admin.get(`/api/v1/persons/${last.id}/colour`), 200).body;
+  assert.equal(col.colour, 'yellow', 'the end day is still a day of observation');
+  assert.match(col.reason, /contact/);
+  // Exposed 2020-01-31: observation ended yesterday (02-14).
+  const done = await person('ended', '石磊', K);
+  expectStatus(await officer.post(`/api/v1/cases/${caseX.id}/contacts`, { person_id: done.id, decision: 'general', last_exposure_day: '2020-01-31' }), 201, 'general, ended');
+  assert.equal(expectStatus(await admin.get(`/api/v1/persons/${done.id}/colour`), 200).body.colour, 'green');
+});
