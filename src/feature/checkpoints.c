@@ -311,6 +311,14 @@ int checkpoints_grade_registers(const char *grade)
 	return 0;
 }
 
+const char *checkpoints_follow_up(const char *direction, const char *plate_province_code,
+				  int origin_stated)
+{
+	if (origin_stated || !direction || strcmp(direction, "in") != 0 || !plate_province_code)
+		return NULL;
+	return strcmp(plate_province_code, "420000") == 0 ? "hubei_plate_no_origin" : NULL;
+}
+
 enum disposition checkpoints_disposition(int tenths, int threshold, const char *grade,
 					 int has_document, int has_contact)
 {
@@ -1235,6 +1243,7 @@ struct screen {
 	const char *direction, *origin, *destination;
 	const char *origin_code, *origin_name;
 	int64_t dest_unit;
+	const char *follow_up; /* checkpoints_follow_up */
 	/* train */
 	char train_no[16];
 	int64_t arrival_at, persons;
@@ -1595,6 +1604,7 @@ static json_t *screen_answer(const struct screen *j)
 		json_object_set_new(o, "origin_name", jx_text_or_null(j->origin_name));
 		json_object_set_new(o, "destination", jx_text_or_null(j->destination));
 		json_object_set_new(o, "destination_unit_id", ID_OR_NULL(j->dest_unit));
+		json_object_set_new(o, "follow_up", jx_text_or_null(j->follow_up));
 		json_object_set_new(o, "occupants", persons);
 	}
 	return o;
@@ -1727,12 +1737,12 @@ static int screen_job(struct dbc *c, void *arg)
 				      "INSERT INTO vehicle_checks(checkpoint_id, at, day, plate,"
 				      " plate_province, direction, origin_code, destination,"
 				      " destination_unit_id, occupants, fevers, registered, created_by,"
-				      " device_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
-				      " $12, $13, $14)",
-				      "iitttttt" "IiiiII", j->cp.id, j->at, j->day, j->plate.number,
+				      " device_id, follow_up) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+				      " $10, $11, $12, $13, $14, $15)",
+				      "iitttttt" "IiiiIIt", j->cp.id, j->at, j->day, j->plate.number,
 				      j->plate.province, j->direction, j->origin_code, j->destination,
 				      j->dest_unit, (int64_t)j->n, (int64_t)j->fevers,
-				      (int64_t)j->registered, j->user_id, j->device_id);
+				      (int64_t)j->registered, j->user_id, j->device_id, j->follow_up);
 	if (rc != 1)
 		return rc < 0 ? rc : ERR_DB;
 	for (size_t i = 0; i < j->n; i++) {
@@ -1863,6 +1873,12 @@ static int screen_run(struct req *r, struct screen *j, const char *kind, const c
 		return replay_answer(r, j, skind, answer);
 	if ((rc = prepare(r, c, j, what)))
 		return rc;
+	if (!j->train) {
+		int stated = j->origin_code != NULL;
+		for (size_t i = 0; i < j->n && !stated; i++)
+			stated = j->occ[i].origin_code != NULL;
+		j->follow_up = checkpoints_follow_up(j->direction, j->plate.province_code, stated);
+	}
 	j->actor = r->authed ? r->who.username : "-";
 	j->route = r->route->pattern;
 	j->path = r->path;
@@ -1979,13 +1995,13 @@ static int post_train(struct req *r)
 #define VEHICLE_COLS                                                                        \
 	"SELECT v.id, v.checkpoint_id, v.at, v.day, v.plate, v.plate_province, v.direction,"   \
 	" v.origin_code, dv.name, v.destination, v.destination_unit_id, u.name, v.occupants,"   \
-	" v.fevers, v.registered, v.created_by, v.device_id FROM vehicle_checks v"               \
+	" v.fevers, v.registered, v.created_by, v.device_id, v.follow_up FROM vehicle_checks v"  \
 	" LEFT JOIN divisions dv ON dv.code = v.origin_code"                                    \
 	" LEFT JOIN units u ON u.id = v.destination_unit_id"
 
 static json_t *vehicle_row(struct dbq *q)
 {
-	return json_pack("{s:I,s:I,s:I,s:o,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:I,s:I,s:o,s:o}",
+	json_t *o = json_pack("{s:I,s:I,s:I,s:o,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:I,s:I,s:o,s:o}",
 			 "id", (json_int_t)db_int(q, 0), "checkpoint_id", (json_int_t)db_int(q, 1),
 			 "at", (json_int_t)db_int(q, 2), "time", time_text(db_int(q, 2)), "day",
 			 db_text(q, 3), "plate", db_text(q, 4), "plate_province", db_text(q, 5),
@@ -1996,6 +2012,9 @@ static json_t *vehicle_row(struct dbq *q)
 			 (json_int_t)db_int(q, 12), "fevers", (json_int_t)db_int(q, 13), "registered",
 			 (json_int_t)db_int(q, 14), "created_by", jx_col_int(q, 15), "device_id",
 			 jx_col_int(q, 16));
+	if (o)
+		json_object_set_new(o, "follow_up", jx_text_or_null(db_text(q, 17)));
+	return o;
 }
 
 static const struct list_col vehicle_export[] = {

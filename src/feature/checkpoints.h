@@ -99,6 +99,13 @@ enum disposition checkpoints_disposition(int tenths, int threshold, const char *
 /* "pass", "referral", "registered", "held". */
 const char *checkpoints_disposition_name(enum disposition d);
 
+/* Why a vehicle's screening is flagged for follow-up, or NULL: an arrival
+ * ("in") with a 鄂 plate (Hubei, 420000) and no origin stated for the
+ * vehicle or any occupant ("hubei_plate_no_origin") — the plate says where
+ * the car is from when nobody says where they travelled from. */
+const char *checkpoints_follow_up(const char *direction, const char *plate_province_code,
+				  int origin_stated);
+
 /* A train number (车次): an optional class letter (G D C Z T K Y L S) and 1
  * to 5 digits, upper-cased, spaces dropped, into out[16]. 0 or -1. */
 int checkpoints_train_no(const char *in, char out[16]);

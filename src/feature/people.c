@@ -272,6 +272,25 @@ int people_doc_number(const char *doc_type, const char *in, const char *today, c
 	return 0;
 }
 
+void people_doc_typed(const char *doc_type, const char *in, const char *key, char *out,
+		      size_t cap)
+{
+	if (!cap)
+		return;
+	out[0] = 0;
+	if (!doc_type || !in || !strcmp(doc_type, "resident_id"))
+		return;
+	while (*in == ' ' || *in == '\t')
+		in++;
+	size_t n = strlen(in);
+	while (n && (in[n - 1] == ' ' || in[n - 1] == '\t'))
+		n--;
+	if (n >= cap || (key && strlen(key) == n && !strncmp(in, key, n)))
+		return;
+	memcpy(out, in, n);
+	out[n] = 0;
+}
+
 /* ---------- writing a person ---------- */
 
 static int utf8_len_ok(const char *s, size_t max)
@@ -308,6 +327,7 @@ int people_validate_into(const struct person_in *in, const char *today, struct p
 		return rc;
 	if (is_rid)
 		nm->rid = rid;
+	people_doc_typed(type, in->doc_number, nm->doc_number, nm->doc_typed, sizeof nm->doc_typed);
 	if (in->name && !utf8_len_ok(in->name, 64))
 		return err_set(ei, ERR_INVALID, "name", "must be 1 to 64 characters");
 	if (in->phone && *in->phone && (rc = people_phone(in->phone, nm->phone, "phone", ei)))
@@ -597,6 +617,8 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 		if ((rc = people_doc_number(type, in->doc_number, NULL, own.doc_number,
 					    sizeof own.doc_number, &own.rid, "doc_number", ei)))
 			return rc;
+		people_doc_typed(type, in->doc_number, own.doc_number, own.doc_typed,
+				 sizeof own.doc_typed);
 		if (in->phone && *in->phone && (rc = people_phone(in->phone, own.phone, "phone", ei)))
 			return rc;
 		nm = &own;
@@ -617,11 +639,13 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 			c, id,
 			"INSERT INTO persons(unit_id, household_id, located, doc_type, doc_number,"
 			" doc_last4, name, sex, birth_date, phone, source, source_id, created_at,"
-			" updated_at, facts_implied) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-			" $11, $12, $13, $13, 1) ON CONFLICT (doc_type, doc_number) DO NOTHING",
-			"iIitttttttt" "Ii", in->unit_id, in->household_id, (int64_t)(in->located ? 1 : 0),
-			type, num, last4, in->name, sex, birth, phone,
-			in->source ? in->source : "manual", in->source_id, now);
+			" updated_at, facts_implied, doc_typed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+			" $9, $10, $11, $12, $13, $13, 1, $14) ON CONFLICT (doc_type, doc_number)"
+			" DO NOTHING",
+			"iIitttttttt" "Iit", in->unit_id, in->household_id,
+			(int64_t)(in->located ? 1 : 0), type, num, last4, in->name, sex, birth, phone,
+			in->source ? in->source : "manual", in->source_id, now,
+			nm->doc_typed[0] ? nm->doc_typed : NULL);
 		if (rc < 0)
 			return rc;
 		if (rc == 1) {
@@ -868,6 +892,20 @@ int people_search_kind(const char *q, char *out, size_t cap)
 		out[k] = 0;
 		return last4 ? PEOPLE_SEARCH_LAST4 : PEOPLE_SEARCH_DOC;
 	}
+	/* A document number as people type it ("e 1234 5678", full-width
+	 * digits): its match key, as the record was stored under. A name has
+	 * no digit. */
+	int anydigit = 0;
+	for (size_t i = 0; i < n; i++)
+		anydigit |= (s[i] >= '0' && s[i] <= '9') ||
+			    ((unsigned char)s[i] == 0xEF && (unsigned char)s[i + 1] == 0xBC &&
+			     (unsigned char)s[i + 2] >= 0x90 && (unsigned char)s[i + 2] <= 0x99);
+	char k[40];
+	if (anydigit && cap >= sizeof k &&
+	    people_doc_number("other", s, NULL, k, sizeof k, NULL, "q", NULL) == 0) {
+		snprintf(out, cap, "%s", k);
+		return PEOPLE_SEARCH_DOC;
+	}
 	snprintf(out, cap, "%s", s);
 	return PEOPLE_SEARCH_NAME;
 }
@@ -998,7 +1036,7 @@ static json_t *load_household(struct dbc *c, int64_t id, int *err)
 #define PERSON_COLS                                                                   \
 	"SELECT p.id, p.doc_type, p.doc_number, p.name, p.sex, p.birth_date, p.phone,"  \
 	" p.unit_id, u.name, p.household_id, h.address, p.located, p.source,"           \
-	" p.created_at, p.updated_at, p.merged_into FROM persons p"                      \
+	" p.created_at, p.updated_at, p.merged_into, p.doc_typed FROM persons p"         \
 	" JOIN units u ON u.id = p.unit_id LEFT JOIN households h ON h.id = p.household_id"
 
 /* A person as JSON: numbers whole, or masked as in lists. */
@@ -1023,6 +1061,10 @@ static json_t *person_json(struct dbq *q, int whole)
 		"updated_at", (json_int_t)db_int(q, 14));
 	if (o && !db_null(q, 15))
 		json_object_set_new(o, "merged_into", json_integer(db_int(q, 15)));
+	/* The number as typed (an other document) beside its key; whole only
+	 * where the number is whole. */
+	if (o && whole && db_text(q, 16))
+		json_object_set_new(o, "doc_typed", json_string(db_text(q, 16)));
 	return o;
 }
 
@@ -1617,12 +1659,12 @@ static int create_person(struct req *r)
 		.birth_date = f.birth_date,
 		.source = "manual",
 	};
-	if ((rc = people_validate(&in, today, &r->err)))
+	/* The key and the typed form both go to people_upsert (in.norm). */
+	struct person_norm norm;
+	if ((rc = people_validate_into(&in, today, &norm, &r->err)))
 		return rc;
-	char num[40];
-	if ((rc = people_doc_number(in.doc_type, in.doc_number, today, num, sizeof num, NULL,
-				    "doc_number", &r->err)))
-		return rc;
+	in.norm = &norm;
+	const char *num = norm.doc_number;
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
@@ -1635,7 +1677,6 @@ static int create_person(struct req *r)
 		return rc;
 	if (rc == 1)
 		return document_conflict(r, c, existing, eunit);
-	in.doc_number = num;
 	in.unit_id = f.unit_id;
 	in.household_id = f.household_id;
 	in.located = located;

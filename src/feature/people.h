@@ -44,6 +44,11 @@ int people_doc_type_valid(const char *doc_type);
 int people_doc_number(const char *doc_type, const char *in, const char *today, char *out,
 		      size_t cap, struct resident_id *rid, const char *field,
 		      struct err_info *ei);
+/* The form of an other document's number worth keeping beside its key
+ * (DOMAIN.md: kept as typed): `in` without surrounding blanks into out,
+ * or "" when it is a resident ID or the same as key. */
+void people_doc_typed(const char *doc_type, const char *in, const char *key, char *out,
+		      size_t cap);
 /* What a search text is, for GET /persons?q=: a whole resident ID
  * (normalised: 15 digits upgraded, x upper-cased), a phone (normalised),
  * the last 4 characters of a document, another whole document number
@@ -129,7 +134,8 @@ struct person_seen {
 /* A person's document number and phone as stored, worked out once by
  * people_validate_into. */
 struct person_norm {
-	char doc_number[40];
+	char doc_number[40];    /* the match key */
+	char doc_typed[160];    /* people_doc_typed: "" when the key says it all */
 	char phone[12];         /* "" when none */
 	struct resident_id rid; /* resident IDs: what the number says */
 };

@@ -279,6 +279,20 @@ test('road screening: a car with a normal and a feverish occupant → pass and r
   assert.match(anon.body.occupants[0].reason, /no fever record/);
 });
 
+test('road screening: a 鄂 plate arriving with no stated origin is flagged for follow-up; with an origin, leaving, or another plate it is not', async () => {
+  const screen = async (plate, direction, extra = {}) => expectStatus(await staff.post(`/api/v1/checkpoints/${road.id}/vehicles`, {
+    plate, direction, occupants: [{ temperature: 36.5 }], client_id: clientId(), ...extra,
+  }), 201, `${plate} ${direction}`).body;
+  const flagged = await screen('鄂A7F321', 'in');
+  assert.equal(flagged.follow_up, 'hubei_plate_no_origin');
+  assert.equal(flagged.occupants[0].disposition, 'pass', 'the car is not held: the flag is for follow-up');
+  assert.equal((await screen('鄂A7F322', 'out')).follow_up, null, 'leaving');
+  assert.equal((await screen('宁A7F323', 'in')).follow_up, null, 'a local plate');
+  assert.equal((await screen('鄂A7F324', 'in', { origin: '640000' })).follow_up, null, 'an origin stated');
+  const list = expectStatus(await staff.get(`/api/v1/checkpoints/${road.id}/vehicles?plate=${encodeURIComponent('鄂A7F321')}`), 200).body.items;
+  assert.equal(list[0].follow_up, 'hubei_plate_no_origin', 'the list shows the flag');
+});
+
 test('road screening: an arrival from Hubei with a resident ID is registered at the destination community', async () => {
   const id = newId('420102');
   const car = (child) => ({

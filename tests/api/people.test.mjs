@@ -561,3 +561,21 @@ test('merge of two records found in one screening round counts the person once',
   assert.equal(await cov(K1.id), 1, 'still one person in the round');
   assert.equal(await n(`SELECT COUNT(*) FROM persons WHERE merged_into IS NULL AND household_id = ${hh4.id}`), 1);
 });
+
+test('an other document is kept as typed and matched on its key (upper case, no spaces, full-width folded)', async () => {
+  const res = await admin.post('/api/v1/persons', { doc_type: 'passport', doc_number: ' e 2345 6789 ', name: 'Jane Roe', unit_id: K2.id });
+  const p = expectStatus(res, 201, 'passport as typed').body;
+  assert.equal(p.doc_number, 'E23456789', 'the match key');
+  const card = expectStatus(await admin.get(`/api/v1/persons/${p.id}?reveal=1`), 200).body;
+  assert.equal(card.doc_typed, 'e 2345 6789', 'the form typed is kept');
+  assert.equal(await sql(srv.db, `SELECT doc_typed FROM persons WHERE id = ${p.id}`), 'e 2345 6789\n');
+  // The same document typed another way is the same person.
+  expectError(await admin.post('/api/v1/persons', { doc_type: 'passport', doc_number: 'Ｅ２３４５６７８９', name: 'Jane Roe', unit_id: K2.id }), 409, 'conflict', 'doc_number');
+  for (const q of ['e 2345 6789', 'E23456789', 'Ｅ２３４５６７８９']) {
+    const found = expectStatus(await admin.get(`/api/v1/persons?q=${encodeURIComponent(q)}`), 200, q).body.items;
+    assert.deepEqual(found.map((x) => x.id), [p.id], `search ${q}`);
+  }
+  // A number typed as its key keeps no second form.
+  const k = expectStatus(await admin.post('/api/v1/persons', { doc_type: 'passport', doc_number: 'G98765432', name: 'Max Roe', unit_id: K2.id }), 201).body;
+  assert.equal(expectStatus(await admin.get(`/api/v1/persons/${k.id}?reveal=1`), 200).body.doc_typed, undefined);
+});

@@ -189,6 +189,17 @@ static void duty(void **state)
 	assert_true(checkpoints_duty_due(1000, 0) == 1000 + 12 * 3600);
 }
 
+/* A 鄂 plate arriving with no stated origin is flagged for follow-up. */
+static void follow_ups(void **state)
+{
+	(void)state;
+	assert_string_equal(checkpoints_follow_up("in", "420000", 0), "hubei_plate_no_origin");
+	assert_null(checkpoints_follow_up("in", "420000", 1));
+	assert_null(checkpoints_follow_up("out", "420000", 0));
+	assert_null(checkpoints_follow_up("in", "640000", 0));
+	assert_null(checkpoints_follow_up("in", NULL, 0));
+}
+
 static void dispositions(void **state)
 {
 	(void)state;
@@ -257,6 +268,7 @@ int main(void)
 		cmocka_unit_test(gaps),
 		cmocka_unit_test(duty),
 		cmocka_unit_test(dispositions),
+		cmocka_unit_test(follow_ups),
 		cmocka_unit_test(trains),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

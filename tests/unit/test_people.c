@@ -127,6 +127,18 @@ static void full_width(void **state)
 	assert_int_equal(people_doc_number("passport", "ｅ１２３４５６７８", NULL, out, sizeof out, NULL,
 					   "doc_number", &ei), 0);
 	assert_string_equal(out, "E12345678");
+	/* Kept as typed beside the key (DOMAIN.md), matched on the key. */
+	char typed[64];
+	assert_int_equal(people_doc_number("passport", " e 1234 5678 ", NULL, out, sizeof out, NULL,
+					   "doc_number", &ei), 0);
+	assert_string_equal(out, "E12345678");
+	people_doc_typed("passport", " e 1234 5678 ", out, typed, sizeof typed);
+	assert_string_equal(typed, "e 1234 5678");
+	people_doc_typed("passport", "E12345678", out, typed, sizeof typed);
+	assert_string_equal(typed, "");
+	people_doc_typed("resident_id", "11010519491231002x", "11010519491231002X", typed,
+			 sizeof typed);
+	assert_string_equal(typed, "");
 }
 
 static void masks(void **state)
@@ -206,6 +218,12 @@ static void search_kinds(void **state)
 	assert_string_equal(out, "张伟");
 	assert_int_equal(people_search_kind("Smith", out, sizeof out), PEOPLE_SEARCH_NAME);
 	assert_int_equal(people_search_kind("x12", out, sizeof out), PEOPLE_SEARCH_DOC);
+	/* A passport as typed, with spaces or full-width: searched by its key. */
+	assert_int_equal(people_search_kind("e 1234 5678", out, sizeof out), PEOPLE_SEARCH_DOC);
+	assert_string_equal(out, "E12345678");
+	assert_int_equal(people_search_kind("Ｅ１２３４５６７８", out, sizeof out), PEOPLE_SEARCH_DOC);
+	assert_string_equal(out, "E12345678");
+	assert_int_equal(people_search_kind("John Smith", out, sizeof out), PEOPLE_SEARCH_NAME);
 	assert_int_equal(people_search_kind("ab", out, sizeof out), PEOPLE_SEARCH_NAME);
 	assert_int_equal(people_search_kind("12", out, sizeof out), PEOPLE_SEARCH_NAME);
 }

@@ -859,6 +859,7 @@ function resultCard(kind, res) {
 			kind === 'vehicle' ? h('span.muted', ' ', res.plate_province || '', res.new_energy ? [' · ', t('cp.new_energy')] : '', ' · ', t('cp.dir_' + res.direction)) : h('span.muted', ' ', t('cp.persons_n', { n: res.persons })),
 			h('span.muted.nowrap', ' · ', clock(res.at))),
 		alarm ? h('p.cp-alarm', t('cp.alarm_referral', { n: res.referrals })) : null,
+		res.follow_up ? h('p.cp-follow-up', t('cp.follow_up.' + res.follow_up)) : null,
 		people.length ? h('ul.cp-people-result', people.map((o, i) => h('li', { dataset: { disposition: o.disposition } },
 			h('div.cp-person-line',
 				dispositionTag(o.disposition),
