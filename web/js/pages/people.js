@@ -221,6 +221,8 @@ async function renderPerson(ctx, id) {
 					try {
 						const w = await api('GET', `/api/v1/persons/${encodeURIComponent(id)}?reveal=1`);
 						docBox.textContent = w.doc_number || '';
+						// Another document typed in another form than its key: both.
+						if (w.doc_typed) docBox.append(' ', h('span.muted.doc-typed', t('persons.doc_typed', { typed: w.doc_typed })));
 						phoneBox.textContent = w.phone || '—';
 						docBox.classList.add('revealed');
 						b.remove();
