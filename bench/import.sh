@@ -1,43 +1,34 @@
 #!/usr/bin/env bash
-# bench/import: importing round 1's 620,623 persons from a generated CSV
-# through the real import path (`cordon import persons FILE`: parsing,
-# validation, compounds, households, arrivals graded, facts, counters, the
-# batch; one transaction) beside SQLite's raw insert of the same rows into
-# the same persons table of the same demo database, in one transaction with
-# one prepared statement (bench/import_raw.c), in the same run. Each side
-# runs on a fresh copy of the demo database; the baseline runs before and
-# after the import and the faster of its two runs is used. Prints wall and
-# CPU (user+sys) seconds and their ratios (target <= 1.5).
-# Usage: bench/import.sh [ROWS]   (default 620623)
+# bench/import: `cordon import persons FILE` (parsing, validation,
+# compounds, households, arrivals graded, facts, counters, the batch; one
+# transaction) against two baselines measured in the same run, wall and CPU
+# (user+sys) seconds, each baseline run twice and the faster run used:
+#
+#  fresh  the issue 16 figure: a list without compounds (name, ID, phone,
+#         sex, some arrivals) imported into a fresh `cordon init` database,
+#         beside the sqlite3 shell's `.import` of the same file into a bare
+#         table whose ID column is UNIQUE (cordon's pragmas: WAL,
+#         synchronous=FULL, the import's page cache). Target <= 1.5.
+#  pg     the same list and the same fresh database on PostgreSQL (a
+#         throwaway durable server from scripts/pg.sh, unix socket), beside
+#         the fresh SQLite import. Target <= 2. CPU is cordon's alone (the
+#         server's is not counted).
+#  demo   round 1's list with compounds and households imported into a copy
+#         of the demo district (its own ~620,000 persons), beside SQLite's
+#         raw insert of the same rows into the same persons table of the same
+#         database in one transaction with one prepared statement
+#         (bench/import_raw.c), and beside the shell's `.import` of the file.
+#
+# Usage: bench/import.sh [ROWS] [SECTIONS]   (default 620623 "fresh pg demo")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-620623}
+SECTIONS=${2:-fresh pg demo}
 OUT=build/bench
 mkdir -p "$OUT"
 [ -n "${BENCH_NO_MAKE:-}" ] || make -s build/cordon
-cc -O2 -o "$OUT/import_raw" bench/import_raw.c $(pkg-config --cflags --libs sqlite3)
+has() { [[ " $SECTIONS " == *" $1 "* ]]; }
 
-# The demo district (units, compounds, its own population): built once,
-# rebuilt by `cordon demo` itself when this binary's demo differs.
-demo="$OUT/import-demo.db"
-build/cordon demo --db "$demo" --no-serve >/dev/null 2>"$OUT/import-demo.err" || {
-  cat "$OUT/import-demo.err" >&2
-  exit 1
-}
-# The list names the demo's compounds by code; made anew when they change.
-sqlite3 "$demo" "SELECT code FROM units WHERE kind = 'compound' ORDER BY id" >"$OUT/import-compounds.new"
-cmp -s "$OUT/import-compounds.new" "$OUT/import-compounds.txt" ||
-  mv "$OUT/import-compounds.new" "$OUT/import-compounds.txt"
-rm -f "$OUT/import-compounds.new"
-csv="$OUT/import-persons-$ROWS.csv"
-if [ ! -f "$csv" ] || [ bench/import_gen.mjs -nt "$csv" ] || [ "$OUT/import-compounds.txt" -nt "$csv" ]; then
-  node bench/import_gen.mjs "$csv" "$OUT/import-compounds.txt" "$ROWS"
-fi
-
-fresh() { # copy of the demo database at $1
-  rm -f "$1" "$1-wal" "$1-shm"
-  cp "$demo" "$1"
-}
 # run NAME CMD...: sets W and C to the command's wall and CPU (user+sys)
 # seconds; its output goes to $OUT/NAME.log and .err
 run() {
@@ -50,29 +41,133 @@ run() {
   fi
   read -r W C < <(awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$OUT/$name.time")
 }
-# The page cache cordon gives an import (imports.c IMPORT_CACHE_KIB), for the baseline too.
+line() { # LABEL WALL CPU NOTE
+  printf '%-46s %8s s wall %8s s cpu   (%s)\n' "$1" "$2" "$3" "$4" >&2
+}
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b ? a : b) }'; }
+ratio() { # LABEL NUM DEN TARGET
+  awk -v l="$1" -v a="$2" -v b="$3" -v t="$4" 'BEGIN { printf "ratio %-44s %.2f%s\n", l, a / b, t ? "   (target <= " t ")" : "" }'
+}
+# The page cache cordon gives an import (imports.c IMPORT_CACHE_KIB), for the baselines too.
 CACHE_KIB=$(sed -n 's/^#define IMPORT_CACHE_KIB "\([0-9]*\)".*/\1/p' src/feature/imports.c)
 
-echo "bench/import: $ROWS persons ($(du -h "$csv" | cut -f1) CSV), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)" >&2
-fresh "$OUT/import-raw.db"
-run import-raw1 "$OUT/import_raw" "$OUT/import-raw.db" "$csv" "$CACHE_KIB"
-raw_w1=$W raw_c1=$C
-fresh "$OUT/import-cordon.db"
-run import-cordon build/cordon import persons "$csv" --source bench --db "$OUT/import-cordon.db"
-imp_w=$W imp_c=$C
-fresh "$OUT/import-raw.db"
-run import-raw2 "$OUT/import_raw" "$OUT/import-raw.db" "$csv" "$CACHE_KIB"
-raw_w2=$W raw_c2=$C
+# shell_import CSV DB NAME: the sqlite3 shell's .import of CSV into a bare
+# table, one column per header cell, the ID column UNIQUE.
+shell_import() {
+  local csv=$1 db=$2 cols='' i=0 cell
+  IFS=, read -r -a hdr < <(head -1 "$csv" | sed 's/^\xEF\xBB\xBF//')
+  for cell in "${hdr[@]}"; do
+    i=$((i + 1))
+    cols+="${cols:+, }c$i TEXT"
+    [ "$cell" = 身份证号 ] && cols+=" UNIQUE"
+  done
+  rm -f "$db" "$db-wal" "$db-shm"
+  sqlite3 "$db" "PRAGMA journal_mode=WAL" "CREATE TABLE t($cols)" >/dev/null
+  run "$3" sqlite3 -cmd "PRAGMA synchronous=FULL" -cmd "PRAGMA cache_size=-$CACHE_KIB" \
+    "$db" ".import --csv --skip 1 $csv t" "SELECT COUNT(*) || ' rows' FROM t"
+  rm -f "$db" "$db-wal" "$db-shm"
+}
 
-counts=$(tail -1 "$OUT/import-cordon.log")
-printf '%-46s %8s s wall %8s s cpu   (%s)\n' "raw insert, run 1" "$raw_w1" "$raw_c1" "$(cat "$OUT/import-raw1.log")" >&2
-printf '%-46s %8s s wall %8s s cpu   (%s)\n' "cordon import persons" "$imp_w" "$imp_c" "$counts" >&2
-printf '%-46s %8s s wall %8s s cpu   (%s)\n' "raw insert, run 2" "$raw_w2" "$raw_c2" "$(cat "$OUT/import-raw2.log")" >&2
-db=$(sqlite3 "$OUT/import-cordon.db" "SELECT (SELECT COUNT(*) FROM persons) || ' persons, ' || (SELECT COUNT(*) FROM households) || ' households, ' || (SELECT COUNT(*) FROM arrivals) || ' arrivals, ' || (SELECT COUNT(*) FROM person_facts) || ' fact rows, ' || (SELECT COUNT(*) FROM persons WHERE facts_implied = 1) || ' persons whose creation facts the row implies'")
-echo "stored by the import: $db" >&2
-awk -v rw1="$raw_w1" -v rw2="$raw_w2" -v rc1="$raw_c1" -v rc2="$raw_c2" -v iw="$imp_w" -v ic="$imp_c" -v n="$ROWS" 'BEGIN {
-  rw = rw1 < rw2 ? rw1 : rw2; rc = rc1 < rc2 ? rc1 : rc2
-  printf "import: %.0f rows/s wall\n", n / iw
-  printf "ratio import / raw insert, wall: %.2f   (target <= 1.5)\n", iw / rw
-  printf "ratio import / raw insert, cpu:  %.2f\n", ic / rc }'
-rm -f "$OUT"/import-raw.db* "$OUT"/import-cordon.db*
+echo "bench/import: $ROWS persons, sections: $SECTIONS; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+# ---- fresh and pg: a list without compounds into a fresh database ----
+if has fresh || has pg; then
+  csv0="$OUT/import-persons-nocompound-$ROWS.csv"
+  if [ ! -f "$csv0" ] || [ bench/import_gen.mjs -nt "$csv0" ]; then
+    : >"$OUT/import-nocompounds.txt"
+    node bench/import_gen.mjs "$csv0" "$OUT/import-nocompounds.txt" "$ROWS"
+  fi
+  echo "-- fresh database, list without compounds ($(du -h "$csv0" | cut -f1) CSV)" >&2
+  init="$OUT/import-init.db"
+  rm -f "$init" "$init-wal" "$init-shm"
+  build/cordon init --db "$init" >/dev/null 2>&1
+  fresh_init() {
+    rm -f "$1" "$1-wal" "$1-shm"
+    cp "$init" "$1"
+  }
+  shell_import "$csv0" "$OUT/import-shell.db" import-shell1
+  sw1=$W sc1=$C
+  fresh_init "$OUT/import-fresh.db"
+  run import-fresh build/cordon import persons "$csv0" --source bench --db "$OUT/import-fresh.db"
+  fw=$W fc=$C
+  line "cordon import persons (SQLite)" "$fw" "$fc" "$(tail -1 "$OUT/import-fresh.log")"
+  rm -f "$OUT"/import-fresh.db*
+  if has pg; then
+    pgdir=/tmp/cordon-bench-import-pg-$$
+    trap 'scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true' EXIT
+    base=$(PG_DURABLE=1 scripts/pg.sh start "$pgdir")
+    psql "$base" -qc "CREATE DATABASE bench" >/dev/null
+    url="postgresql:///bench?host=$pgdir&user=postgres"
+    build/cordon init --pg "$url" >/dev/null 2>&1
+    run import-pg build/cordon import persons "$csv0" --source bench --db "$url"
+    pw=$W pc=$C
+    line "cordon import persons (PostgreSQL)" "$pw" "$pc" "$(tail -1 "$OUT/import-pg.log"); cordon's cpu only"
+    scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true
+    trap - EXIT
+  fi
+  shell_import "$csv0" "$OUT/import-shell.db" import-shell2
+  sw2=$W sc2=$C
+  line "sqlite3 .import, bare table, run 1" "$sw1" "$sc1" "$(cat "$OUT/import-shell1.log")"
+  line "sqlite3 .import, bare table, run 2" "$sw2" "$sc2" "$(cat "$OUT/import-shell2.log")"
+  sw=$(min "$sw1" "$sw2") sc=$(min "$sc1" "$sc2")
+  awk -v n="$ROWS" -v w="$fw" 'BEGIN { printf "import (SQLite): %.0f rows/s wall\n", n / w }'
+  ratio "import / sqlite3 .import, wall:" "$fw" "$sw" 1.5
+  ratio "import / sqlite3 .import, cpu:" "$fc" "$sc" 1.5
+  if has pg; then
+    awk -v n="$ROWS" -v w="$pw" 'BEGIN { printf "import (PostgreSQL): %.0f rows/s wall\n", n / w }'
+    ratio "import PostgreSQL / import SQLite, wall:" "$pw" "$fw" 2
+    ratio "import PostgreSQL / sqlite3 .import, wall:" "$pw" "$sw" ""
+  fi
+fi
+
+# ---- demo: round 1's list into a copy of the demo district ----
+if has demo; then
+  cc -O2 -o "$OUT/import_raw" bench/import_raw.c $(pkg-config --cflags --libs sqlite3)
+  # The demo district (units, compounds, its own population): built once,
+  # rebuilt by `cordon demo` itself when this binary's demo differs.
+  demo="$OUT/import-demo.db"
+  build/cordon demo --db "$demo" --no-serve >/dev/null 2>"$OUT/import-demo.err" || {
+    cat "$OUT/import-demo.err" >&2
+    exit 1
+  }
+  # The list names the demo's compounds by code; made anew when they change.
+  sqlite3 "$demo" "SELECT code FROM units WHERE kind = 'compound' ORDER BY id" >"$OUT/import-compounds.new"
+  cmp -s "$OUT/import-compounds.new" "$OUT/import-compounds.txt" ||
+    mv "$OUT/import-compounds.new" "$OUT/import-compounds.txt"
+  rm -f "$OUT/import-compounds.new"
+  csv="$OUT/import-persons-$ROWS.csv"
+  if [ ! -f "$csv" ] || [ bench/import_gen.mjs -nt "$csv" ] || [ "$OUT/import-compounds.txt" -nt "$csv" ]; then
+    node bench/import_gen.mjs "$csv" "$OUT/import-compounds.txt" "$ROWS"
+  fi
+  echo "-- copy of the demo district, list with compounds ($(du -h "$csv" | cut -f1) CSV)" >&2
+  fresh() { # copy of the demo database at $1
+    rm -f "$1" "$1-wal" "$1-shm"
+    cp "$demo" "$1"
+  }
+  fresh "$OUT/import-raw.db"
+  run import-raw1 "$OUT/import_raw" "$OUT/import-raw.db" "$csv" "$CACHE_KIB"
+  rw1=$W rc1=$C
+  shell_import "$csv" "$OUT/import-shell.db" import-dshell1
+  dsw1=$W dsc1=$C
+  fresh "$OUT/import-cordon.db"
+  run import-cordon build/cordon import persons "$csv" --source bench --db "$OUT/import-cordon.db"
+  iw=$W ic=$C
+  fresh "$OUT/import-raw.db"
+  run import-raw2 "$OUT/import_raw" "$OUT/import-raw.db" "$csv" "$CACHE_KIB"
+  rw2=$W rc2=$C
+  shell_import "$csv" "$OUT/import-shell.db" import-dshell2
+  dsw2=$W dsc2=$C
+  line "raw insert, run 1" "$rw1" "$rc1" "$(cat "$OUT/import-raw1.log")"
+  line "cordon import persons" "$iw" "$ic" "$(tail -1 "$OUT/import-cordon.log")"
+  line "raw insert, run 2" "$rw2" "$rc2" "$(cat "$OUT/import-raw2.log")"
+  line "sqlite3 .import, bare table, run 1" "$dsw1" "$dsc1" "$(cat "$OUT/import-dshell1.log")"
+  line "sqlite3 .import, bare table, run 2" "$dsw2" "$dsc2" "$(cat "$OUT/import-dshell2.log")"
+  db=$(sqlite3 "$OUT/import-cordon.db" "SELECT (SELECT COUNT(*) FROM persons) || ' persons, ' || (SELECT COUNT(*) FROM households) || ' households, ' || (SELECT COUNT(*) FROM arrivals) || ' arrivals, ' || (SELECT COUNT(*) FROM person_facts) || ' fact rows, ' || (SELECT COUNT(*) FROM persons WHERE facts_implied = 1) || ' persons whose creation facts the row implies'")
+  echo "stored by the import: $db" >&2
+  awk -v n="$ROWS" -v w="$iw" 'BEGIN { printf "import (demo): %.0f rows/s wall\n", n / w }'
+  ratio "import / raw insert, wall:" "$iw" "$(min "$rw1" "$rw2")" 1.5
+  ratio "import / raw insert, cpu:" "$ic" "$(min "$rc1" "$rc2")" ""
+  ratio "import / sqlite3 .import (empty table), wall:" "$iw" "$(min "$dsw1" "$dsw2")" ""
+  ratio "import / sqlite3 .import (empty table), cpu:" "$ic" "$(min "$dsc1" "$dsc2")" ""
+  rm -f "$OUT"/import-raw.db* "$OUT"/import-cordon.db*
+fi

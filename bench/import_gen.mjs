@@ -16,6 +16,8 @@ if (!out || !compoundsFile) {
 }
 const N = Number(nArg || 620623);
 let seed = Number(seedArg || 20200215) >>> 0;
+// An empty COMPOUNDS file: a list without the compound column filled (an import
+// into a fresh `cordon init` database, which has no compounds).
 const compounds = fs.readFileSync(compoundsFile, 'utf8').split('\n').map((s) => s.trim()).filter(Boolean);
 
 // xorshift32: the same file for the same seed
@@ -81,7 +83,7 @@ for (let i = 0; i < N; i++) {
   if (household && household.left > 0) {
     household.left -= 1;
     ({ compound, address } = household);
-  } else if (rnd() < 0.67) {
+  } else if (rnd() < 0.67 && compounds.length) {
     compound = pick(compounds);
     if (rnd() < 0.33) {
       address = `${1 + Math.floor(rnd() * 30)}号楼${1 + Math.floor(rnd() * 4)}单元${1 + Math.floor(rnd() * 18)}0${1 + Math.floor(rnd() * 4)}室`;
