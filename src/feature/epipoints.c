@@ -58,6 +58,8 @@ static int add_member(struct req *r);
 static int lay_roster(struct req *r);
 static int lift(struct req *r);
 static int summary(struct req *r);
+static int get_procedure(struct req *r);
+static int put_procedure(struct req *r);
 
 static const struct route routes[] = {
 	{"POST", "/api/v1/epidemic-points", open_point, P_EPIPOINTS_WRITE, 0, ROUTE_IDEMPOTENT,
@@ -66,6 +68,10 @@ static const struct route routes[] = {
 	 "epidemic points in scope, with export"},
 	{"GET", "/api/v1/epidemic-points/summary", summary, P_CASES_READ, 0, 0,
 	 "points open and lifted, their staff and the people on duty now"},
+	{"GET", "/api/v1/epidemic-points/procedure", get_procedure, P_CASES_READ, 0, 0,
+	 "the 9-step procedure a new point copies (a setting)"},
+	{"PUT", "/api/v1/epidemic-points/procedure", put_procedure, P_SETTINGS_ADMIN, 0, 0,
+	 "replace the procedure; points opened before keep their steps"},
 	{"GET", "/api/v1/epidemic-points/{id}", get_point, P_CASES_READ, 0, 0,
 	 "one point: cases, steps, groups, roster and what blocks lifting"},
 	{"POST", "/api/v1/epidemic-points/{id}/steps/{pos}", do_step, P_EPIPOINTS_WRITE, 0,
@@ -752,4 +758,79 @@ static int lift(struct req *r)
 		return rc;
 	req_audit_record(r, "epidemic_point", id);
 	return respond_point(r, c, id, 200);
+}
+
+/* ---------- the procedure (a setting) ---------- */
+
+static json_t *proc_row(struct dbq *q)
+{
+	return json_pack("{s:I,s:s,s:s}", "pos", (json_int_t)db_int(q, 0), "name", db_text(q, 1),
+			 "name_en", db_text(q, 2));
+}
+
+static int get_procedure(struct req *r)
+{
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	json_t *o = json_object();
+	int rc = attach_rows(
+		o, "items",
+		db_query(c, "SELECT pos, name, name_en FROM epipoint_procedure ORDER BY pos", ""),
+		proc_row);
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
+	return resp_json(r, 200, o);
+}
+
+/* PUT {"items":[{"name","name_en"}]}: the procedure becomes exactly these
+ * steps in this order. Points already open keep the steps they copied, so
+ * a step done is never renamed or lost under them. */
+static int put_procedure(struct req *r)
+{
+	/* A rule for the whole district: not changed from below it. */
+	int rc = scope_district_wide(r);
+	if (!rc)
+		rc = req_json(r);
+	if (rc)
+		return rc;
+	json_t *items = json_object_get(r->json, "items");
+	if (!json_is_array(items) || json_array_size(items) == 0 || json_array_size(items) > 20)
+		return err_set(&r->err, ERR_INVALID, "items", "must be a list of 1 to 20 steps");
+	size_t n = json_array_size(items);
+	const char **zh = arena_alloc(&r->arena, sizeof *zh * n * 2);
+	if (!zh)
+		return ERR_NOMEM;
+	const char **en = zh + n;
+	for (size_t i = 0; i < n; i++) {
+		json_t *it = json_array_get(items, i);
+		if (!json_is_object(it))
+			return err_set(&r->err, ERR_INVALID, "items", "step %zu must be an object",
+				       i + 1);
+		if ((rc = jx_str(r, it, "name", 1, 100, &zh[i], NULL)) ||
+		    (rc = jx_str(r, it, "name_en", 1, 200, &en[i], NULL))) {
+			return err_set(&r->err, ERR_INVALID, "items",
+				       "step %zu needs a Chinese and an English name (up to 100 and"
+				       " 200 characters)",
+				       i + 1);
+		}
+	}
+	struct dbc *c = req_db(r);
+	if (!c)
+		return ERR_DB;
+	if (db_run(c, "DELETE FROM epipoint_procedure", "") < 0)
+		return ERR_DB;
+	for (size_t i = 0; i < n; i++) {
+		int64_t x = db_run(c,
+				   "INSERT INTO epipoint_procedure(pos, name, name_en)"
+				   " VALUES ($1, $2, $3)",
+				   "itt", (int64_t)(i + 1), zh[i], en[i]);
+		if (x < 0)
+			return (int)x;
+	}
+	r->audit_detail = arena_printf(&r->arena, "epidemic point procedure: %zu steps", n);
+	req_audit_record(r, "settings", 0);
+	return get_procedure(r);
 }

@@ -15,5 +15,9 @@ static const struct err_msg msgs[] = {
 	{"no such step", "步骤不存在"},
 	{"this step is done already", "此步骤已完成"},
 	{"must be incident, health or supply", "必须是 incident、health 或 supply"},
+	{"must be a list of 1 to 20 steps", "必须是 1 至 20 个步骤"},
+	{"step %zu must be an object", "第 %zu 步格式不对"},
+	{"step %zu needs a Chinese and an English name (up to 100 and 200 characters)",
+	 "第 %zu 步需要中文和英文名称（分别不超过 100 和 200 个字符）"},
 };
 ERR_CATALOG(epipoints_zh, "src/feature/epipoints.c", msgs);

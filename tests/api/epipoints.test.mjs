@@ -4,7 +4,8 @@
 // (its staff pass); lifting is refused with the blockers (14 days since the
 // last linked case, every linked contact's observation ended) and allowed
 // as days pass (a second server on the same database with a later clock),
-// which reopens the gate. Scope: out-of-scope points are 404/403.
+// which reopens the gate. Scope: out-of-scope points are 404/403. The
+// 9-step list is a setting an admin replaces; new points copy it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -94,6 +95,35 @@ test('steps, work groups and the roster; the sealed gate lets only the staff thr
   assert.equal(res.decision, 'deny');
   assert.equal(res.reason_code, 'sealed');
   assert.equal((await scan(admin, 'staff')).decision, 'allow', 'the point\'s staff pass');
+});
+
+test('the 9-step list is a setting: an admin replaces it, new points copy it, open points keep theirs', async () => {
+  const before = expectStatus(await admin.get('/api/v1/epidemic-points/procedure'), 200).body.items;
+  assert.deepEqual(before.map((s) => s.pos), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.equal(before[8].name_en, 'Assessment for lifting');
+  // Read by anyone who reads points; changed only by settings.admin, district-wide.
+  const reader = await userClient(srv, admin, { role: 'officer', scope_unit_id: S.id });
+  expectStatus(await reader.get('/api/v1/epidemic-points/procedure'), 200);
+  expectError(await reader.req('PUT', '/api/v1/epidemic-points/procedure', { items: [{ name: '一', name_en: 'one' }] }), 403, 'forbidden');
+  expectError(await admin.req('PUT', '/api/v1/epidemic-points/procedure', { items: [] }), 400, 'invalid', 'items');
+  expectError(await admin.req('PUT', '/api/v1/epidemic-points/procedure', { items: [{ name: '封控', name_en: 'Seal' }, { name: '告知' }] }), 400, 'invalid', 'items');
+  expectError(await admin.req('PUT', '/api/v1/epidemic-points/procedure', { items: ['封控'] }), 400, 'invalid', 'items');
+  expectError(await admin.req('PUT', '/api/v1/epidemic-points/procedure', { items: Array.from({ length: 21 }, (_, i) => ({ name: `第${i}步`, name_en: `Step ${i}` })) }), 400, 'invalid', 'items');
+  assert.equal(expectStatus(await admin.get('/api/v1/epidemic-points/procedure'), 200).body.items.length, 9, 'nothing written by a refused change');
+  const ten = [...before.map(({ name, name_en }) => ({ name, name_en })), { name: '解封后回访', name_en: 'Follow-up after lifting' }];
+  const saved = expectStatus(await admin.req('PUT', '/api/v1/epidemic-points/procedure', { items: ten }), 200).body.items;
+  assert.equal(saved.length, 10);
+  assert.equal(saved[9].pos, 10);
+  // The open point keeps the 9 steps it copied; a point opened now has 10.
+  assert.equal(expectStatus(await admin.get(`/api/v1/epidemic-points/${point.id}`), 200).body.steps.length, 9);
+  const K2 = await mkUnit(admin, S.id, 'community', 'EP-C2', '新社区');
+  const K3 = await mkUnit(admin, K2.id, 'compound', 'EP-K3', '新小区');
+  await person('case2', '秦川', K3);
+  const k2 = expectStatus(await admin.post('/api/v1/cases', { person_id: P.case2.id, status: 'confirmed', report_day: '2020-01-29' }), 201).body;
+  const p2 = expectStatus(await admin.post('/api/v1/epidemic-points', { unit_id: K3.id, case_ids: [k2.id], opened_day: '2020-01-29' }), 201).body;
+  assert.equal(p2.steps.length, 10);
+  assert.equal(p2.steps[9].name, '解封后回访');
+  expectStatus(await admin.req('PUT', '/api/v1/epidemic-points/procedure', { items: before.map(({ name, name_en }) => ({ name, name_en })) }), 200);
 });
 
 test('lifting is refused with the blockers, then allowed as days pass', async () => {

@@ -34,6 +34,8 @@ const ROUTES = {
 	passes: { mod: './pages/passes.js', perm: 'passes.write', nav: 'nav.passes', group: 'field' },
 	isolation: { mod: './pages/isolation.js', perm: 'isolation.read', nav: 'nav.isolation', group: 'health' },
 	mypeople: { mod: './pages/isolation.js', perm: null, nav: 'nav.mypeople', group: 'health' },
+	cases: { mod: './pages/cases.js', perm: 'cases.read', nav: 'nav.cases', group: 'health' },
+	epipoints: { mod: './pages/epipoints.js', perm: 'cases.read', nav: 'nav.epipoints', group: 'health' },
 	supplies: { mod: './pages/supplies.js', perm: 'supplies.read', nav: 'nav.supplies', group: 'supplies' },
 	'supply-request': { mod: './pages/supplies.js', perm: 'supplies.request', nav: 'nav.supply_request', group: 'supplies' },
 	enterprises: { mod: './pages/enterprises.js', perm: 'enterprises.read', nav: 'nav.enterprises', group: 'enterprises' },
