@@ -62,7 +62,7 @@ async function cachedDemo(bin, timeoutMs) {
 }
 
 // Builds the demo district into a temporary database and serves it.
-// Returns {url, port, dir, stop()}.
+// Returns {url, port, dir, log(), restart(args), stop()}.
 // With CORDON_URL set, uses that server instead (nothing is started).
 export async function startServer({ timeoutMs = 600_000 } = {}) {
 	if (process.env.CORDON_URL) return { url: process.env.CORDON_URL.replace(/\/$/, ''), log: () => '', async stop() {} };
@@ -77,42 +77,61 @@ export async function startServer({ timeoutMs = 600_000 } = {}) {
 	await copyFile(cached, db);
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
-	const proc = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
 	let log = '';
-	await new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${log}`)), 30_000);
-		const want = `listening on ${url}`;
-		const onData = (b) => {
-			log += b.toString();
-			if (log.includes(want)) {
+	// Serves db on the port with extra arguments (e.g. --clock), resolving
+	// once it listens.
+	async function serve(extra) {
+		const p = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+		await new Promise((resolve, reject) => {
+			const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${log}`)), 30_000);
+			const want = `listening on ${url}`;
+			let seen = '';
+			const onData = (b) => {
+				log += b.toString();
+				seen += b.toString();
+				if (seen.includes(want)) {
+					clearTimeout(timer);
+					resolve();
+				}
+			};
+			p.stdout.on('data', onData);
+			p.stderr.on('data', onData);
+			p.on('exit', (code, sig) => {
 				clearTimeout(timer);
-				resolve();
-			}
-		};
-		proc.stdout.on('data', onData);
-		proc.stderr.on('data', onData);
-		proc.on('exit', (code, sig) => {
-			clearTimeout(timer);
-			reject(new Error(`server exited (${code ?? sig}) before listening:\n${log}`));
+				reject(new Error(`server exited (${code ?? sig}) before listening:\n${log}`));
+			});
 		});
-	});
-	proc.removeAllListeners('exit');
-	// Keep draining output so the pipe never blocks the server.
-	proc.stdout.on('data', (b) => { log = (log + b).slice(-20000); });
-	proc.stderr.on('data', (b) => { log = (log + b).slice(-20000); });
+		p.removeAllListeners('exit');
+		p.stdout.removeAllListeners('data');
+		p.stderr.removeAllListeners('data');
+		// Keep draining output so the pipe never blocks the server.
+		p.stdout.on('data', (b) => { log = (log + b).slice(-20000); });
+		p.stderr.on('data', (b) => { log = (log + b).slice(-20000); });
+		return p;
+	}
+	async function halt(p) {
+		if (p.exitCode == null && p.signalCode == null) {
+			const gone = new Promise((r) => p.once('exit', r));
+			p.kill('SIGTERM');
+			const t = setTimeout(() => p.kill('SIGKILL'), 5000);
+			await gone;
+			clearTimeout(t);
+		}
+	}
+	let proc = await serve([]);
 	return {
 		url,
 		port,
 		dir,
 		log: () => log,
+		// Serves the same database again with other arguments, e.g.
+		// ['--clock', '2026-12-05T09:00'] for days that have not come yet.
+		async restart(extra = []) {
+			await halt(proc);
+			proc = await serve(extra);
+		},
 		async stop() {
-			if (proc.exitCode == null && proc.signalCode == null) {
-				const gone = new Promise((r) => proc.once('exit', r));
-				proc.kill('SIGTERM');
-				const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
-				await gone;
-				clearTimeout(t);
-			}
+			await halt(proc);
 			await rm(dir, { recursive: true, force: true });
 		},
 	};

@@ -13,26 +13,12 @@ import { api, showError } from '../api.js';
 import { t } from '../i18n.js';
 import {
 	h, loading, errorBox, field, input, select, form, values, qs, pagedTable,
-	exportLink, disclosure, toast, unitPicker, stat, empty, tabLinks, pageHead, section,
+	exportLink, disclosure, toast, unitPicker, stat, empty, tabLinks, pageHead, section, confirmDialog,
 } from '../dom.js';
+import { loadECharts } from '../chart.js';
 
 const TABS = ['rate', 'enterprises', 'applications', 'inspections', 'findings'];
 
-let echartsLoading = null;
-function loadECharts() {
-	if (window.echarts) return Promise.resolve(window.echarts);
-	if (!echartsLoading) {
-		echartsLoading = new Promise((resolve, reject) => {
-			const s = document.createElement('script');
-			s.src = '/vendor/echarts.min.js';
-			s.async = true;
-			s.onload = () => (window.echarts ? resolve(window.echarts) : reject(new Error('echarts')));
-			s.onerror = () => { echartsLoading = null; reject(new Error('echarts')); };
-			document.head.append(s);
-		});
-	}
-	return echartsLoading;
-}
 
 const pct = (x) => (x == null ? '—' : `${(x * 100).toFixed(1)} %`);
 const statusBadge = (s) => h('span.badge.status-' + s, t('ent.status_' + s));
@@ -242,6 +228,8 @@ async function appCard(id, onReviewed) {
 	], async (fm, ev) => {
 		const decision = (ev.submitter && ev.submitter.dataset.decision) || 'approve';
 		const v = values(fm);
+		// A rejection ends the application: ask first.
+		if (decision === 'reject' && !(await confirmDialog(t('ent.reject_q', { name: a.enterprise_name }), { okLabel: t('ent.reject') }))) return;
 		await api('POST', `/api/v1/applications/${id}/review`, { decision, ...(v.reason ? { reason: v.reason } : {}) });
 		toast(t('ent.status_' + (decision === 'approve' ? 'approved' : decision === 'return' ? 'returned' : 'rejected')));
 		onReviewed();
