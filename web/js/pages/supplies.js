@@ -1,15 +1,18 @@
 // 物资保障: the warehouse's page. Tabs: stock on hand (an ECharts bar chart
 // by item, the table one click away, low-stock alerts, receiving goods),
-// the request queue (front line first; approving issues stock, all or
-// part), the ledger of an item with its running balance, donations (with
-// each donor's printable acknowledgement) and funds (in yuan from fen).
+// moving stock between warehouses), the request queue (front line first;
+// approving issues stock, all or part), the ledger of an item with its
+// running balance (a receipt corrected by goods returned and money
+// refunded, as new entries), donations (with each donor's printable
+// acknowledgement) and funds (in yuan from fen; money a donor directed is
+// spent by naming the donation and what it goes to).
 // #/supply-request is the front line's page: ask the warehouse and follow
 // one's requests. Every list exports to xlsx.
 import { api, showError } from '../api.js';
 import { t } from '../i18n.js';
 import {
 	h, loading, errorBox, field, input, select, form, values, qs, pagedTable,
-	exportLink, disclosure, toast, unitPicker, errText, fmtTime, stat, empty,
+	exportLink, disclosure, toast, unitPicker, errText, fmtTime, stat, empty, confirmDialog,
 } from '../dom.js';
 
 const TABS = ['stock', 'queue', 'ledger', 'donations', 'funds'];
@@ -21,6 +24,16 @@ export function yuan(fen) {
 	const a = BigInt(Math.abs(Number(fen)));
 	const y = (a / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 	return `${neg ? '-' : ''}${y}.${String(a % 100n).padStart(2, '0')}`;
+}
+
+// Fen from a typed amount in yuan ("1,200.50"), or null when it is not one.
+function fenOf(text) {
+	const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec((text || '').replace(/,/g, '').trim());
+	return m ? Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0')) : null;
+}
+
+function clientId() {
+	return crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
 }
 
 function num(n) {
@@ -39,11 +52,12 @@ async function all(url) {
 	return out;
 }
 
-function asyncSelect(name, url, label, blank, attrs = {}) {
+// A select filled from a list; keep(item) picks which items it offers.
+function asyncSelect(name, url, label, blank, attrs = {}, keep = null) {
 	const s = select(name, blank == null ? [] : [['', blank]], undefined, attrs);
 	s.disabled = true;
 	all(url).then((items) => {
-		for (const it of items) s.append(h('option', { value: it.id }, label(it)));
+		for (const it of items) if (!keep || keep(it)) s.append(h('option', { value: it.id }, label(it)));
 		s.disabled = false;
 		s.dispatchEvent(new Event('change'));
 	}, (err) => s.replaceChildren(h('option', { value: '' }, errText(err))));
@@ -102,6 +116,7 @@ function showTab(ctx, bar, body, tab) {
 function stockTab(ctx, canWrite) {
 	const wh = asyncSelect('warehouse_id', '/api/v1/warehouses', (w) => w.name, t('supplies.all_warehouses'));
 	const stats = h('div.stats.summary');
+	const alertBox = h('div.low-stock-box'); // replaced on each load, never stacked
 	const chartBox = h('div.chart', { style: 'height:360px' });
 	const tableBox = h('div.stock-table');
 	const toggle = h('button.btn', { type: 'button' }, t('supplies.show_table'));
@@ -136,10 +151,8 @@ function stockTab(ctx, canWrite) {
 				stat(t('supplies.warehouses_n'), new Set(rows.map((r) => r.warehouse_id)).size),
 				stat(t('supplies.low_n'), low.length, low.length ? 'warn' : null));
 			tableBox.replaceChildren(stockTable(rows));
-			if (low.length) {
-				stats.after(h('div.alert.alert-warn.low-stock', { role: 'alert' },
-					t('supplies.low_alert'), ' ', low.map((r) => `${r.item}${r.spec ? ' ' + r.spec : ''}（${r.warehouse}：${num(r.quantity)} ${r.unit}）`).join('，')));
-			}
+			alertBox.replaceChildren(low.length ? h('div.alert.alert-warn.low-stock', { role: 'alert' },
+				t('supplies.low_alert'), ' ', low.map((r) => `${r.item}${r.spec ? ' ' + r.spec : ''}（${r.warehouse}：${num(r.quantity)} ${r.unit}）`).join('，')) : '');
 			drawChart([...byItem.values()]);
 		} catch (err) {
 			if (!err.handled) stats.replaceChildren(errorBox(err));
@@ -169,9 +182,10 @@ function stockTab(ctx, canWrite) {
 
 	wh.addEventListener('change', load);
 	const receive = canWrite ? receiveForm(load) : null;
+	const move = canWrite ? transferForm(load) : null;
 	return h('div',
 		h('div.section-head', h('h2', t('supplies.tab_stock')), h('div.filters', field(t('supplies.warehouse'), wh)), toggle, exportA),
-		stats, chartBox, tableBox, receive);
+		stats, alertBox, chartBox, tableBox, receive, move);
 }
 
 function stockTable(rows) {
@@ -192,7 +206,10 @@ function receiveForm(done) {
 	const donation = asyncSelect('donation_id', '/api/v1/donations', (d) => `${d.donor_name} · ${d.description || yuan(d.value_fen)}`, t('common.none'));
 	const fund = asyncSelect('fund_id', '/api/v1/funds', (f) => `${f.name}（${t('supplies.balance')} ${yuan(f.balance_fen)}）`, t('common.none'));
 	const donationField = field(t('supplies.donation'), donation);
+	// Only money donations pay for purchases.
+	const payDonation = asyncSelect('pay_donation_id', '/api/v1/donations', (d) => `${d.donor_name} · ¥${yuan(d.value_fen)}${d.directed ? ' · ' + direction(d) : ''}`, t('supplies.spend_general'), {}, (d) => d.kind === 'money');
 	const purchaseFields = h('div', field(t('supplies.fund'), fund),
+		field(t('supplies.pay_donation'), payDonation, t('supplies.pay_donation_hint')),
 		field(t('supplies.unit_price'), input('unit_price', { inputmode: 'decimal', placeholder: '85.50' })),
 		field(t('supplies.supplier'), input('supplier')));
 	const sync = () => { donationField.hidden = source.value !== 'donation'; purchaseFields.hidden = source.value === 'donation'; };
@@ -207,11 +224,12 @@ function receiveForm(done) {
 		h('div.form-actions', h('button', { type: 'submit', class: 'btn btn-primary' }, t('supplies.receive'))),
 	], async (fm) => {
 		const v = values(fm);
-		const body = { warehouse_id: Number(v.warehouse_id), item_id: Number(v.item_id), quantity: Number(v.quantity), source: v.source, client_id: crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random() };
+		const body = { warehouse_id: Number(v.warehouse_id), item_id: Number(v.item_id), quantity: Number(v.quantity), source: v.source, client_id: clientId() };
 		if (!/^\d+$/.test(v.quantity || '')) return showError(fm, { field: 'quantity' }, t('supplies.whole_number'));
 		if (v.source === 'donation') body.donation_id = v.donation_id ? Number(v.donation_id) : null;
 		else {
 			if (v.fund_id) body.fund_id = Number(v.fund_id);
+			if (v.pay_donation_id) body.donation_id = Number(v.pay_donation_id);
 			if (v.unit_price) {
 				const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(v.unit_price.trim());
 				if (!m) return showError(fm, { field: 'unit_price_fen' }, t('supplies.bad_price'));
@@ -226,6 +244,41 @@ function receiveForm(done) {
 		done();
 	});
 	return disclosure(t('supplies.receive_goods'), f);
+}
+
+// Moving stock from one warehouse to another: two entries in one go,
+// general stock first, a directed donation's goods staying directed.
+function transferForm(done) {
+	const whs = (name) => asyncSelect(name, '/api/v1/warehouses', (w) => w.name, null);
+	const from = whs('from_warehouse_id');
+	const to = whs('to_warehouse_id');
+	const donation = asyncSelect('donation_id', '/api/v1/donations', (d) => `${d.donor_name} · ${direction(d)}`, t('supplies.any_lot'), {}, (d) => d.directed);
+	const f = form([
+		field(t('supplies.from_warehouse'), from),
+		field(t('supplies.to_warehouse'), to),
+		field(t('supplies.item'), asyncSelect('item_id', '/api/v1/items', (i) => `${i.name}${i.spec ? ' ' + i.spec : ''}（${i.unit}）`, null)),
+		field(t('supplies.quantity'), input('quantity', { inputmode: 'numeric', required: true })),
+		field(t('supplies.transfer_lot'), donation),
+		field(t('supplies.reason'), input('reason', { maxlength: 200 })),
+		h('div.form-actions', h('button', { type: 'submit', class: 'btn btn-primary' }, t('supplies.transfer'))),
+	], async (fm) => {
+		const v = values(fm);
+		if (!/^\d+$/.test(v.quantity || '') || Number(v.quantity) < 1) return showError(fm, { field: 'quantity' }, t('supplies.whole_number'));
+		if (v.from_warehouse_id === v.to_warehouse_id) return showError(fm, { field: 'to_warehouse_id' }, t('supplies.same_warehouse'));
+		const body = { from_warehouse_id: Number(v.from_warehouse_id), to_warehouse_id: Number(v.to_warehouse_id), item_id: Number(v.item_id), quantity: Number(v.quantity), client_id: clientId() };
+		if (v.donation_id) body.donation_id = Number(v.donation_id);
+		if (v.reason) body.reason = v.reason;
+		const res = await api('POST', '/api/v1/stock/transfers', body);
+		const out = res.entries[0];
+		toast(t('supplies.transferred', { n: num(res.quantity), unit: out.unit, from: out.warehouse, to: out.peer_warehouse }));
+		fm.querySelector('input[name=quantity]').value = '';
+		done();
+	});
+	return disclosure(t('supplies.transfer_stock'), f);
+}
+
+function direction(d) {
+	return [d.directed_unit, d.directed_kind ? t('supplies.kind_' + d.directed_kind) : null].filter(Boolean).join(' / ');
 }
 
 // ---------- request queue ----------
@@ -295,7 +348,7 @@ function approveButton(r, done) {
 
 // ---------- ledger ----------
 
-function ledgerTab(ctx) {
+function ledgerTab(ctx, canWrite) {
 	const item = asyncSelect('item_id', '/api/v1/items', (i) => `${i.name}${i.spec ? ' ' + i.spec : ''}`, t('supplies.all_items'));
 	const wh = asyncSelect('warehouse_id', '/api/v1/warehouses', (w) => w.name, t('supplies.all_warehouses'));
 	const listBox = h('div');
@@ -311,7 +364,7 @@ function ledgerTab(ctx) {
 		first = false;
 		const url = '/api/v1/stock/ledger' + qs({ item_id: item.value, warehouse_id: wh.value });
 		exportA.replaceChildren(exportLink(url));
-		listBox.replaceChildren(pagedTable({
+		const list = pagedTable({
 			url,
 			columns: [
 				{ label: t('supplies.entry_no'), cell: (e) => h('span.mono', String(e.id)) },
@@ -322,9 +375,12 @@ function ledgerTab(ctx) {
 				{ label: t('supplies.quantity'), class: 'num', cell: (e) => `${e.quantity > 0 ? '+' : ''}${num(e.quantity)}` },
 				{ label: t('supplies.balance'), class: 'num', cell: (e) => `${num(e.balance)} ${e.unit}` },
 				{ label: t('supplies.detail'), cell: entryDetail },
+				{ label: '', cell: (e) => (canWrite && e.kind === 'receipt') ? correctButton(e, () => list.reload()) : '' },
 			],
+			rowAttrs: (e) => ({ dataset: { id: e.id, kind: e.kind } }),
 			emptyText: t('supplies.ledger_empty'),
-		}).el);
+		});
+		listBox.replaceChildren(list.el);
 	}
 	item.addEventListener('change', load);
 	wh.addEventListener('change', load);
@@ -338,12 +394,56 @@ function entryDetail(e) {
 	if (e.source) parts.push(t('supplies.source_' + e.source));
 	if (e.donor) parts.push(e.donor);
 	if (e.supplier) parts.push(e.supplier);
-	if (e.amount_fen) parts.push(`¥${yuan(e.amount_fen)}`);
+	if (e.amount_fen && e.corrects_id && e.amount_fen < 0) parts.push(`${t('supplies.refund')} ¥${yuan(-e.amount_fen)}`);
+	else if (e.amount_fen) parts.push(`¥${yuan(e.amount_fen)}`);
 	if (e.to_unit) parts.push(`→ ${e.to_unit}`);
+	if (e.peer_warehouse) parts.push(`${e.quantity < 0 ? '→' : '←'} ${e.peer_warehouse}`);
 	if (e.request_id) parts.push(`${t('supplies.request_no')} ${e.request_id}`);
 	if (e.reason) parts.push(e.reason);
 	if (e.corrects_id) parts.push(`${t('supplies.corrects')} ${e.corrects_id}`);
 	return parts.join(' · ');
+}
+
+// A receipt corrected: goods sent back leave stock by an entry naming the
+// receipt, money the supplier pays back returns to the fund; the receipt
+// itself stays as it was.
+function correctButton(e, done) {
+	const box = h('div.correct');
+	const btn = h('button.btn', { type: 'button' }, t('supplies.correct'));
+	btn.addEventListener('click', () => {
+		btn.hidden = true;
+		const f = form([
+			field(t('supplies.returned'), input('returned', { inputmode: 'numeric' })),
+			// Named as the API's field so its errors show beside it (typed in yuan).
+			e.fund_id ? field(t('supplies.refund_yuan'), input('refund_fen', { inputmode: 'decimal' }), e.unit_price_fen ? t('supplies.refund_hint', { price: yuan(e.unit_price_fen) }) : null) : null,
+			field(t('supplies.reason'), input('reason', { required: true, maxlength: 200 })),
+			h('div.form-actions',
+				h('button', { type: 'submit', class: 'btn btn-primary' }, t('supplies.correct')),
+				h('button', { type: 'button', class: 'btn', onclick: () => { f.remove(); btn.hidden = false; } }, t('common.cancel'))),
+		], async (fm) => {
+			const v = values(fm);
+			const body = { reason: v.reason, client_id: clientId() };
+			if (v.returned) {
+				if (!/^\d+$/.test(v.returned)) return showError(fm, { field: 'returned' }, t('supplies.whole_number'));
+				body.returned = Number(v.returned);
+			}
+			if (v.refund_fen) {
+				const fen = fenOf(v.refund_fen);
+				if (fen == null) return showError(fm, { field: 'refund_fen' }, t('supplies.bad_price'));
+				body.refund_fen = fen;
+			}
+			if (!body.returned && !body.refund_fen) return showError(fm, { field: 'returned' }, t('supplies.correct_nothing'));
+			if (!v.reason) return showError(fm, { field: 'reason' }, t('supplies.reason_needed'));
+			const refund = body.refund_fen ?? (body.returned || 0) * (e.unit_price_fen || 0);
+			if (!(await confirmDialog(t('supplies.confirm_correct', { id: e.id, returned: num(body.returned || 0), unit: e.unit, refund: yuan(e.fund_id ? refund : 0) }), { okLabel: t('supplies.correct') }))) return;
+			await api('POST', `/api/v1/stock/receipts/${e.id}/corrections`, body);
+			toast(t('supplies.corrected'));
+			done();
+		});
+		box.append(f);
+	});
+	box.append(btn);
+	return box;
 }
 
 // ---------- donations ----------
@@ -355,7 +455,7 @@ function donationsTab(ctx, canWrite) {
 			{ label: t('supplies.donor'), cell: (d) => h('div', h('strong', d.donor_name), h('div.muted', t('supplies.donor_' + d.donor_kind))) },
 			{ label: t('supplies.donation_kind'), cell: (d) => t('supplies.gift_' + d.kind) },
 			{ label: t('supplies.value'), class: 'num', cell: (d) => `¥${yuan(d.value_fen)}` },
-			{ label: t('supplies.direction'), cell: (d) => d.directed ? [d.directed_unit, d.directed_kind ? t('supplies.kind_' + d.directed_kind) : null].filter(Boolean).join(' / ') : t('supplies.not_directed') },
+			{ label: t('supplies.direction'), cell: (d) => d.directed ? direction(d) : t('supplies.not_directed') },
 			{ label: t('supplies.received_goods'), class: 'num', cell: (d) => d.kind === 'goods' ? `${d.receipts} / ${num(d.received_quantity)}` : (d.fund || '') },
 			{ label: t('supplies.received_at'), cell: (d) => fmtTime(d.received_at) },
 			{ label: '', cell: (d) => h('a', { href: `/api/v1/donations/${d.id}/acknowledgement`, target: '_blank', rel: 'noopener' }, t('supplies.acknowledgement')) },
@@ -435,16 +535,48 @@ function fundsTab(ctx) {
 				{ label: t('supplies.purpose'), cell: (e) => [e.donor, e.purpose].filter(Boolean).join(' · ') },
 			],
 		});
+		const kind = select('kind', [['allocation', t('supplies.fund_allocation')], ['spend', t('supplies.fund_spend')]]);
+		// Money a donor directed is spent by naming the donation and what
+		// it goes to; the server refuses anything else, naming the field.
+		const donation = select('donation_id', [['', t('supplies.spend_general')]]);
+		const dirHint = h('small.hint.direction-hint');
+		const byId = new Map();
+		all('/api/v1/donations').then((ds) => {
+			for (const d of ds.filter((x) => x.kind === 'money' && x.fund_id === f.id)) {
+				byId.set(String(d.id), d);
+				donation.append(h('option', { value: d.id }, `${d.donor_name} · ¥${yuan(d.value_fen)}${d.directed ? ' · ' + direction(d) : ''}`));
+			}
+		}, () => {});
+		const spendFields = h('div.spend-fields',
+			field(t('supplies.spend_donation'), donation), dirHint,
+			field(t('supplies.spend_unit'), unitPicker('unit_id', null)),
+			field(t('supplies.spend_for_kind'), select('for_kind', [['', t('common.none')], ...KINDS.map((k) => [k, t('supplies.kind_' + k)])])));
+		const sync = () => {
+			spendFields.hidden = kind.value !== 'spend';
+			const d = byId.get(donation.value);
+			dirHint.textContent = d && d.directed ? t('supplies.spend_directed', { direction: direction(d) }) : t('supplies.spend_rule');
+		};
+		kind.addEventListener('change', sync);
+		donation.addEventListener('change', sync);
+		sync();
 		const post = canFunds ? disclosure(t('supplies.fund_entry'), form([
-			field(t('supplies.kind'), select('kind', [['allocation', t('supplies.fund_allocation')], ['spend', t('supplies.fund_spend')]])),
-			field(t('supplies.amount_yuan'), input('amount', { inputmode: 'decimal', required: true })),
+			field(t('supplies.kind'), kind),
+			// Named as the API's field so its errors show beside it (typed in yuan).
+			field(t('supplies.amount_yuan'), input('amount_fen', { inputmode: 'decimal', required: true })),
 			field(t('supplies.purpose'), input('purpose', { required: true })),
+			spendFields,
 			h('div.form-actions', h('button', { type: 'submit', class: 'btn btn-primary' }, t('common.add'))),
 		], async (fm) => {
 			const v = values(fm);
-			const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec((v.amount || '').replace(/,/g, '').trim());
-			if (!m) return showError(fm, { field: 'amount_fen' }, t('supplies.bad_price'));
-			await api('POST', url, { kind: v.kind, amount_fen: Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0')), purpose: v.purpose });
+			const fen = fenOf(v.amount_fen);
+			if (fen == null) return showError(fm, { field: 'amount_fen' }, t('supplies.bad_price'));
+			const body = { kind: v.kind, amount_fen: fen, purpose: v.purpose, client_id: clientId() };
+			if (v.kind === 'spend') {
+				if (v.donation_id) body.donation_id = Number(v.donation_id);
+				if (v.unit_id) body.unit_id = Number(v.unit_id);
+				if (v.for_kind) body.for_kind = v.for_kind;
+			}
+			await api('POST', url, body);
 			toast(t('common.added'));
 			list.reload();
 			showEntries(f);
