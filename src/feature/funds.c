@@ -530,14 +530,17 @@ int donations_add(struct dbc *c, int64_t scope_unit, const struct donation *d, i
 	" d.directed_kind, d.purpose, d.fund_id, f.name, d.unit_id, u.name,"                \
 	" (SELECT COUNT(*) FROM stock_ledger l WHERE l.donation_id = d.id AND l.kind = 'receipt')," \
 	" (SELECT COALESCE(SUM(l.quantity), 0) FROM stock_ledger l WHERE l.donation_id = d.id" \
-	" AND l.kind = 'receipt')"                                                        \
+	" AND l.kind = 'receipt'),"                                                       \
+	" (SELECT COALESCE(SUM(e.amount_fen), 0) FROM fund_entries e WHERE e.donation_id = d.id)" \
 	" FROM donations d JOIN units u ON u.id = d.unit_id"                                \
 	" LEFT JOIN units du ON du.id = d.directed_unit_id LEFT JOIN funds f ON f.id = d.fund_id"
 
 static json_t *donation_row(struct dbq *q)
 {
+	/* left_fen: of money, what is not yet spent (directed money is spent
+	 * only by naming the donation). */
 	return json_pack("{s:I,s:I,s:s,s:s,s:o,s:s,s:I,s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:s,"
-			 "s:I,s:I}",
+			 "s:I,s:I,s:I}",
 			 "id", (json_int_t)db_int(q, 0), "received_at", (json_int_t)db_int(q, 1),
 			 "donor_name", db_text(q, 2), "donor_kind", db_text(q, 3), "contact",
 			 jx_text_or_null(db_text(q, 4)), "kind", db_text(q, 5), "value_fen",
@@ -548,7 +551,8 @@ static json_t *donation_row(struct dbq *q)
 			 jx_text_or_null(db_text(q, 12)), "fund_id", jx_col_int(q, 13), "fund",
 			 jx_text_or_null(db_text(q, 14)), "unit_id", (json_int_t)db_int(q, 15),
 			 "unit_name", db_text(q, 16), "receipts", (json_int_t)db_int(q, 17),
-			 "received_quantity", (json_int_t)db_int(q, 18));
+			 "received_quantity", (json_int_t)db_int(q, 18), "left_fen",
+			 (json_int_t)db_int(q, 19));
 }
 
 static const struct list_col donation_export[] = {
@@ -557,7 +561,7 @@ static const struct list_col donation_export[] = {
 	{"value_fen", "价值（分）"}, {"description", "捐赠内容"}, {"directed", "定向"},
 	{"directed_unit", "定向单位"}, {"directed_kind", "定向用途"}, {"purpose", "说明"},
 	{"fund", "入账资金"},    {"receipts", "入库次数"},    {"received_quantity", "入库数量"},
-	{0, 0},
+	{"left_fen", "资金余额（分）"}, {0, 0},
 };
 
 static int list_donations(struct req *r)

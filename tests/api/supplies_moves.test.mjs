@@ -207,6 +207,10 @@ test('money a donor directed is spent only as directed; the error names the fiel
   expectError(await townCommander.post(`/api/v1/funds/${fund.id}/entries`, { kind: 'spend', amount_fen: 1, purpose: 'x', donation_id: town.id, unit_id: CP.id }), 403, 'forbidden');
   const f = await fundNow();
   assert.deepEqual([f.balance_fen, f.spent_fen], [500000 - 120000 - 50000 - 100000, 270000]);
+  // Each donation says what is left of it.
+  const ds = expectStatus(await admin.get('/api/v1/donations'), 200).body.items;
+  assert.equal(ds.find((d) => d.id === cp.id).left_fen, 180000);
+  assert.equal(ds.find((d) => d.id === town.id).left_fen, 50000);
 });
 
 test('goods bought with directed money are a lot of that donation and go only as it was directed', async () => {

@@ -156,6 +156,7 @@ test('a keeper moves suits to the town store and corrects a purchase; directed m
 
 		// The ledger of suits in the district store: correct the first purchase.
 		await page.goto(`${srv.url}/#/supplies?tab=ledger&item_id=${suit.id}&warehouse_id=${store.id}`);
+		await page.locator('.ledger-check', { hasText: '与库存汇总一致' }).waitFor();
 		const moved = page.locator('.tab-body table tbody tr[data-kind=transfer]', { hasText: town.name });
 		const rec = page.locator('.tab-body table tbody tr[data-kind=receipt]', { hasText: '采购' }).first();
 		await rec.waitFor();

@@ -384,9 +384,15 @@ function ledgerTab(ctx, canWrite) {
 	}
 	item.addEventListener('change', load);
 	wh.addEventListener('change', load);
+	// The on-hand summaries proved equal to the ledger (GET /stock/check).
+	const checkBox = h('p.ledger-check');
+	api('GET', '/api/v1/stock/check').then((c) => {
+		checkBox.className = 'ledger-check ' + (c.ok ? 'muted' : 'alert alert-error');
+		checkBox.textContent = c.ok ? t('supplies.check_ok', { n: num(c.entries) }) : t('supplies.check_bad', { n: num(c.mismatches) });
+	}, (err) => { checkBox.textContent = errText(err); });
 	return h('div', h('div.section-head', h('h2', t('supplies.tab_ledger')),
 		h('div.filters', field(t('supplies.item'), item), field(t('supplies.warehouse'), wh)), exportA),
-	h('p.muted', t('supplies.ledger_rule')), listBox);
+	h('p.muted', t('supplies.ledger_rule')), checkBox, listBox);
 }
 
 function entryDetail(e) {
@@ -456,7 +462,7 @@ function donationsTab(ctx, canWrite) {
 			{ label: t('supplies.donation_kind'), cell: (d) => t('supplies.gift_' + d.kind) },
 			{ label: t('supplies.value'), class: 'num', cell: (d) => `¥${yuan(d.value_fen)}` },
 			{ label: t('supplies.direction'), cell: (d) => d.directed ? direction(d) : t('supplies.not_directed') },
-			{ label: t('supplies.received_goods'), class: 'num', cell: (d) => d.kind === 'goods' ? `${d.receipts} / ${num(d.received_quantity)}` : (d.fund || '') },
+			{ label: t('supplies.received_goods'), class: 'num', cell: (d) => d.kind === 'goods' ? `${d.receipts} / ${num(d.received_quantity)}` : `${d.fund || ''} · ${t('supplies.left')} ¥${yuan(d.left_fen)}` },
 			{ label: t('supplies.received_at'), cell: (d) => fmtTime(d.received_at) },
 			{ label: '', cell: (d) => h('a', { href: `/api/v1/donations/${d.id}/acknowledgement`, target: '_blank', rel: 'noopener' }, t('supplies.acknowledgement')) },
 		],
