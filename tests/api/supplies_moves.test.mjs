@@ -329,3 +329,24 @@ test('two corrections returning a whole receipt at once: exactly one succeeds', 
   assert.equal(after.balance_fen, before.balance_fen + 600, 'refunded once');
   await checked();
 });
+
+test('spends of one directed donation at once never take more than is left of it; a spend sent twice is kept once', async () => {
+  const d = expectStatus(await admin.post('/api/v1/donations', {
+    donor_name: '竞争捐款人', donor_kind: 'person', kind: 'money', value_fen: 250, fund_id: fund.id, directed: true, directed_kind: 'isolation_site',
+  }), 201).body;
+  const racers = await Promise.all([0, 1, 2, 3].map(async () => {
+    const c = new Client(srv.base);
+    await c.signIn('admin', srv.adminPassword);
+    return c;
+  }));
+  const res = await Promise.all(racers.map((c) => c.post(`/api/v1/funds/${fund.id}/entries`, { kind: 'spend', amount_fen: 100, purpose: '隔离点消毒', donation_id: d.id, for_kind: 'isolation_site' })));
+  assert.deepEqual(res.map((r) => r.status).sort(), [201, 201, 422, 422], res.map(show).join('\n'));
+  assert.ok(res.filter((r) => r.status === 422).every((r) => r.body.error.field === 'amount_fen' && /left of donation \d+: 0\.50 yuan/.test(en(r.body.error))), res.map(show).join('\n'));
+  const body = { kind: 'spend', amount_fen: 50, purpose: '隔离点口罩', donation_id: d.id, for_kind: 'isolation_site', client_id: 'mv-s-1' };
+  const [a, b] = [await admin.post(`/api/v1/funds/${fund.id}/entries`, body), await admin.post(`/api/v1/funds/${fund.id}/entries`, body)];
+  expectStatus(a, 201);
+  expectStatus(b, 201);
+  assert.equal(a.body.id, b.body.id);
+  const left = expectStatus(await admin.get('/api/v1/donations'), 200).body.items.find((x) => x.id === d.id).left_fen;
+  assert.equal(left, 0);
+});
