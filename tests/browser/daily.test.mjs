@@ -2,8 +2,9 @@
 // officer files a zero report on a phone-sized page and the command's
 // reporting page sees the unit missing before and filed after, with the
 // rate and timeliness chart of the demo's last fortnight and its table a
-// click away; an evening dispatch meeting with a group's progress and a
-// problem raised and closed; a notice drafted, published (第N号) and on the
+// click away, and a leader narrows it to their assignments' units; an
+// evening dispatch meeting with a group's progress and a problem raised and
+// closed; a notice drafted, published (第N号) and on the
 // public page, and a venue closed under it; supervision's overdue
 // rectifications, one rectified and an inspection recorded; a volunteer
 // registered with a shift served. Screenshots go to build/test-screenshots/.
@@ -95,6 +96,28 @@ test('a town officer files a zero report on a phone; the command sees the unit m
 		assert.equal((await x.body()).subarray(0, 2).toString(), 'PK');
 	});
 	await cmd.context().close();
+});
+
+test('a leader narrows the reporting page to the units of their assignments', async () => {
+	const page = await newPage(browser);
+	await shotOnFail('daily-reports-mine', page, async () => {
+		await login(page, srv.url, 'group_lead');
+		await page.goto(`${srv.url}/#/reports?day=2020-02-15`);
+		await page.locator('tr[data-unit]').first().waitFor();
+		const all = await page.locator('tr[data-unit]').count();
+		await page.locator('input[name=mine]').check();
+		await page.waitForFunction(() => location.hash.includes('mine=1'));
+		await page.waitForFunction((n) => {
+			const k = document.querySelectorAll('tr[data-unit]').length;
+			return k > 0 && k < n;
+		}, all);
+		// The choice survives a reload (it is in the URL).
+		await page.reload();
+		await page.locator('tr[data-unit]').first().waitFor();
+		assert.ok(await page.locator('input[name=mine]').isChecked());
+		assert.ok(await page.locator('tr[data-unit]').count() < all);
+	});
+	await page.context().close();
 });
 
 test('the evening dispatch: a group\'s progress, a problem raised and closed, the A4 record', async () => {
@@ -211,6 +234,7 @@ test('supervision: overdue rectifications listed, one rectified, an inspection r
 		await confirm(page);
 		await page.locator('.toast').first().waitFor();
 		await page.locator(`tr[data-finding="${id}"]`).waitFor({ state: 'detached' });
+		await page.waitForFunction((n) => document.querySelector('.stats .stat-warn .stat-n')?.textContent === String(n), before - 1);
 		await page.reload();
 		await page.locator('.stats .stat-warn').waitFor();
 		assert.equal(Number(await statN()), before - 1);
@@ -225,6 +249,8 @@ test('supervision: overdue rectifications listed, one rectified, an inspection r
 		await page.locator('.toast', { hasText: '督查已记录' }).waitFor();
 		await page.locator('.filters input[name=day]').fill(today());
 		await page.locator('.filters input[name=day]').dispatchEvent('change');
+		// Today's inspections count it at once.
+		await page.waitForFunction(() => document.querySelectorAll('.stats .stat-n')[2]?.textContent === '1');
 		const mine = page.locator('tbody tr', { hasText: `抽查值守情况 ${tag}` });
 		await mine.waitFor();
 		assert.match(await mine.textContent(), /1 \/ 1/, 'one finding, open');

@@ -17,9 +17,9 @@ function dayBefore(day, n) {
 }
 
 // Rate and timeliness per day: a line chart, or its table (one click).
-function trendCard(day) {
+function trendCard(day, extra) {
 	const from = dayBefore(day, SPAN - 1);
-	const url = `/api/v1/reports/status?from=${from}&to=${day}&by=day`;
+	const url = `/api/v1/reports/status?from=${from}&to=${day}&by=day${extra}`;
 	const chartEl = h('div.chart.reports-chart', { style: 'height:240px' });
 	const tableEl = h('div.chart-table', { hidden: true });
 	const toggle = h('button.btn.btn-small.chart-toggle', {
@@ -60,18 +60,23 @@ function trendCard(day) {
 }
 
 export async function render(ctx) {
-	const day = /^\d{4}-\d{2}-\d{2}$/.test(ctx.query.day || '') ? ctx.query.day : districtDay();
+	let day = /^\d{4}-\d{2}-\d{2}$/.test(ctx.query.day || '') ? ctx.query.day : districtDay();
+	// A leader (包抓) narrows the list to the units of their assignments.
+	let mine = ctx.query.mine === '1';
+	const sel = () => (mine ? '&mine=1' : '');
 	const picker = h('input', { type: 'date', name: 'day', value: day, 'aria-label': t('reports.day'),
-		onchange: (e) => { ctx.setQuery({ day: e.target.value }); draw(e.target.value); } });
+		onchange: (e) => { day = e.target.value; ctx.setQuery({ day, mine: mine ? 1 : '' }); draw(day); } });
+	const mineBox = h('label.check', h('input', { type: 'checkbox', name: 'mine', checked: mine,
+		onchange: (e) => { mine = e.target.checked; ctx.setQuery({ day, mine: mine ? 1 : '' }); draw(day); } }), ' ', t('reports.mine'));
 	const body = h('div', loading());
-	ctx.root.replaceChildren(h('div.page-head', h('h1', t('nav.reports')), picker), body);
+	ctx.root.replaceChildren(h('div.page-head', h('h1', t('nav.reports')), h('div.page-actions', picker, mineBox)), body);
 	const canFile = ctx.hasPerm('reports.write');
 
 	async function draw(d) {
 		body.replaceChildren(loading());
 		let st;
 		try {
-			st = await api('GET', '/api/v1/reports/status?day=' + encodeURIComponent(d));
+			st = await api('GET', '/api/v1/reports/status?day=' + encodeURIComponent(d) + sel());
 		} catch (err) {
 			if (!err.handled) body.replaceChildren(errorBox(err));
 			return;
@@ -81,7 +86,7 @@ export async function render(ctx) {
 				['missing', st.missing.length], ['rate', st.rate + '%'], ['timeliness', st.timeliness + '%']]
 				.map(([k, v]) => h('div.stat', h('div.stat-n', String(v)), h('div.stat-label', t('reports.' + k)))));
 		if (!st.units.length) {
-			body.replaceChildren(stats, empty(t('reports.none')));
+			body.replaceChildren(stats, empty(t(mine ? 'reports.none_mine' : 'reports.none')));
 			return;
 		}
 		const rows = st.units.map((u) => {
@@ -105,8 +110,8 @@ export async function render(ctx) {
 				h('td', h('span', { class: 'badge badge-' + state }, t('reports.state_' + state))),
 				h('td', act));
 		});
-		body.replaceChildren(stats, trendCard(d),
-			h('div.section-head', h('h2', t('reports.units')), exportLink('/api/v1/reports/status?day=' + d)),
+		body.replaceChildren(stats, trendCard(d, sel()),
+			h('div.section-head', h('h2', t('reports.units')), exportLink('/api/v1/reports/status?day=' + d + sel())),
 			h('div.table-wrap', h('table.table',
 				h('thead', h('tr', h('th', t('reports.unit')), h('th', t('reports.state')), h('th', ''))),
 				h('tbody', rows))));

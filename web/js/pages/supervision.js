@@ -20,14 +20,16 @@ export async function render(ctx) {
 	const body = h('div.tab-body');
 	ctx.root.replaceChildren(pageHead(t('nav.supervision')), figures,
 		tabLinks(TABS.map((k) => [k, k === 'findings' ? '#/supervision' : `#/supervision?tab=${k}`, t('sup.tab_' + k)]), tab), body);
-	api('GET', '/api/v1/supervision?day=' + districtDay()).then((s) => figures.replaceChildren(
+	// The figures follow what is done on the tabs (a rectification, an inspection).
+	const refresh = () => api('GET', '/api/v1/supervision?day=' + districtDay()).then((s) => figures.replaceChildren(
 		stat(t('sup.inspection_groups'), s.inspection_groups), stat(t('sup.support_groups'), s.support_groups),
 		stat(t('sup.inspections'), s.inspections), stat(t('sup.findings_open'), s.findings_open),
 		stat(t('sup.findings_overdue'), s.findings_overdue, s.findings_overdue ? 'warn' : null),
 		stat(t('sup.findings_rectified'), s.findings_rectified)),
 	(err) => { if (!err.handled) figures.replaceChildren(errorBox(err)); });
+	refresh();
 	const tabs = { findings: findingsTab, groups: groupsTab, inspections: inspectionsTab };
-	body.replaceChildren(tabs[tab](ctx));
+	body.replaceChildren(tabs[tab]({ ...ctx, refresh }));
 }
 
 export function update(ctx) {
@@ -55,6 +57,7 @@ function findingsTab(ctx) {
 			await api('POST', `/api/v1/supervision/findings/${f.id}/rectify`, { resolution: v.resolution });
 			toast(t('sup.rectified_ok'));
 			list.reload();
+			ctx.refresh();
 		}, { class: 'form form-inline rectify-form' });
 		return f2;
 	};
@@ -186,7 +189,7 @@ function inspectionsTab(ctx) {
 	const parts = [h('div.section-head', h('h2', t('sup.tab_inspections')), exp),
 		h('div.filters', field(t('sup.day'), dayIn)),
 		groupId ? h('p.hint', h('a', { href: '#/supervision?tab=inspections' }, t('sup.all_groups'))) : null, list.el];
-	if (canWrite) parts.unshift(inspectionForm(() => list.reload()));
+	if (canWrite) parts.unshift(inspectionForm(() => { list.reload(); ctx.refresh(); }));
 	return h('div', parts);
 }
 
