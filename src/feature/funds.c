@@ -731,7 +731,11 @@ static int get_acknowledgement(struct req *r)
 		html_text(&b, json_string_value(desc));
 		buf_puts(&b, "</p>");
 	}
-	struct dbq *q = db_query(c, lines_sql, "i", id);
+	/* The goods received, for a goods donation only: goods bought with
+	 * donated money are purchases, not what the donor gave. */
+	struct dbq *q = strcmp(json_string_value(json_object_get(d, "kind")), "goods") == 0
+				? db_query(c, lines_sql, "i", id)
+				: NULL;
 	int n = 0;
 	while (q && (rc = db_step(q)) == 1) {
 		if (!n++)

@@ -234,6 +234,11 @@ test('goods bought with directed money are a lot of that donation and go only as
   expectError(await town2Keeper.post(`/api/v1/supply-requests/${comm.id}/approve`, { warehouse_id: WT2.id, lines: [{ item_id: gel.id, quantity: 1 }] }), 422, 'rule', 'quantity');
   const team = expectStatus(await admin.post('/api/v1/supply-requests', { unit_id: CP.id, kind: 'medical_team', lines: [{ item_id: gel.id, quantity: 40 }] }), 201).body;
   expectStatus(await town2Keeper.post(`/api/v1/supply-requests/${team.id}/approve`, { warehouse_id: WT2.id, lines: [{ item_id: gel.id, quantity: 40 }] }), 200);
+  // The donor's acknowledgement thanks for the money, not for goods it bought.
+  const ack = await keeper.get(`/api/v1/donations/${money.id}/acknowledgement`);
+  expectStatus(ack, 200);
+  assert.match(ack.text, /捐赠资金人民币 500\.00 元/);
+  assert.doesNotMatch(ack.text, /<table>/);
   await checked();
 });
 
