@@ -293,3 +293,22 @@ test('an officer registers a volunteer and records a shift; hours add up', async
 	});
 	await page.context().close();
 });
+
+test('each daily-work page fits a phone and says so when a list is empty', async () => {
+	const page = await newPage(browser, PHONE);
+	await shotOnFail('daily-phone', page, async () => {
+		await login(page, srv.url, 'commander');
+		for (const route of ['dispatch', 'dispatch?tab=problems', 'notices', 'notices?tab=venues', 'supervision', 'supervision?tab=groups', 'volunteers', 'volunteers?tab=hours']) {
+			await page.goto(`${srv.url}/#/${route}`);
+			await page.locator('main .page h1').waitFor();
+			await page.locator('main .loading').first().waitFor({ state: 'detached' });
+			assert.equal(await scrollsSideways(page), false, `${route} scrolls sideways`);
+			await page.screenshot({ path: path.join(shots, `daily-phone-${route.replace(/[?=]/g, '-')}.png`), fullPage: false });
+		}
+		// A list with nothing to show says so.
+		await page.goto(`${srv.url}/#/volunteers?q=无此志愿者${tag}`);
+		await page.locator('.empty', { hasText: '还没有登记志愿者' }).waitFor();
+		assert.deepEqual(page.errors || [], []);
+	});
+	await page.context().close();
+});
