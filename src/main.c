@@ -728,8 +728,8 @@ static int cmd_import(int argc, char **argv)
 		free(data);
 		return 1;
 	}
-	json_t *rejects = NULL;
-	int64_t cr = 0, up = 0, rj = 0;
+	json_t *rejects = NULL, *confirm = NULL;
+	int64_t cr = 0, up = 0, rj = 0, disc = 0, held = 0;
 	struct err_info ei = {0};
 	double t0 = clock_ms();
 	rc = db_begin(c);
@@ -743,6 +743,9 @@ static int cmd_import(int argc, char **argv)
 		struct imports_result res;
 		rc = imports_persons_csv(c, &io, data, len, &res, &ei);
 		rejects = res.rejects;
+		confirm = res.to_confirm;
+		disc = res.discrepancies;
+		held = res.held;
 		cr = res.created;
 		up = res.updated;
 		rj = res.rejected;
@@ -764,6 +767,7 @@ static int cmd_import(int argc, char **argv)
 	if (rc) {
 		fprintf(stderr, "%s: %s: %s\n", prog, file, ei.message[0] ? ei.message : err_str(rc));
 		json_decref(rejects);
+		json_decref(confirm);
 		return 1;
 	}
 	size_t i;
@@ -776,8 +780,20 @@ static int cmd_import(int argc, char **argv)
 		fprintf(stderr, "... and %lld more rejected lines (GET /api/v1/imports/{id}/rejects.csv)\n",
 			(long long)(rj - (int64_t)json_array_size(rejects)));
 	json_decref(rejects);
-	printf("created %lld, updated %lld, rejected %lld\n", (long long)cr, (long long)up,
-	       (long long)rj);
+	/* Rows whose person was not changed, or not wholly: for the person's
+	 * unit to confirm (the 待核实 page). */
+	json_array_foreach(confirm, i, rj_item)
+	fprintf(stderr, "line %lld: not applied (%s), to confirm by the person's unit\n",
+		(long long)json_integer_value(json_object_get(rj_item, "line")),
+		json_string_value(json_object_get(rj_item, "kind")));
+	json_decref(confirm);
+	if (disc)
+		printf("created %lld, updated %lld, rejected %lld, to confirm %lld (held %lld)\n",
+		       (long long)cr, (long long)up, (long long)rj, (long long)disc,
+		       (long long)held);
+	else
+		printf("created %lld, updated %lld, rejected %lld\n", (long long)cr,
+		       (long long)up, (long long)rj);
 	return 0;
 }
 

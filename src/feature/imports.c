@@ -5,7 +5,12 @@
  * (matched by document, so a re-import updates and never duplicates) with
  * their arrival graded by people_add_arrival; bad rows are reported by line
  * number and reason and kept, with the row as it was, in the batch's
- * rejects_csv. The whole import runs in the caller's one transaction.
+ * rejects_csv. A row meets a registered person as a field write does
+ * (people_upsert with person_in.seen): someone registered outside the
+ * importer's scope is not changed (held), and in scope another name, or
+ * another compound or household for a located person, is not applied; what
+ * the row said goes to the person's unit as a discrepancy to confirm.
+ * The whole import runs in the caller's one transaction.
  * Lookups that would repeat per row — compounds in scope, households,
  * origin names — are cached in memory for the length of one import. */
 #include "imports.h"
@@ -21,6 +26,7 @@
 #include "../base/csvx.h"
 #include "../http/scope.h"
 #include "areas.h"
+#include "discrepancies.h"
 
 static int import_persons(struct req *r);
 static int list_batches(struct req *r);
@@ -585,8 +591,9 @@ static int grade_of(struct imp *x, const char *code, const char *name, const cha
  * next (precheck_person has ruled out a refusal), and one member makes a
  * household occupied (household_members). key: "unit\x1faddress". */
 static int household_of(struct imp *x, int64_t unit, const char *address, const char *key,
-			int64_t *id)
+			int64_t *id, int *fresh)
 {
+	*fresh = 0;
 	struct hent *e = hmap_find(&x->households, key);
 	if (e) {
 		*id = e->v;
@@ -601,6 +608,7 @@ static int household_of(struct imp *x, int64_t unit, const char *address, const 
 	if (rc < 0)
 		return rc;
 	if (rc == 1) {
+		*fresh = 1;
 		if ((rc = people_tally_add(x->tally, unit, 1, 0)))
 			return rc;
 	} else {
@@ -619,9 +627,8 @@ static int household_of(struct imp *x, int64_t unit, const char *address, const 
 }
 
 /* Before a new household is made for a row: would people_upsert refuse the
- * person (a new one without a name, or one registered outside scope)? Then
- * the row is rejected before anything is written. 0 fine, 1 rejected,
- * <0 error. */
+ * person (a new one without a name)? Then the row is rejected before
+ * anything is written. 0 fine, 1 rejected, <0 error. */
 static int precheck_person(struct imp *x, const struct import_row *row, int line, char *const *f,
 			   size_t n)
 {
@@ -635,12 +642,22 @@ static int precheck_person(struct imp *x, const struct import_row *row, int line
 		reject_field(x, line, f, n, &ei);
 		return 1;
 	}
-	if (rc == 1 && !pf.in_scope) {
-		err_set(&ei, ERR_FORBIDDEN, "doc_number",
-			"belongs to a person registered outside your area (scope)");
-		reject_field(x, line, f, n, &ei);
-		return 1;
-	}
+	return 0;
+}
+
+/* A row whose person was not changed, or not wholly: listed with what it
+ * became, by line (the person is not named: they may be another unit's). */
+static int to_confirm(struct imp *x, int line, const struct person_seen *seen)
+{
+	x->res->discrepancies++;
+	if (seen->held)
+		x->res->held++;
+	if (json_array_size(x->res->to_confirm) < x->max_rejects &&
+	    json_array_append_new(x->res->to_confirm,
+				  json_pack("{s:i,s:s,s:I,s:b}", "line", line, "kind", seen->kind,
+					    "discrepancy_id", (json_int_t)seen->discrepancy_id,
+					    "held", seen->held)))
+		return ERR_NOMEM;
 	return 0;
 }
 
@@ -715,7 +732,7 @@ static int data_row(struct imp *x, int line, char *const *f, size_t n)
 	}
 	/* Place: a compound in scope, else the importer's scope, not located. */
 	int64_t unit = x->o->scope_unit_id, hh = 0;
-	int located = 0;
+	int located = 0, fresh_hh = 0;
 	if (row.compound) {
 		int64_t u = find_compound(x, row.compound);
 		if (u == 0)
@@ -749,7 +766,7 @@ static int data_row(struct imp *x, int line, char *const *f, size_t n)
 			if (rc)
 				return rc < 0 ? (x->fatal = rc, 1) : 0;
 		}
-		if ((rc = household_of(x, unit, row.address, key, &hh)))
+		if ((rc = household_of(x, unit, row.address, key, &hh, &fresh_hh)))
 			return x->fatal = rc, 1;
 	}
 	row.p.unit_id = unit;
@@ -760,6 +777,15 @@ static int data_row(struct imp *x, int line, char *const *f, size_t n)
 	row.p.scope_unit_id = x->o->scope_unit_id;
 	row.p.tally = x->tally;
 	row.p.norm = &row.norm;
+	/* What the list says, as a field write's sighting: seen by the
+	 * importer, where the row places the person, now. */
+	struct person_seen seen = {.seen_by = x->o->user_id,
+				   .seen_unit_id = unit,
+				   .at = x->now,
+				   .origin_code = ocode,
+				   .arrival_date = ocode ? row.arrival_date : NULL,
+				   .mode = ocode ? row.mode : NULL};
+	row.p.seen = &seen;
 	int64_t pid = 0;
 	int created = 0;
 	rc = people_upsert(x->c, &row.p, x->now, &pid, &created, &ei);
@@ -770,6 +796,26 @@ static int data_row(struct imp *x, int line, char *const *f, size_t n)
 	}
 	if (rc)
 		return x->fatal = rc, 1;
+	if (seen.kind && (rc = to_confirm(x, line, &seen)))
+		return x->fatal = rc, 1;
+	if (seen.kind && fresh_hh) {
+		/* The household made for this row, where the person did not
+		 * go (they are another unit's, or registered elsewhere): an
+		 * address known, nobody living there on record yet; the
+		 * discrepancy points at it. */
+		int64_t now_hh = 0;
+		if (!seen.held &&
+		    db_one_int(x->c, &now_hh, "SELECT household_id FROM persons WHERE id = $1", "i",
+			       pid) < 0)
+			return x->fatal = ERR_DB, 1;
+		if (now_hh != hh &&
+		    db_run(x->c,
+			   "UPDATE households SET status = 'unknown' WHERE id = $1 AND members = 0",
+			   "i", hh) < 0)
+			return x->fatal = ERR_DB, 1;
+	}
+	if (seen.held)
+		return 0; /* nothing of theirs is written here */
 	if (created)
 		x->res->created++;
 	else
@@ -825,9 +871,11 @@ int imports_persons_csv(struct dbc *c, const struct imports_opts *o, const char 
 	clock_day(x.now, x.today);
 	x.next_progress = PROGRESS_EVERY;
 	res->rejects = json_array();
+	res->to_confirm = json_array();
 	x.tally = people_tally_new();
-	if (!res->rejects || !x.tally) {
+	if (!res->rejects || !res->to_confirm || !x.tally) {
 		json_decref(res->rejects);
+		json_decref(res->to_confirm);
 		people_tally_free(x.tally);
 		return err_set(ei, ERR_NOMEM, "", "out of memory");
 	}
@@ -881,7 +929,8 @@ int imports_persons_csv(struct dbc *c, const struct imports_opts *o, const char 
 	arena_free(&x.a);
 	if (rc) {
 		json_decref(res->rejects);
-		res->rejects = NULL;
+		json_decref(res->to_confirm);
+		res->rejects = res->to_confirm = NULL;
 	}
 	return rc;
 }
@@ -931,16 +980,20 @@ static int import_persons(struct req *r)
 	if (rc)
 		return rc;
 	req_audit_record(r, "import_batch", res.batch_id);
-	r->audit_detail =
-		arena_printf(&r->arena, "persons from %s: created %lld, updated %lld, rejected %lld",
-			     source, (long long)res.created, (long long)res.updated,
-			     (long long)res.rejected);
+	r->audit_detail = arena_printf(
+		&r->arena,
+		"persons from %s: created %lld, updated %lld, rejected %lld, to confirm %lld"
+		" (held %lld)",
+		source, (long long)res.created, (long long)res.updated, (long long)res.rejected,
+		(long long)res.discrepancies, (long long)res.held);
 	return resp_json(r, 200,
-			 json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:o}", "batch_id",
+			 json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:o,s:I,s:I,s:o}", "batch_id",
 				   (json_int_t)res.batch_id, "source", source, "encoding",
 				   res.encoding, "rows", (json_int_t)res.rows, "created",
 				   (json_int_t)res.created, "updated", (json_int_t)res.updated,
-				   "rejected", (json_int_t)res.rejected, "rejects", res.rejects));
+				   "rejected", (json_int_t)res.rejected, "rejects", res.rejects,
+				   "held", (json_int_t)res.held, "discrepancies",
+				   (json_int_t)res.discrepancies, "to_confirm", res.to_confirm));
 }
 
 static json_t *batch_row(struct dbq *q)

@@ -101,6 +101,13 @@ struct imports_result {
 	int64_t created, updated, rejected;
 	const char *encoding; /* "utf-8" or "gb18030" (static) */
 	json_t *rejects;      /* [{"line","reason"}], the first max_rejects; owned by the caller */
+	/* Rows whose person was not changed, or not wholly, what they said
+	 * handed to the person's unit as a discrepancy (held: registered
+	 * outside the scope, nothing written; counted neither created nor
+	 * updated), and [{"line","kind","discrepancy_id","held"}] of the first
+	 * max_rejects of them; owned by the caller. */
+	int64_t discrepancies, held;
+	json_t *to_confirm;
 };
 
 /* Imports persons from CSV text (data, len) on connection c, inside the
@@ -109,7 +116,7 @@ struct imports_result {
  * the batch's counts. Returns 0 (rejects included), ERR_INVALID with ei
  * filled when the text is not CSV or has no recognisable header (nothing
  * written that the caller should keep), or a storage error. res->rejects
- * is set whenever 0 is returned; the caller frees it. */
+ * and res->to_confirm are set whenever 0 is returned; the caller frees them. */
 int imports_persons_csv(struct dbc *c, const struct imports_opts *o, const char *data,
 			size_t len, struct imports_result *res, struct err_info *ei);
 

@@ -107,8 +107,8 @@ struct person_found {
 int people_find(struct dbc *c, const char *doc_type, const char *num, int64_t scope_unit_id,
 		struct person_found *out);
 
-/* What a field write (a visit, a checkpoint screening, a gate scan) saw
- * about a person, for person_in.seen: kept as a discrepancy for the
+/* What a field write (a visit, a checkpoint screening, a gate scan, a row
+ * of an imported list) saw about a person, for person_in.seen: kept as a discrepancy for the
  * person's own unit when the person met lies outside the caller's scope or
  * the registry says otherwise (another name, another household). */
 struct person_seen {

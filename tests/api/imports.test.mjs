@@ -164,7 +164,10 @@ test('a re-import updates and never duplicates; a number twice in one file updat
   assert.deepEqual([r2.body.created, r2.body.updated, r2.body.rejected], [0, 3, 0], show(r2));
   assert.equal(await one(`SELECT COUNT(*) FROM persons WHERE doc_number IN ('${a}', '${b}')`), '2');
   assert.equal(await one(`SELECT phone FROM persons WHERE doc_number = '${a}'`), '13700000009');
-  assert.equal(await one(`SELECT name || '/' || phone FROM persons WHERE doc_number = '${b}'`), '乙二/13700000002');
+  // Another name for a registered document is not a silent rename (issue 9 §1):
+  // the phone is applied, the name handed to confirm.
+  assert.equal(await one(`SELECT name || '/' || phone FROM persons WHERE doc_number = '${b}'`), '乙/13700000002');
+  assert.deepEqual([r2.body.discrepancies, r2.body.held, r2.body.to_confirm.map((x) => `${x.line}:${x.kind}`)], [1, 0, ['4:name']], show(r2));
   // Where the change came from: a fact with the second batch.
   assert.equal(await one(`SELECT f.source || '/' || f.source_id FROM person_facts f JOIN persons p ON p.id = f.person_id WHERE p.doc_number = '${a}' AND f.field = 'phone' AND f.value = '13700000009'`),
     `import/${r2.body.batch_id}`);
@@ -189,8 +192,13 @@ test('the card of an imported person tells where each fact came from, before and
   assert.deepEqual(await facts(), ['phone=13700000022 manual/null', ...created]);
   const r2 = await importCsv(admin, `姓名,身份证号,手机\n丙丙,${a},13700000023\n`, 'telecom');
   expectStatus(r2, 200, 're-import');
-  assert.deepEqual(await facts(), [`phone=13700000023 import/${r2.body.batch_id}`, `name=丙丙 import/${r2.body.batch_id}`,
+  // The phone is applied; another name waits for confirmation (issue 9 §1).
+  assert.deepEqual(await facts(), [`phone=13700000023 import/${r2.body.batch_id}`,
     'phone=13700000022 manual/null', ...created]);
+  assert.equal(r2.body.to_confirm[0].kind, 'name');
+  expectStatus(await admin.post(`/api/v1/discrepancies/${r2.body.to_confirm[0].discrepancy_id}/confirm`, {}), 200, 'confirm');
+  assert.deepEqual((await facts()).slice(0, 2), [`name=丙丙 import/${r2.body.batch_id}`, `phone=13700000023 import/${r2.body.batch_id}`],
+    'confirmed: the name is a fact of the batch that gave it');
 });
 
 test('an officer: compounds by name and code in scope, one outside scope rejected, no compound column means unlocated at the scope', async () => {
@@ -232,14 +240,68 @@ test('a compound name two compounds share is refused with a request for the code
   assert.equal(await one(`SELECT unit_id FROM persons WHERE doc_number = '${b}'`), String(x.id));
 });
 
-test('a person registered outside the importer\'s scope is rejected, not changed', async () => {
+test('a person registered outside the importer\'s scope is held, not changed, and handed to their unit (issue 9 §1)', async () => {
   const e = rid('640106', '19770707', 401);
-  expectStatus(await importCsv(admin, `姓名,身份证号,小区\n外,${e},冬藏苑\n`), 200, 'admin places the person in B');
-  const r = await importCsv(officer, `姓名,身份证号,手机\n外改,${e},13500000001\n`);
+  expectStatus(await importCsv(admin, `姓名,身份证号,小区,地址\n外,${e},冬藏苑,1栋\n`), 200, 'admin places the person in B');
+  const homeBefore = await one(`SELECT unit_id || '/' || household_id FROM persons WHERE doc_number = '${e}'`);
+  const r = await importCsv(officer, `姓名,身份证号,手机,来源地,抵达日期,小区,地址\n外改,${e},13500000001,湖北省武汉市,2020-01-21,春华苑,9号楼909\n`);
   expectStatus(r, 200, 'officer import');
-  assert.deepEqual([r.body.created, r.body.updated, r.body.rejected], [0, 0, 1], show(r));
-  assert.match(r.body.rejects[0].reason, /outside your area/);
+  assert.deepEqual([r.body.created, r.body.updated, r.body.rejected, r.body.held, r.body.discrepancies], [0, 0, 0, 1, 1], show(r));
+  assert.equal(r.body.to_confirm.length, 1);
+  assert.deepEqual({ ...r.body.to_confirm[0], discrepancy_id: 0 }, { line: 2, kind: 'out_of_scope', held: true, discrepancy_id: 0 });
+  assert.ok(!JSON.stringify(r.body).includes('外'), `the answer names nobody: ${show(r)}`);
+  // Nothing of theirs changed: name, phone, place, no arrival.
   assert.equal(await one(`SELECT name || '/' || COALESCE(phone, '-') FROM persons WHERE doc_number = '${e}'`), '外/-');
+  assert.equal(await one(`SELECT unit_id || '/' || household_id FROM persons WHERE doc_number = '${e}'`), homeBefore);
+  assert.equal(await one(`SELECT COUNT(*) FROM arrivals a JOIN persons p ON p.id = a.person_id WHERE p.doc_number = '${e}'`), '0');
+  // The household the row named exists (the discrepancy points at it), nobody on record there.
+  assert.equal(await one(`SELECT status || '/' || members FROM households WHERE unit_id = ${U.A1a.id} AND address = '9号楼909'`), 'unknown/0');
+  // Their unit's officers see what the list said; the importer does not.
+  const bOfficer = await userClient(srv, admin, { username: 'officer.imp.b', role: 'officer', scope_unit_id: U.B.id });
+  const pid = Number(await one(`SELECT id FROM persons WHERE doc_number = '${e}'`));
+  const list = expectStatus(await bOfficer.get(`/api/v1/discrepancies?person_id=${pid}`), 200).body.items;
+  assert.equal(list.length, 1, JSON.stringify(list));
+  const d = list[0];
+  assert.deepEqual([d.id, d.kind, d.source, d.source_id, d.seen_name, d.seen_unit_id, d.seen_household_address, d.origin_code, d.arrival_date, d.seen_by],
+    [r.body.to_confirm[0].discrepancy_id, 'out_of_scope', 'import', r.body.batch_id, '外改', U.A1a.id, '9号楼909', '420100', '2020-01-21', officer.account.id]);
+  assert.equal(d.seen_phone, '135****0001');
+  assert.equal((await officer.get(`/api/v1/discrepancies?person_id=${pid}`)).body.items.length, 0, 'not the importer\'s to see');
+});
+
+test('in scope, an import neither renames nor moves a located person: a discrepancy to confirm, the rest applied (issue 9 §1)', async () => {
+  const p = rid('640106', '19760606', 411);
+  const r1 = await importCsv(officer, `姓名,身份证号,手机,小区,地址\n林一,${p},13600000011,春华苑,5号楼501\n`);
+  expectStatus(r1, 200, 'first import');
+  const home = (await one(`SELECT unit_id || '/' || household_id FROM persons WHERE doc_number = '${p}'`));
+  assert.equal(home.split('/')[0], String(U.A1a.id));
+  // Another name and another compound: neither applied; the phone and arrival are.
+  const r2 = await importCsv(officer, `姓名,身份证号,手机,来源地,抵达日期,小区,地址\n林改,${p},13600000012,湖北省武汉市,2020-01-22,IM-A1b,6号楼601\n`);
+  expectStatus(r2, 200, 'second import');
+  assert.deepEqual([r2.body.created, r2.body.updated, r2.body.rejected, r2.body.held, r2.body.discrepancies], [0, 1, 0, 0, 1], show(r2));
+  assert.equal(r2.body.to_confirm[0].kind, 'name');
+  assert.equal(await one(`SELECT name || '/' || phone || '/' || unit_id || '/' || household_id FROM persons WHERE doc_number = '${p}'`),
+    `林一/13600000012/${home}`);
+  assert.equal(await one(`SELECT COUNT(*) FROM arrivals a JOIN persons p ON p.id = a.person_id WHERE p.doc_number = '${p}'`), '1');
+  assert.equal(await one(`SELECT status || '/' || members FROM households WHERE unit_id = ${U.A1b.id} AND address = '6号楼601'`), 'unknown/0');
+  // The same name in another household of the same compound: a household discrepancy.
+  const r3 = await importCsv(officer, `姓名,身份证号,小区,地址\n林一,${p},春华苑,7号楼701\n`);
+  assert.deepEqual([r3.body.updated, r3.body.discrepancies, r3.body.to_confirm[0]?.kind], [1, 1, 'household'], show(r3));
+  assert.equal(await one(`SELECT unit_id || '/' || household_id FROM persons WHERE doc_number = '${p}'`), home);
+  // The same row again changes nothing and asks nothing.
+  const r4 = await importCsv(officer, `姓名,身份证号,小区,地址\n林一,${p},春华苑,5号楼501\n`);
+  assert.deepEqual([r4.body.updated, r4.body.discrepancies, r4.body.to_confirm], [1, 0, []], show(r4));
+  // The officer confirms the first: the name and the household are applied.
+  const d = expectStatus(await officer.post(`/api/v1/discrepancies/${r2.body.to_confirm[0].discrepancy_id}/confirm`, {}), 200, 'confirm').body;
+  assert.equal(d.status, 'confirmed');
+  assert.equal(await one(`SELECT p.name || '/' || p.unit_id || '/' || h.address || '/' || h.members || '/' || h.status FROM persons p JOIN households h ON h.id = p.household_id WHERE p.doc_number = '${p}'`),
+    `林改/${U.A1b.id}/6号楼601/1/occupied`);
+  // A person only known from a list (not located) is placed by a later list, no question asked.
+  const q = rid('640106', '19760607', 412);
+  expectStatus(await importCsv(officer, `姓名,身份证号,手机\n林二,${q},13600000013\n`), 200);
+  const r5 = await importCsv(officer, `姓名,身份证号,小区,地址\n林二,${q},春华苑,8号楼801\n`);
+  assert.deepEqual([r5.body.updated, r5.body.discrepancies], [1, 0], show(r5));
+  assert.equal(await one(`SELECT p.unit_id || '/' || p.located || '/' || h.address FROM persons p JOIN households h ON h.id = p.household_id WHERE p.doc_number = '${q}'`),
+    `${U.A1a.id}/1/8号楼801`);
 });
 
 test('the batches are listed (newest first) and exported; rejects.csv follows scope', async () => {
@@ -337,6 +399,14 @@ test('the command line: import persons FILE prints the counts and exits 0; an un
   // The same file again: updated, not duplicated.
   const again = await cordon(['import', 'persons', file, '--source', 'cli-list', ...srv.dbArgs]);
   assert.equal(again.stdout.trim().split('\n').pop(), 'created 0, updated 1, rejected 1');
+  // Another name for that document: not applied, handed to confirm.
+  const renamed = path.join(dir, 'renamed.csv');
+  await fs.writeFile(renamed, `姓名,身份证号\n命令行改,${a}\n`);
+  const rn = await cordon(['import', 'persons', renamed, ...srv.dbArgs]);
+  assert.equal(rn.code, 0, rn.stderr);
+  assert.equal(rn.stdout.trim().split('\n').pop(), 'created 0, updated 1, rejected 0, to confirm 1 (held 0)');
+  assert.match(rn.stderr, /line 2: not applied \(name\)/);
+  assert.equal(await one(`SELECT name FROM persons WHERE doc_number = '${a}'`), '命令行一');
   // --scope: a compound outside it is not found.
   const scoped = await cordon(['import', 'persons', file, '--scope', String(U.B.id), ...srv.dbArgs]);
   assert.equal(scoped.code, 0, scoped.stderr);

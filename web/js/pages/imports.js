@@ -139,6 +139,21 @@ async function upload(fl, source, onProgress) {
 	});
 }
 
+// Rows whose person was not changed, or not wholly (registered elsewhere,
+// another name or household): handed to the person's unit to confirm.
+function toConfirm(res) {
+	const rows = res.to_confirm || [];
+	if (!rows.length) return null;
+	return h('section.confirm-block',
+		h('div.section-head', h('h3', t('imports.to_confirm_title', { n: res.discrepancies ?? rows.length }))),
+		h('p.hint', t('imports.to_confirm_hint')),
+		h('table.table.responsive.to-confirm',
+			h('thead', h('tr', h('th', t('imports.line')), h('th', t('imports.reason')))),
+			h('tbody', rows.map((r) => h('tr',
+				h('td.num', { 'data-label': t('imports.line') }, String(r.line)),
+				h('td', { 'data-label': t('imports.reason') }, t('imports.confirm_' + r.kind)))))));
+}
+
 function result(res) {
 	const rejects = res.rejects || [];
 	return h('div.import-summary',
@@ -146,7 +161,9 @@ function result(res) {
 		h('div.stats',
 			stat(t('imports.created'), res.created ?? 0),
 			stat(t('imports.updated'), res.updated ?? 0),
-			stat(t('imports.rejected'), res.rejected ?? 0, res.rejected ? 'warn' : null)),
+			stat(t('imports.rejected'), res.rejected ?? 0, res.rejected ? 'warn' : null),
+			res.discrepancies ? stat(t('imports.to_confirm'), res.discrepancies, 'warn') : null),
+		toConfirm(res),
 		rejects.length ? h('section.rejects-block',
 			h('div.section-head', h('h3', t('imports.rejects_title', { n: rejects.length })), res.batch_id != null ? rejectsLink(res.batch_id) : null),
 			h('table.table.responsive.rejects',
