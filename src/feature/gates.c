@@ -282,9 +282,14 @@ static int list_gates(struct req *r)
 {
 	struct page pg;
 	int64_t unit = 0;
+	const char *pat = "";
 	int rc = req_page(r, &pg);
 	if (!rc)
 		rc = req_query_int(r, "unit_id", 1, INT64_MAX, 0, &unit);
+	/* A guard finds the gate by its compound's name or code, or its own
+	 * name: a district has a thousand gates. */
+	if (!rc)
+		rc = req_query_like(r, "q", &pat);
 	if (rc)
 		return rc;
 	struct dbc *c = req_db(r);
@@ -293,9 +298,11 @@ static int list_gates(struct req *r)
 	static const char sql[] =
 		GATE_COLS " WHERE " SCOPE_SQL("g.unit_id", "1") " AND g.id > $2"
 		" AND ($3 = 0 OR g.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = $3))"
+		" AND ($5 = '' OR lower(u.name) LIKE $5 ESCAPE '\\' OR lower(u.code) LIKE $5"
+		" ESCAPE '\\' OR lower(g.name) LIKE $5 ESCAPE '\\')"
 		" ORDER BY g.id LIMIT $4";
-	struct dbq *q = db_query(c, sql, "iiii", r->who.scope_unit_id, pg.after, unit,
-				 pg.limit + 1);
+	struct dbq *q = db_query(c, sql, "iiiit", r->who.scope_unit_id, pg.after, unit,
+				 pg.limit + 1, pat);
 	return resp_query_list(r, &pg, q, gate_row, gate_export, "gates");
 }
 

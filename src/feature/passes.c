@@ -1201,7 +1201,11 @@ static int person_colour(struct req *r)
 	if ((rc = passes_facts(c, id, today, (int)settings_int(c, "observation_days"), &f)))
 		return rc;
 	const char *colour = passes_colour(&f, why, sizeof why);
-	return resp_json(r, 200, json_pack("{s:I,s:s,s:s,s:s,s:s}", "person_id", (json_int_t)id,
-					   "colour", colour, "reason", why, "reason_code", colour,
-					   "day", today));
+	/* The person card shows the observation's end and an open fever beside
+	 * the colour. */
+	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:b}", "person_id", (json_int_t)id,
+			      "colour", colour, "reason", why, "reason_code", colour, "day", today,
+			      "observation_end_day", jx_text_or_null(f.obs_end[0] ? f.obs_end : NULL),
+			      "fever_open", f.fever);
+	return o ? resp_json(r, 200, o) : ERR_NOMEM;
 }

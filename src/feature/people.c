@@ -1220,15 +1220,96 @@ static int list_households(struct req *r)
 	buf_puts(&b, " AND h.id > $2");
 	if (status && *status)
 		buf_puts(&b, " AND h.status = $3");
+	/* An address is found as typed or in its other form (3-2-301 and
+	 * 3号楼2单元301): the alternative holds only letters, digits and
+	 * Chinese, nothing LIKE would read as a wildcard. */
+	char alt[96], altpat[112] = "";
+	const char *q_text = req_query(r, "q");
+	if (*pat && q_text && people_address_alt(q_text, alt, sizeof alt)) {
+		size_t k = 0;
+		altpat[k++] = '%';
+		for (const char *p = alt; *p && k + 2 < sizeof altpat; p++)
+			altpat[k++] = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+		altpat[k++] = '%';
+		altpat[k] = 0;
+	}
 	if (*pat)
-		buf_puts(&b, " AND lower(h.address) LIKE $4 ESCAPE '\\'");
+		buf_puts(&b, altpat[0] ? " AND (lower(h.address) LIKE $4 ESCAPE '\\'"
+					 " OR lower(h.address) LIKE $6 ESCAPE '\\')"
+				       : " AND lower(h.address) LIKE $4 ESCAPE '\\'");
 	buf_puts(&b, " ORDER BY h.id LIMIT $5");
 	const char *sql = buf_str(&b);
-	struct dbq *q = sql ? db_query(c, sql, "iitti", where, pg.after, status ? status : "", pat,
-				       pg.limit + 1)
+	struct dbq *q = sql ? db_query(c, sql, "iitti" "t", where, pg.after, status ? status : "",
+				       pat, pg.limit + 1, altpat)
 			    : NULL;
 	buf_free(&b);
 	return resp_query_list(r, &pg, q, household_row, household_export, "households");
+}
+
+/* A run of ASCII letters and digits at *p (at most 15) into part. */
+static int address_part(const char **p, char part[16])
+{
+	size_t n = 0;
+	while (((**p >= '0' && **p <= '9') || (**p >= 'A' && **p <= 'Z') || (**p >= 'a' && **p <= 'z')) &&
+	       n < 15)
+		part[n++] = *(*p)++;
+	part[n] = 0;
+	return n > 0;
+}
+
+static int skip_word(const char **p, const char *w)
+{
+	size_t n = strlen(w);
+	if (strncmp(*p, w, n) != 0)
+		return 0;
+	*p += n;
+	return 1;
+}
+
+int people_address_alt(const char *q, char *out, size_t cap)
+{
+	char a[16], b[16], c[16] = "";
+	const char *p = q;
+	while (*p == ' ')
+		p++;
+	if (!cap)
+		return 0;
+	out[0] = 0;
+	/* "3-2-301", "3-2": dashes (ASCII, full-width or a long one). */
+	const char *dashes[] = {"-", "－", "—"};
+	const char *s = p;
+	if (address_part(&s, a)) {
+		int d = 0;
+		for (size_t i = 0; i < 3 && !d; i++)
+			d = skip_word(&s, dashes[i]);
+		if (d && address_part(&s, b)) {
+			int third = 0;
+			for (size_t i = 0; i < 3 && !third; i++)
+				third = skip_word(&s, dashes[i]);
+			if (third && !address_part(&s, c))
+				return 0;
+			while (*s == ' ')
+				s++;
+			if (*s)
+				return 0;
+			int n = snprintf(out, cap, "%s号楼%s单元%s", a, b, c);
+			return n > 0 && (size_t)n < cap;
+		}
+	}
+	/* "3号楼2单元301(室)" */
+	s = p;
+	if (address_part(&s, a) && (skip_word(&s, "号楼") || skip_word(&s, "栋") || skip_word(&s, "幢")) &&
+	    address_part(&s, b) && skip_word(&s, "单元")) {
+		address_part(&s, c);
+		skip_word(&s, "室");
+		while (*s == ' ')
+			s++;
+		if (*s)
+			return 0;
+		int n = c[0] ? snprintf(out, cap, "%s-%s-%s", a, b, c) : snprintf(out, cap, "%s-%s-", a, b);
+		return n > 0 && (size_t)n < cap;
+	}
+	return 0;
 }
 
 static int address_taken(struct req *r, struct dbc *c, int64_t unit, const char *address,
@@ -2239,6 +2320,61 @@ static const struct list_col by_grade_export[] = {
 	{0, 0},
 };
 
+static const struct list_col by_day_export[] = {
+	{"day", "日期"},             {"severe", "疫情严重地区"}, {"heavy", "疫情较重地区"},
+	{"other_province", "其他省份"}, {"local", "本省"},        {"high", "高风险"},
+	{"medium", "中风险"},         {"low", "低风险"},         {"total", "合计"},
+	{"centralized", "集中隔离"},   {"home", "居家隔离"},      {"monitor", "健康监测"},
+	{0, 0},
+};
+
+/* ?by=day: the unit's subtree's arrivals per arrival day and grade (the
+ * chart of arrivals by grade per day), days in order, only days with
+ * arrivals; at most 366 days. */
+static int arrivals_by_day(struct req *r, struct dbc *c, const struct page *pg, int64_t unit,
+			   const char *since, const char *until)
+{
+	struct dbq *q = db_query(c,
+				 "SELECT a.arrival_date, a.grade, COUNT(*) FROM arrivals a WHERE"
+				 " a.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = $1)"
+				 " AND ($2 = '' OR a.arrival_date >= $2)"
+				 " AND ($3 = '' OR a.arrival_date <= $3)"
+				 " GROUP BY a.arrival_date, a.grade ORDER BY a.arrival_date",
+				 "itt", unit, since, until);
+	if (!q)
+		return ERR_DB;
+	json_t *items = json_array(), *row = NULL;
+	char day[DAY_LEN] = "";
+	int rc;
+	while ((rc = db_step(q)) == 1) {
+		const char *d = db_text(q, 0);
+		if (!d)
+			continue;
+		if (!row || strcmp(d, day) != 0) {
+			if (json_array_size(items) >= 366)
+				break;
+			snprintf(day, sizeof day, "%s", d);
+			row = grade_row(unit, "", "", 0);
+			if (!row) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			json_object_del(row, "unit_name");
+			json_object_del(row, "kind");
+			json_object_del(row, "is_total");
+			json_object_set_new(row, "day", json_string(day));
+			json_array_append_new(items, row);
+		}
+		grade_add(row, db_text(q, 1), db_int(q, 2));
+	}
+	db_done(q);
+	if (rc < 0) {
+		json_decref(items);
+		return rc;
+	}
+	return resp_list(r, pg, items, 0, by_day_export, "arrivals-by-day");
+}
+
 static int arrivals_by_grade(struct req *r)
 {
 	struct page pg;
@@ -2257,11 +2393,16 @@ static int arrivals_by_grade(struct req *r)
 		since = "";
 	if (!until)
 		until = "";
+	const char *by = req_query(r, "by");
+	if (by && *by && strcmp(by, "unit") != 0 && strcmp(by, "day") != 0)
+		return err_set(&r->err, ERR_INVALID, "by", "must be unit or day");
 	if ((rc = scope_check(r, unit, 0, "unit")))
 		return rc;
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
+	if (by && strcmp(by, "day") == 0)
+		return arrivals_by_day(r, c, &pg, unit, since, until);
 	json_t *total = NULL, *items = json_array(), *byid = json_object();
 	int bad = 0;
 	struct dbq *q = db_query(c, "SELECT id, name, kind FROM units WHERE id = $1", "i", unit);

@@ -44,6 +44,11 @@ int people_doc_type_valid(const char *doc_type);
 int people_doc_number(const char *doc_type, const char *in, const char *today, char *out,
 		      size_t cap, struct resident_id *rid, const char *field,
 		      struct err_info *ei);
+/* The other way of writing a household address search (DOMAIN: addresses
+ * are stored "1号楼1单元101"; people type "1-1-101"): "3-2-301" gives
+ * "3号楼2单元301", "3-2" "3号楼2单元", and "3号楼2单元301(室)" gives
+ * "3-2-301". 1 with the form in out, 0 when q is neither. */
+int people_address_alt(const char *q, char *out, size_t cap);
 /* The form of an other document's number worth keeping beside its key
  * (DOMAIN.md: kept as typed): `in` without surrounding blanks into out,
  * or "" when it is a resident ID or the same as key. */

@@ -1242,7 +1242,12 @@ static const struct list_col coverage_export[] = {
 static int get_coverage(struct req *r)
 {
 	static const char self_sql[] = COVERAGE_COLS " WHERE u.id = $2";
-	static const char children_sql[] = COVERAGE_COLS " WHERE u.parent_id = $2 ORDER BY u.id";
+	/* A building holding no household is left out: a compound's
+	 * households are usually registered at the compound, and its
+	 * buildings' rows said 0 households beside the compound's 182. */
+	static const char children_sql[] =
+		COVERAGE_COLS " WHERE u.parent_id = $2 AND (u.kind <> 'building'"
+		" OR COALESCE(uh.households, 0) > 0) ORDER BY u.id";
 	int64_t round = 0, unit = 0, ru = 0;
 	struct page pg;
 	int rc = req_param_id(r, "id", &round);

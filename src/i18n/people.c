@@ -18,6 +18,7 @@ static const struct err_msg msgs[] = {
 	{"must be an 11-digit mobile number starting 13-19 (optionally +86)",
 	 "必须是以 13 至 19 开头的 11 位手机号（可带 +86）"},
 	{"may hold only letters, digits, '-' and brackets", "只能包含字母、数字、'-' 和括号"},
+	{"must be unit or day", "须为 unit（按单位）或 day（按日）"},
 	{"must be at most 32 characters", "不能超过 32 个字符"},
 	{"must be at least 3 characters", "至少需要 3 个字符"},
 	/* persons */

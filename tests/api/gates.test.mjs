@@ -503,3 +503,21 @@ test('the rules read the settings: pass_days and fever_threshold_tenths', async 
   const s = expectStatus(await admin.get('/api/v1/settings'), 200, 'settings list');
   for (const key of ['pass_days', 'observation_days']) assert.ok(s.body.items.some((i) => i.key === key), key);
 });
+
+test('the gate chooser searches by compound name or code, or the gate name, within scope, paged', async () => {
+  const ids = async (c, q, extra = '') => expectStatus(await c.get(`/api/v1/gates?q=${encodeURIComponent(q)}${extra}`), 200, q).body.items.map((g) => g.id);
+  assert.deepEqual(await ids(admin, '幸福'), [G1.id], 'by compound name');
+  assert.deepEqual(await ids(admin, 'gt-k2'), [G2.id], 'by compound code, any case');
+  assert.deepEqual(await ids(admin, '南门'), [G2.id], 'by gate name');
+  assert.deepEqual(await ids(admin, '100%_'), [], 'wildcards are text');
+  // Paged: one a page, the cursor gives the next.
+  const p1 = expectStatus(await admin.get('/api/v1/gates?q=gt-k&limit=1'), 200).body;
+  assert.deepEqual(p1.items.map((g) => g.id), [G1.id]);
+  assert.ok(p1.next);
+  assert.deepEqual(await ids(admin, 'gt-k', `&limit=1&after=${p1.next}`), [G2.id]);
+  // A grid worker of K2 finds nothing of K1, whatever the search.
+  const gw = await userClient(srv, admin, { role: 'grid_worker', scope_unit_id: K2.id });
+  assert.deepEqual(await ids(gw, '幸福'), []);
+  assert.deepEqual(await ids(gw, '门'), [G2.id]);
+  expectError(await admin.get(`/api/v1/gates?q=${'x'.repeat(65)}`), 400, 'invalid', 'q');
+});

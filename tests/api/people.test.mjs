@@ -579,3 +579,33 @@ test('an other document is kept as typed and matched on its key (upper case, no 
   const k = expectStatus(await admin.post('/api/v1/persons', { doc_type: 'passport', doc_number: 'G98765432', name: 'Max Roe', unit_id: K2.id }), 201).body;
   assert.equal(expectStatus(await admin.get(`/api/v1/persons/${k.id}?reveal=1`), 200).body.doc_typed, undefined);
 });
+
+test('a household is found by its address typed either way: 1-1-101 and 1号楼1单元101', async () => {
+  const a = expectStatus(await admin.post('/api/v1/households', { unit_id: K2.id, address: '7号楼1单元101' }), 201, 'stored with 号楼').body;
+  const b = expectStatus(await admin.post('/api/v1/households', { unit_id: K2.id, address: '8-2-302' }), 201, 'stored with dashes').body;
+  const ids = async (q) => expectStatus(await admin.get(`/api/v1/households?unit_id=${K2.id}&q=${encodeURIComponent(q)}`), 200, q).body.items.map((x) => x.id);
+  assert.deepEqual(await ids('7-1-101'), [a.id]);
+  assert.deepEqual(await ids('7号楼1单元101'), [a.id]);
+  assert.deepEqual(await ids('8号楼2单元302'), [b.id]);
+  assert.deepEqual(await ids('8-2-302'), [b.id]);
+  assert.deepEqual(await ids('7-1'), [a.id], 'a building and entrance');
+  assert.deepEqual(await ids('9-9-999'), []);
+});
+
+test('arrivals by grade per day: one row a day in order, adding up to the by-unit total; a bad `by` is 400', async () => {
+  const byUnit = expectStatus(await admin.get(`/api/v1/arrivals/by-grade?unit_id=${S.id}`), 200).body.items;
+  const total = byUnit.find((r) => r.is_total);
+  const days = expectStatus(await admin.get(`/api/v1/arrivals/by-grade?unit_id=${S.id}&by=day`), 200).body.items;
+  assert.ok(days.length >= 1, 'the suite recorded arrivals');
+  assert.deepEqual(days.map((d) => d.day), [...days.map((d) => d.day)].sort(), 'in day order');
+  assert.equal(new Set(days.map((d) => d.day)).size, days.length, 'one row a day');
+  for (const g of ['severe', 'heavy', 'other_province', 'local', 'total', 'centralized', 'home']) {
+    assert.equal(days.reduce((n, d) => n + d[g], 0), total[g], g);
+  }
+  const one = days[0].day;
+  const only = expectStatus(await admin.get(`/api/v1/arrivals/by-grade?unit_id=${S.id}&by=day&since=${one}&until=${one}`), 200).body.items;
+  assert.deepEqual(only.map((d) => d.day), [one]);
+  expectError(await admin.get(`/api/v1/arrivals/by-grade?unit_id=${S.id}&by=week`), 400, 'invalid', 'by');
+  const x = await admin.get(`/api/v1/arrivals/by-grade?unit_id=${S.id}&by=day&format=xlsx`);
+  assert.equal(x.status, 200);
+});

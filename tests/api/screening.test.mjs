@@ -446,3 +446,14 @@ test('the counters agree with the visit records', async () => {
   expectStatus(xlsx, 200, 'coverage as xlsx');
   assert.equal(xlsx.body.subarray(0, 2).toString(), 'PK');
 });
+
+test('coverage of a compound lists no building that holds no household (its rows said 0 beside the compound\'s count)', async () => {
+  const empty = await mkUnit(admin, K3.id, 'building', 'SC-K3-B1', '丙小区1号楼');
+  const full = await mkUnit(admin, K3.id, 'building', 'SC-K3-B2', '丙小区2号楼');
+  await mkHousehold(full, '2号楼1单元101');
+  const res = expectStatus(await officer.get(`/api/v1/rounds/${round.id}/coverage?unit_id=${K3.id}`), 200, 'compound coverage').body;
+  const ids = res.items.map((x) => x.unit_id);
+  assert.ok(!ids.includes(empty.id), `an empty building is not listed: ${JSON.stringify(res.items)}`);
+  assert.deepEqual(ids, [full.id], 'a building with households is');
+  assert.equal(res.items[0].households, 1);
+});

@@ -141,6 +141,26 @@ static void full_width(void **state)
 	assert_string_equal(typed, "");
 }
 
+/* A household search typed 3-2-301 finds 3号楼2单元301 and back. */
+static void address_alts(void **state)
+{
+	(void)state;
+	char out[96];
+	assert_int_equal(people_address_alt("3-2-301", out, sizeof out), 1);
+	assert_string_equal(out, "3号楼2单元301");
+	assert_int_equal(people_address_alt(" 1－1－101 ", out, sizeof out), 1);
+	assert_string_equal(out, "1号楼1单元101");
+	assert_int_equal(people_address_alt("3-2", out, sizeof out), 1);
+	assert_string_equal(out, "3号楼2单元");
+	assert_int_equal(people_address_alt("1号楼1单元101", out, sizeof out), 1);
+	assert_string_equal(out, "1-1-101");
+	assert_int_equal(people_address_alt("12栋3单元502室", out, sizeof out), 1);
+	assert_string_equal(out, "12-3-502");
+	assert_int_equal(people_address_alt("301", out, sizeof out), 0);
+	assert_int_equal(people_address_alt("3-2-301 x", out, sizeof out), 0);
+	assert_int_equal(people_address_alt("幸福小区", out, sizeof out), 0);
+}
+
 static void masks(void **state)
 {
 	(void)state;
@@ -272,7 +292,7 @@ int main(void)
 		cmocka_unit_test(upgrade_15),   cmocka_unit_test(bad_numbers),
 		cmocka_unit_test(phones),       cmocka_unit_test(masks),
 		cmocka_unit_test(validation),   cmocka_unit_test(search_kinds),
-		cmocka_unit_test(name_plans),  cmocka_unit_test(full_width),
+		cmocka_unit_test(name_plans),  cmocka_unit_test(full_width), cmocka_unit_test(address_alts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
