@@ -131,6 +131,13 @@ test('a grid worker on a phone records a visit with two persons; a retry after a
 		assert.equal(JSON.parse((await retried).postData()).client_id, firstKey, 'the retry carries the first client id');
 		await page.locator('.send-status[data-state=saved]').waitFor();
 		await page.locator('.saved-card', { hasText: hh.address }).waitFor();
+		// The card says what to do with each person: the one from Wuhan is
+		// graded severe and goes to the designated hotel.
+		const wx = page.locator('.saved-persons li', { hasText: '王小测' });
+		assert.equal(await wx.getAttribute('data-grade'), 'severe');
+		assert.equal(await wx.getAttribute('data-handling'), 'centralized');
+		assert.match(await wx.innerText(), /集中隔离/);
+		await page.locator('.saved-card').screenshot({ path: new URL('../../build/test-screenshots/visit-saved-grades.png', import.meta.url).pathname });
 
 		const after = await visitsOf(grid, round.id, hh.id);
 		assert.equal(after.length, before + 1, 'one visit stored, not two');

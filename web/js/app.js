@@ -3,9 +3,10 @@
 // #/page/param?filters to the page modules in js/pages/. A page module
 // exports render(ctx) and, optionally, update(ctx) to redraw in place when
 // only its parameters change. A route without a menu entry of its own names
-// the entry to highlight with navAs. Field pages (field: true) show the
-// count of writes waiting in the offline queue (js/offline.js) in the header;
-// other pages show it only while something waits.
+// the entry to highlight with navAs. Field pages (field: the permission that
+// writes there) show the count of writes waiting in the offline queue
+// (js/offline.js) in the header to those who hold it; other pages and other
+// users see it only while something waits.
 import { api, setCsrf, setUnauthenticatedHandler, errText } from './api.js';
 import { t, setLang, storedLang, rememberLang, getLang, LANGS } from './i18n.js';
 import { h, loading, toast, setDistrictOffset } from './dom.js';
@@ -21,7 +22,7 @@ const ROUTES = {
 	dashboard: { mod: './pages/dashboard.js', perm: 'units.read', nav: 'nav.dashboard', group: 'command' },
 	units: { mod: './pages/units.js', perm: 'units.read', nav: 'nav.units', group: 'command' },
 	command: { mod: './pages/command.js', perm: 'units.read', nav: 'nav.command', group: 'command' },
-	reports: { mod: './pages/reports.js', perm: 'reports.read', nav: 'nav.reports', group: 'command', field: true },
+	reports: { mod: './pages/reports.js', perm: 'reports.read', nav: 'nav.reports', group: 'command', field: 'reports.write' },
 	dispatch: { mod: './pages/dispatch.js', perm: 'reports.read', nav: 'nav.dispatch', group: 'command' },
 	notices: { mod: './pages/notices.js', perm: 'units.read', nav: 'nav.notices', group: 'command' },
 	supervision: { mod: './pages/supervision.js', perm: 'reports.read', nav: 'nav.supervision', group: 'command' },
@@ -33,8 +34,8 @@ const ROUTES = {
 	rounds: { mod: './pages/screening.js', perm: 'screening.read', nav: 'nav.screening', group: 'population' },
 	imports: { mod: './pages/imports.js', perm: 'import', nav: 'nav.imports', group: 'population' },
 	visit: { mod: './pages/screening.js', perm: 'screening.write', nav: 'nav.visit', group: 'field' },
-	checkpoints: { mod: './pages/checkpoints.js', perm: 'checkpoints.read', nav: 'nav.checkpoints', field: true, group: 'field' },
-	gate: { mod: './pages/gate.js', perm: 'gates.scan', nav: 'nav.gate', field: true, group: 'field' },
+	checkpoints: { mod: './pages/checkpoints.js', perm: 'checkpoints.read', nav: 'nav.checkpoints', field: 'checkpoints.write', group: 'field' },
+	gate: { mod: './pages/gate.js', perm: 'gates.scan', nav: 'nav.gate', field: 'gates.scan', group: 'field' },
 	passes: { mod: './pages/passes.js', perm: 'passes.write', nav: 'nav.passes', group: 'field' },
 	isolation: { mod: './pages/isolation.js', perm: 'isolation.read', nav: 'nav.isolation', group: 'health' },
 	mypeople: { mod: './pages/isolation.js', perm: null, nav: 'nav.mypeople', group: 'health' },
@@ -151,8 +152,19 @@ export async function signedIn(res) {
 			/* the scope unit is only a nicety here */
 		}
 	}
+	// A language chosen on the login page is kept and saved as the
+	// account's; otherwise the account's saved language applies.
+	const picked = state.langPicked;
+	state.langPicked = null;
 	const l = state.me.user.lang;
-	if (l && l !== getLang()) {
+	if (picked && picked === getLang() && picked !== l) {
+		try {
+			const r = await api('PATCH', '/api/v1/me', { lang: picked });
+			if (r && r.user) state.me.user = r.user;
+		} catch (err) {
+			if (!err.handled) toast(errText(err), 'error');
+		}
+	} else if (l && l !== getLang()) {
 		await setLang(l);
 		rememberLang(getLang());
 	}
@@ -174,6 +186,7 @@ async function signOut() {
 
 async function switchLang(l) {
 	if (l === getLang()) return;
+	if (!state.me) state.langPicked = l; // on the login page: saved at sign-in
 	if (state.me) {
 		try {
 			const res = await api('PATCH', '/api/v1/me', { lang: l });
@@ -339,7 +352,9 @@ async function route() {
 		await mod.update(ctx);
 		return;
 	}
-	const main = buildShell(r.navAs || key, r.field);
+	// The queue's badge is for those who write on the page: a read-only
+	// role has nothing to queue (and the badge cost the header its one row).
+	const main = buildShell(r.navAs || key, !!r.field && hasPerm(r.field));
 	if (r.perm && !hasPerm(r.perm)) {
 		main.append(h('div.alert.alert-error', t('errors.forbidden_page')));
 		state.current = null;

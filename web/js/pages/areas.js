@@ -2,11 +2,13 @@
 // a grade or risk level, the dates it applies; add, edit and delete with
 // areas.write), and the arrivals: a table of arrivals by grade for a unit's
 // children with drill-down (GET /api/v1/arrivals/by-grade?unit_id=) and the
-// arrivals list filtered by unit, grade, handling and dates. Also exports
+// arrivals list filtered by unit, grade, handling and dates, under a chart
+// of arrivals per day by grade (its table a click away). Also exports
 // the labels and tags of grades, handling and travel modes, the division
 // picker and the unit trail that other pages use.
 import { api, showError } from '../api.js';
 import { t } from '../i18n.js';
+import { drawChart } from '../chart.js';
 import {
 	h, loading, errorBox, field, input, select, form, values, qs, pagedTable, exportLink, disclosure,
 	toast, confirmDialog, errText, searchPicker, tabLinks, button, unitPicker,
@@ -257,7 +259,22 @@ function arrivalsTab(ctx, body) {
 	}));
 	const pick = unitPicker('unit_filter', null, { onPick: (u) => ctx.go(hrefFor({ ...f, unit_id: u.id })) });
 
+	// Arrivals by grade per day: a stacked bar chart over its table.
+	const byDayQ = { unit_id: unitId, since: f.since, until: f.until, by: 'day' };
+	const byDay = h('div.by-day', loading());
+	(async () => {
+		try {
+			const res = await api('GET', '/api/v1/arrivals/by-grade' + qs(byDayQ));
+			byDay.replaceChildren(...byDayChart(res.items || []));
+		} catch (err) {
+			if (!err.handled) byDay.replaceChildren(errorBox(err));
+		}
+	})();
+
 	body.replaceChildren(
+		h('section.card.arrivals-by-day',
+			h('div.section-head', h('h2', t('arrivals.by_day')), exportLink('/api/v1/arrivals/by-grade' + qs(byDayQ))),
+			byDay),
 		h('section.card',
 			h('div.section-head', h('h2', t('arrivals.by_grade')), exportLink('/api/v1/arrivals/by-grade' + qs({ unit_id: unitId }))),
 			unitTrail(unitId || scope.id, scope.id, (a) => hrefFor({ unit_id: a.id })),
@@ -268,6 +285,40 @@ function arrivalsTab(ctx, body) {
 		disclosure(t('common.filter'), filters, !!(f.grade || f.handling || f.since || f.until) || window.innerWidth > 760),
 		list.el);
 }
+
+// Arrivals per day stacked by grade (ECharts), with the day's table one
+// click away (the button shows it; the section's export is the same rows).
+function byDayChart(items) {
+	if (!items.length) return [h('div.empty', t('arrivals.none'))];
+	const shown = GRADES.filter((g) => items.some((x) => x[g]));
+	const box = h('div.chart-box', { style: 'width:100%;height:300px', role: 'img', 'aria-label': t('arrivals.by_day') });
+	drawChart(box, {
+		tooltip: { trigger: 'axis' },
+		legend: { top: 0 },
+		grid: { left: 44, right: 16, top: 56, bottom: 56 },
+		xAxis: { type: 'category', data: items.map((x) => x.day.slice(5)) },
+		yAxis: { type: 'value', minInterval: 1 },
+		dataZoom: [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }],
+		color: shown.map((g) => GRADE_COLOUR[g] || '#888'),
+		series: shown.map((g) => ({ name: t('grades.' + g), type: 'bar', stack: 'grade', data: items.map((x) => x[g] || 0) })),
+	});
+	const table = h('div.table-wrap.by-day-table', { hidden: true }, h('table.table.responsive.grade-table',
+		h('thead', h('tr', h('th', t('arrivals.date')), shown.map((g) => h('th.num', gradeTag(g))), h('th.num', t('arrivals.total')))),
+		h('tbody', items.map((x) => h('tr', { dataset: { day: x.day } },
+			h('td', { 'data-label': t('arrivals.date') }, h('span.nowrap', x.day)),
+			shown.map((g) => h('td.num', { 'data-label': t('grades.' + g) }, String(x[g] || 0))),
+			h('td.num', { 'data-label': t('arrivals.total') }, String(x.total || 0)))))));
+	const toggle = h('button', {
+		type: 'button', class: 'btn btn-small', 'data-act': 'show-table',
+		onclick: () => {
+			table.hidden = !table.hidden;
+			toggle.textContent = table.hidden ? t('arrivals.show_table') : t('arrivals.hide_table');
+		},
+	}, t('arrivals.show_table'));
+	return [box, h('div.chart-actions', toggle), table];
+}
+
+const GRADE_COLOUR = { severe: '#7a1010', heavy: '#c0392b', other_province: '#d68910', local: '#2e86c1', high: '#a93226', medium: '#e67e22', low: '#27ae60' };
 
 // The by-grade answer: a row per child unit and the unit's own total row
 // (is_total). Each count links to the arrivals list filtered by unit and

@@ -180,7 +180,15 @@ function suggest(inp, { fetchItems, label, onPick, minChars = 0, delay = 150 }) 
 		clearTimeout(timer);
 		timer = setTimeout(run, delay);
 	});
-	inp.addEventListener('focus', () => { if (minChars === 0 || inp.value.trim().length >= minChars) run(); });
+	// Opened when a person comes to the field, not by the page's own focus on
+	// load or for the next car (the open list covered 来自 and 目的地).
+	inp.addEventListener('focus', () => {
+		if (inp.quietFocus) { inp.quietFocus = false; return; }
+		if (minChars === 0 || inp.value.trim().length >= minChars) run();
+	});
+	inp.addEventListener('pointerdown', () => {
+		if (document.activeElement === inp && list.hidden && (minChars === 0 || inp.value.trim().length >= minChars)) run();
+	});
 	inp.addEventListener('blur', () => setTimeout(() => { list.hidden = true; }, 120));
 	inp.addEventListener('keydown', (e) => {
 		if (list.hidden || !items.length) return;
@@ -789,8 +797,7 @@ function screenForm(ctx, kind) {
 		d = blankDraft(kind, { direction: d.direction });
 		save();
 		build();
-		const first = f.querySelector('[data-nav]');
-		if (first) first.focus();
+		quietFocus(f.querySelector('[data-nav]'));
 	}
 
 	function drawRecent() {
@@ -832,8 +839,16 @@ function screenForm(ctx, kind) {
 			dutySummary(cp))),
 	keypad.el);
 	if (restored) toast(t('cp.draft_restored'));
-	const first = f.querySelector('[data-nav]');
-	if (first) first.focus();
+	quietFocus(f.querySelector('[data-nav]'));
+}
+
+// Focus for typing straight away, without opening the field's suggestions.
+function quietFocus(el) {
+	if (!el) return;
+	el.quietFocus = true;
+	el.focus();
+	// A field that had focus already gets no focus event: nothing to skip.
+	setTimeout(() => { el.quietFocus = false; }, 0);
 }
 
 function outcomeTags(res) {

@@ -8,7 +8,7 @@
 // offline queue and says so: "queued — not yet decided", never ALLOW.
 import { api, showError, clearErrors, errText } from '../api.js';
 import { t, getLang } from '../i18n.js';
-import { h, empty, errorBox, select, qs, fmtTime, button, disclosure, toast } from '../dom.js';
+import { h, empty, errorBox, select, qs, fmtTime, button, disclosure, toast, input, form, values } from '../dom.js';
 import { send, clientId, noticeBar, onSettled } from '../offline.js';
 import { parseTemp } from './checkpoints.js';
 import { DOC_TYPES, docTypeLabel } from './people.js';
@@ -43,26 +43,61 @@ function lastGate() {
 
 // ---------- choosing the gate ----------
 
+// A district has a thousand gates: the chooser shows a page of them at a
+// time and searches by compound name or code (or the gate's name), in the
+// user's scope (the server's list).
+const CHOOSER_PAGE = 30;
+
 async function renderChooser(ctx) {
-	let items = [];
+	const q = (ctx.query.q || '').trim();
+	let res;
 	try {
-		items = (await api('GET', '/api/v1/gates' + qs({ limit: 200 }))).items || [];
+		res = await api('GET', '/api/v1/gates' + qs({ limit: CHOOSER_PAGE, q: q || undefined }));
 	} catch (err) {
 		if (!err.handled) ctx.root.replaceChildren(h('div.page-head', h('h1', t('nav.gate'))), errorBox(err));
 		return;
 	}
+	let items = res.items || [];
 	const last = lastGate();
-	if (items.length === 1 && !ctx.query.choose) {
+	if (items.length === 1 && !res.next && !q && !ctx.query.choose) {
 		location.replace(`#/gate/${items[0].id}`);
 		return;
 	}
-	const known = last && items.find((g) => String(g.id) === String(last.id));
+	const choice = (g) => h('a.gate-choice', { href: `#/gate/${g.id}`, dataset: { id: g.id } },
+		h('span.gate-choice-name', g.name), h('span.gate-choice-unit', g.unit_name || ''));
+	const list = h('div.gate-choices', items.map(choice));
+	let next = res.next;
+	const more = button(t('gate.more'), {
+		class: 'btn btn-block gate-more',
+		onclick: async () => {
+			more.disabled = true;
+			try {
+				const r = await api('GET', '/api/v1/gates' + qs({ limit: CHOOSER_PAGE, q: q || undefined, after: next }));
+				list.append(...(r.items || []).map(choice));
+				next = r.next;
+			} catch (err) {
+				if (!err.handled) toast(errText(err), 'error');
+			}
+			more.disabled = false;
+			more.hidden = !next;
+		},
+	});
+	more.hidden = !next;
+	const search = form([
+		h('div.gate-search-row',
+			input('q', { type: 'search', value: q, placeholder: t('gate.search_ph'), 'aria-label': t('gate.search_ph'), autocomplete: 'off', enterkeyhint: 'search' }),
+			button(t('gate.search'), { type: 'submit', class: 'btn' })),
+	], (f) => {
+		const v = values(f).q.trim();
+		location.hash = '#/gate' + qs({ choose: 1, q: v || undefined });
+	}, { class: 'gate-search' });
+	const known = !q && last && last.id ? last : null;
 	ctx.root.replaceChildren(h('div.field-page.gate-page',
 		h('div.page-head', h('h1', t('gate.choose'))),
-		known ? h('a.btn.btn-primary.btn-huge.gate-resume', { href: `#/gate/${known.id}` }, t('gate.resume', { name: `${known.unit_name} ${known.name}` })) : null,
-		items.length ? h('div.gate-choices', items.map((g) => h('a.gate-choice', { href: `#/gate/${g.id}`, dataset: { id: g.id } },
-			h('span.gate-choice-name', g.name), h('span.gate-choice-unit', g.unit_name || ''))))
-			: empty(ctx.hasPerm('passes.write') ? t('gate.none_admin') : t('gate.none')),
+		known ? h('a.btn.btn-primary.btn-huge.gate-resume', { href: `#/gate/${known.id}` }, t('gate.resume', { name: `${known.unit_name || ''} ${known.name || ''}`.trim() })) : null,
+		search,
+		items.length ? [list, more]
+			: empty(q ? t('gate.none_found', { q }) : ctx.hasPerm('passes.write') ? t('gate.none_admin') : t('gate.none')),
 		ctx.hasPerm('passes.write') ? h('p.hint', h('a', { href: '#/passes/gates' }, t('gate.manage'))) : null));
 }
 

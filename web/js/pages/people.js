@@ -208,6 +208,7 @@ async function renderPerson(ctx, id) {
 	}
 	const canWrite = ctx.hasPerm('people.write');
 	const docBox = h('dd.mono.doc-number', p.doc_number || '');
+	let factsBox = null;
 	const phoneBox = h('dd.mono.phone', p.phone || '—');
 	let reveal = null;
 	if (ctx.hasPerm('id.reveal')) {
@@ -221,6 +222,9 @@ async function renderPerson(ctx, id) {
 					try {
 						const w = await api('GET', `/api/v1/persons/${encodeURIComponent(id)}?reveal=1`);
 						docBox.textContent = w.doc_number || '';
+						// The sources table shows the phone whole too (it kept
+						// the masked one after the reveal).
+						if (factsBox && (w.facts || []).length) factsBox.replaceChildren(factsTable(w.facts));
 						// Another document typed in another form than its key: both.
 						if (w.doc_typed) docBox.append(' ', h('span.muted.doc-typed', t('persons.doc_typed', { typed: w.doc_typed })));
 						phoneBox.textContent = w.phone || '—';
@@ -255,12 +259,14 @@ async function renderPerson(ctx, id) {
 		blocks.push(disclosure(t('persons.edit'), editForm(ctx, p)));
 		blocks.push(disclosure(t('persons.merge'), mergeForm(ctx, p)));
 	}
+	const statusBox = h('section.card.person-status', loading());
 	const worst = arrivals.find((a) => a.handling === 'centralized') || arrivals.find((a) => a.handling === 'home') || arrivals[0];
 	ctx.root.replaceChildren(
 		back,
 		h('div.page-head.person-head',
 			h('h1', p.name || '—', ' ', h('span.muted.mono.small', docTypeLabel(p.doc_type))),
 			h('div.page-actions', worst ? [gradeTag(worst.grade), handlingTag(worst.handling)] : null)),
+		statusBox,
 		h('section.card.person-card', h('h2', t('persons.document')), facts),
 		h('section.card',
 			h('h2', t('persons.arrivals'), ' ', h('span.count', String(arrivals.length))),
@@ -268,10 +274,73 @@ async function renderPerson(ctx, id) {
 		h('section.card',
 			h('h2', t('persons.visits'), ' ', h('span.count', String(visits.length))),
 			visits.length ? visitsTable(visits, { household: true }) : empty(t('persons.no_visits'))),
-		h('section.card',
+		(factsBox = h('section.card.person-facts',
 			h('h2', t('persons.facts')),
-			pfacts.length ? factsTable(pfacts) : empty()),
+			pfacts.length ? factsTable(pfacts) : empty())),
 		blocks.length ? h('div.detail-forms', blocks) : null);
+	// The colour, fever, observation and pass, read after the card shows.
+	statusBox.replaceChildren(...await personStatus(ctx, p).catch((err) => [errorBox(err)]));
+}
+
+const COLOUR_TONE = { red: 'danger', yellow: 'warn', green: 'ok' };
+
+// What a guard at the gate would see for this person now, with the reason:
+// the colour, an open fever (a medic closes it here), the observation's end
+// and the pass.
+async function personStatus(ctx, p) {
+	const id = encodeURIComponent(p.id);
+	const [col, fev, pas] = await Promise.all([
+		api('GET', `/api/v1/persons/${id}/colour`),
+		api('GET', '/api/v1/fevers' + qs({ person_id: p.id, limit: 5 })).catch(() => ({ items: [] })),
+		api('GET', '/api/v1/passes' + qs({ person_id: p.id, limit: 5 })).catch(() => ({ items: [] })),
+	]);
+	const { colourWhy } = await import('./gate.js');
+	const open = (fev.items || []).filter((f) => f.status === 'open');
+	const closed = (fev.items || []).filter((f) => f.status !== 'open');
+	const active = (pas.items || []).find((x) => x.status === 'active');
+	const latest = (pas.items || [])[0];
+	const feverDd = h('dd.person-fever');
+	if (open.length) {
+		feverDd.append(...open.map((f) => h('div.fever-open', { dataset: { id: f.id } },
+			h('span.tag.tag-danger', t('persons.fever_open', { t: Number(f.temperature).toFixed(1), day: f.day })),
+			' ', h('span.muted', t('persons.fever_source_' + f.source)),
+			ctx.hasPerm('fevers.write') ? closeFeverForm(ctx, f, p) : null)));
+	} else if (closed.length) {
+		feverDd.append(h('span.tag.tag-ok', t('persons.fever_closed', { day: closed[0].day })));
+	} else feverDd.append(t('persons.fever_none'));
+	let passText;
+	if (active) passText = h('span.tag.tag-ok', t('persons.pass_active', { day: active.valid_until }));
+	else if (latest) passText = h('span.tag.tag-warn', t('persons.pass_' + latest.status, { day: latest.valid_until || '' }));
+	else passText = h('span.muted', t('persons.pass_none'));
+	return [h('h2', t('persons.status')),
+		h('dl.facts.person-status-facts', { dataset: { colour: col.colour } },
+			h('dt', t('persons.colour')),
+			h('dd', h('span.tag.colour-' + col.colour + '.tag-' + (COLOUR_TONE[col.colour] || 'plain'), { dataset: { colour: col.colour } }, t('gate.colour_' + col.colour)),
+				' ', h('span.colour-why', colourWhy(col.reason))),
+			h('dt', t('persons.fever')), feverDd,
+			h('dt', t('persons.observation_end')), h('dd', col.observation_end_day || '—'),
+			h('dt', t('persons.pass')), h('dd.person-pass', passText))];
+}
+
+// A medic closes an open fever: re-measured normal (with the reading) or
+// ruled out at the clinic.
+function closeFeverForm(ctx, f, p) {
+	const temp = input('temperature', { inputmode: 'decimal', placeholder: '36.5', class: 'temp-input' });
+	const fm = form([
+		field(t('persons.fever_outcome'), select('outcome', [['remeasured_normal', t('persons.outcome_remeasured_normal')], ['ruled_out', t('persons.outcome_ruled_out')]], 'remeasured_normal')),
+		field(t('persons.fever_temp'), temp),
+		field(t('persons.fever_note'), input('note', { maxlength: 200 })),
+		h('div.form-actions', button(t('persons.fever_close'), { type: 'submit', class: 'btn btn-primary' })),
+	], async (el) => {
+		const v = values(el);
+		const body = { outcome: v.outcome };
+		if (v.temperature) body.temperature = Number(v.temperature.replace(/[,，]/g, '.'));
+		if (v.note) body.note = v.note;
+		await api('POST', `/api/v1/fevers/${encodeURIComponent(f.id)}/close`, body);
+		toast(t('persons.fever_closed_toast'));
+		await renderPerson(ctx, p.id);
+	}, { class: 'form close-fever' });
+	return disclosure(t('persons.fever_close'), fm);
 }
 
 function arrivalsTable(list) {

@@ -7,14 +7,15 @@
 // and sends each visit with a client-made id, made before the first send and
 // kept on retries, so a submission retried after a timeout is stored once.
 import { api, showError, clearErrors, errText } from '../api.js';
-import { t } from '../i18n.js';
+import { t, has } from '../i18n.js';
+import { drawChart } from '../chart.js';
 import {
 	h, loading, empty, errorBox, field, input, select, form, values, qs, pagedTable, exportLink,
 	disclosure, toast, confirmDialog, unitPicker, fmtTime, tabLinks, button, stat,
 	districtClock,
 } from '../dom.js';
 import { DOC_TYPES, docTypeLabel, statusTag, resultTag, methodLabel } from './people.js';
-import { MODES, modeLabel, divisionPicker, today, unitTrail } from './areas.js';
+import { MODES, modeLabel, divisionPicker, today, unitTrail, gradeTag, handlingTag } from './areas.js';
 
 export const METHODS = ['door', 'phone', 'app'];
 export const RESULTS = ['visited', 'empty', 'refused', 'moved'];
@@ -160,8 +161,17 @@ function coverageTab(ctx, r, body, refreshTotals) {
 	const hrefOf = (uid) => `#/rounds/${r.id}` + qs({ unit_id: uid });
 	const updated = h('span.updated', { 'aria-live': 'off' });
 	const box = h('div.coverage-box', loading());
+	// Coverage per child unit (towns, for a round over the district) as
+	// bars over the table, which is a click away.
+	const chart = h('div.chart-box.coverage-chart', { style: 'width:100%;height:300px', role: 'img', 'aria-label': t('rounds.coverage_chart') });
+	const chartCard = h('section.card.coverage-chart-card', { hidden: true },
+		h('div.section-head', h('h2', t('rounds.coverage_chart')),
+			h('a.btn.btn-small', { href: '#coverage-table', 'data-act': 'show-table', onclick: (e) => { e.preventDefault(); box.scrollIntoView(); } }, t('rounds.show_table'))),
+		chart);
+	let drawn = '';
 	body.replaceChildren(
-		h('section.card.coverage-card',
+		chartCard,
+		h('section.card.coverage-card#coverage-table',
 			h('div.section-head',
 				h('h2', t('rounds.coverage')),
 				h('div.page-actions', h('span.live-dot', { 'aria-hidden': 'true' }), updated,
@@ -177,6 +187,13 @@ function coverageTab(ctx, r, body, refreshTotals) {
 			const res = await api('GET', `/api/v1/rounds/${r.id}/coverage` + qs({ unit_id: unitId }));
 			if (!box.isConnected && !first) { stopLive(); return; }
 			box.replaceChildren(coverageTable(res.unit || null, res.items || [], top, hrefOf));
+			const kids = (res.items || []).filter((x) => x.households > 0);
+			const key = JSON.stringify(kids.map((x) => [x.unit_id, x.households_visited, x.households]));
+			chartCard.hidden = kids.length < 2;
+			if (kids.length >= 2 && key !== drawn) {
+				drawn = key;
+				drawCoverage(chart, kids);
+			}
 			updated.textContent = t('rounds.updated_at', { time: clock() });
 			updated.classList.remove('stale');
 			if (!first) refreshTotals();
@@ -196,6 +213,23 @@ function coverageTab(ctx, r, body, refreshTotals) {
 		if (!box.isConnected) { stopLive(); return; }
 		load(false);
 	}, REFRESH_MS);
+}
+
+// The share of households visited per unit, as horizontal bars (long
+// Chinese names read on a phone), with visited / total in the tooltip.
+function drawCoverage(box, kids) {
+	const rows = [...kids].reverse();
+	const pct = (x) => (x.households ? Math.round((1000 * (x.households_visited || 0)) / x.households) / 10 : 0);
+	const option = {
+		tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: (ps) => { const x = rows[ps[0].dataIndex]; return `${x.unit_name}<br>${t('coverage.visited')} ${num(x.households_visited || 0)} / ${num(x.households || 0)} (${pct(x)}%)`; } },
+		grid: { left: 8, right: 48, top: 8, bottom: 24, containLabel: true },
+		xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+		yAxis: { type: 'category', data: rows.map((x) => x.unit_name), axisLabel: { width: 110, overflow: 'truncate' } },
+		series: [{ name: t('coverage.rate'), type: 'bar', data: rows.map(pct), itemStyle: { color: '#2e7d32' }, label: { show: true, position: 'right', formatter: '{c}%' } }],
+	};
+	box.style.height = `${Math.max(200, 36 * rows.length + 40)}px`;
+	if (window.echarts && window.echarts.getInstanceByDom(box)) window.echarts.getInstanceByDom(box).setOption(option);
+	else drawChart(box, option);
 }
 
 const LEAF_KINDS = new Set(['compound', 'building']);
@@ -760,6 +794,7 @@ async function renderVisit(ctx) {
 				h('div.saved-mark', { 'aria-hidden': 'true' }, '✓'),
 				h('p.saved-title', t('visit.saved_title')),
 				h('p', hh.address, ' · ', resultTag(payload.result), ' · ', t('visit.persons_n', { n })),
+				savedPersons(res),
 				res && res.id != null ? h('p.muted', t('visit.saved_id', { id: res.id })) : null,
 				button(t('visit.next'), {
 					class: 'btn btn-primary btn-huge', 'data-act': 'next',
@@ -778,4 +813,15 @@ async function renderVisit(ctx) {
 	});
 	build();
 	loadTeams();
+}
+
+// Each person the visit registered with the grade of their arrival and what
+// is done with them (集中隔离 ...), so the visitor knows the next step; a
+// queued visit has no answer yet and shows nothing here.
+function savedPersons(res) {
+	const list = (res && res.persons) || [];
+	if (!list.length) return null;
+	return h('ul.saved-persons', list.map((p) => h('li', { dataset: { grade: p.grade || '', handling: p.handling || '' } },
+		h('div.saved-person-line', h('strong', p.name || ''), ' ', gradeTag(p.grade), ' ', handlingTag(p.handling)),
+		p.handling && has('visit.todo_' + p.handling) ? h('div.saved-person-todo', t('visit.todo_' + p.handling)) : null)));
 }
