@@ -31,6 +31,7 @@ export async function render(ctx) {
 	list = pagedTable({
 		url,
 		emptyText: t('discrepancies.none'),
+		rowAttrs: (d) => ({ dataset: { id: d.id, kind: d.kind, status: d.status } }),
 		columns: [
 			{ label: t('discrepancies.at'), cell: (d) => h('span.nowrap', fmtTime(d.at)) },
 			{ label: t('discrepancies.kind'), cell: (d) => h('span.tag' + (d.kind === 'fever' ? '.tag-danger' : ''), t('discrepancies.kind_' + d.kind)) },
@@ -46,7 +47,7 @@ export async function render(ctx) {
 				: '') },
 		],
 	});
-	const exp = exportLink(url() + '&format=xlsx');
+	const exp = exportLink(url());
 	const pick = select('status', STATUSES.map((s) => [s, t('discrepancies.status_' + s)]), status);
 	pick.addEventListener('change', () => {
 		status = pick.value;
