@@ -578,6 +578,29 @@ static int load_for_write(struct req *r, struct dbc *c, int64_t id, char code[8]
 	return scope_check(r, unit, 1, "risk area");
 }
 
+/* ?dry_run=1 on a change or a delete: it is made inside a savepoint,
+ * the arrivals it regrades are counted and it is undone, so the dialog
+ * can say how many before a person confirms. */
+static int dry_begin(struct req *r, struct dbc *c, int *dry)
+{
+	int64_t v = 0;
+	int rc = req_query_int(r, "dry_run", 0, 1, 0, &v);
+	if (rc)
+		return rc;
+	*dry = v == 1;
+	return *dry && db_run(c, "SAVEPOINT dry_run", "") < 0 ? ERR_DB : 0;
+}
+
+static int dry_answer(struct req *r, struct dbc *c, int64_t changed)
+{
+	if (db_run(c, "ROLLBACK TO SAVEPOINT dry_run", "") < 0 ||
+	    db_run(c, "RELEASE SAVEPOINT dry_run", "") < 0)
+		return ERR_DB;
+	r->no_audit = 1; /* nothing changed */
+	return resp_json(r, 200, json_pack("{s:b,s:I}", "dry_run", 1, "regraded",
+					   (json_int_t)changed));
+}
+
 static int patch_risk_area(struct req *r)
 {
 	int64_t id = 0;
@@ -611,6 +634,9 @@ static int patch_risk_area(struct req *r)
 			       "valid_to (%s) must not be before valid_from (%s)", nto, nfrom);
 	if (has_from && (rc = same_start(r, c, code, nfrom, id)))
 		return rc;
+	int dry = 0;
+	if ((rc = dry_begin(r, c, &dry)))
+		return rc;
 	int64_t n = db_run(c,
 			   "UPDATE risk_areas SET grade = COALESCE($2, grade), valid_from = $3,"
 			   " valid_to = $4, note = CASE WHEN $5 = 1 THEN $6 ELSE note END,"
@@ -622,6 +648,8 @@ static int patch_risk_area(struct req *r)
 	int64_t changed = 0;
 	if ((rc = regrade(c, code, &changed)))
 		return rc;
+	if (dry)
+		return dry_answer(r, c, changed);
 	req_audit_record(r, "risk_area", id);
 	r->audit_detail =
 		arena_printf(&r->arena, "%lld arrivals regraded", (long long)changed);
@@ -640,6 +668,9 @@ static int delete_risk_area(struct req *r)
 	char code[8], from[DAY_LEN], to[DAY_LEN];
 	if ((rc = load_for_write(r, c, id, code, from, to)))
 		return rc;
+	int dry = 0;
+	if ((rc = dry_begin(r, c, &dry)))
+		return rc;
 	/* Arrivals graded by it let go of it first, then take what the list
 	 * says without it. */
 	if (db_run(c, "UPDATE arrivals SET risk_area_id = NULL WHERE risk_area_id = $1", "i",
@@ -649,9 +680,11 @@ static int delete_risk_area(struct req *r)
 	int64_t changed = 0;
 	if ((rc = regrade(c, code, &changed)))
 		return rc;
+	if (dry)
+		return dry_answer(r, c, changed);
 	req_audit_record(r, "risk_area", id);
 	r->audit_detail = arena_printf(&r->arena, "%s from %s removed, %lld arrivals regraded",
 				       code, from, (long long)changed);
-	r->status = 204;
-	return 0;
+	/* How many it regraded, for the page to say. */
+	return resp_json(r, 200, json_pack("{s:I}", "regraded", (json_int_t)changed));
 }

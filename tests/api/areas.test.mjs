@@ -230,10 +230,24 @@ test('changing the list re-grades recorded arrivals; the most specific listing w
   const back = await admin.patch(`/api/v1/risk-areas/${wh.body.id}`, { valid_to: null });
   assert.equal(back.body.valid_to, null);
   assert.equal((await admin.get(`/api/v1/arrivals?person_id=${e.id}`)).body.items[0].grade, 'heavy');
-  expectStatus(await admin.del(`/api/v1/risk-areas/${wh.body.id}`), 204, 'DELETE');
+  // Before: a dry run says how many arrivals the delete regrades and
+  // changes nothing (the dialog's count); after: the delete says it too.
+  const auditBefore = (await admin.get('/api/v1/audit?record_type=risk_area')).body.items.length;
+  const dry = expectStatus(await admin.del(`/api/v1/risk-areas/${wh.body.id}?dry_run=1`), 200, 'DELETE dry run').body;
+  assert.equal(dry.dry_run, true);
+  assert.ok(dry.regraded >= 1, JSON.stringify(dry));
+  assert.equal((await admin.get(`/api/v1/arrivals?person_id=${e.id}`)).body.items[0].grade, 'heavy', 'a dry run regrades nothing');
+  assert.ok((await admin.get('/api/v1/risk-areas')).body.items.some((x) => x.id === wh.body.id), 'a dry run deletes nothing');
+  assert.equal((await admin.get('/api/v1/audit?record_type=risk_area')).body.items.length, auditBefore, 'nor is audited');
+  const dryPatch = expectStatus(await admin.patch(`/api/v1/risk-areas/${wh.body.id}?dry_run=1`, { grade: 'low' }), 200, 'PATCH dry run').body;
+  assert.ok(dryPatch.dry_run && dryPatch.regraded >= 1, JSON.stringify(dryPatch));
+  assert.equal((await admin.get('/api/v1/risk-areas')).body.items.find((x) => x.id === wh.body.id).grade, 'heavy', 'the grade is as it was');
+  expectError(await admin.del(`/api/v1/risk-areas/${wh.body.id}?dry_run=2`), 400, 'invalid', 'dry_run');
+  const gone = expectStatus(await admin.del(`/api/v1/risk-areas/${wh.body.id}`), 200, 'DELETE').body;
+  assert.equal(gone.regraded, dry.regraded, 'the delete regraded what the dry run said');
   assert.equal((await admin.get(`/api/v1/arrivals?person_id=${e.id}`)).body.items[0].grade, 'severe');
   expectError(await admin.del(`/api/v1/risk-areas/${wh.body.id}`), 404, 'not_found', undefined, 'deleted twice');
-  expectStatus(await admin.del(`/api/v1/risk-areas/${hubei.id}`), 204, 'the last listing');
+  expectStatus(await admin.del(`/api/v1/risk-areas/${hubei.id}`), 200, 'the last listing');
   const cc = (await admin.get(`/api/v1/arrivals?person_id=${P.c.id}`)).body.items[0];
   assert.deepEqual([cc.grade, cc.handling, cc.risk_area_id], ['other_province', 'home', null]);
   const audit = await admin.get('/api/v1/audit?record_type=risk_area');

@@ -226,11 +226,25 @@ test('risk areas with grade tags (add, edit, delete), and arrivals by grade with
 		const ef = page.locator('form[aria-label="编辑风险地区"]');
 		await ef.locator('select[name=grade]').selectOption('high');
 		await ef.locator('button[type=submit]').click();
+		// A change that regrades arrivals asks first, saying how many.
+		const ok = page.locator('dialog.dialog [data-act=ok]');
+		await Promise.race([row.locator('[data-grade=high]').waitFor(), ok.waitFor()]);
+		if (await ok.isVisible()) {
+			assert.match(await page.locator('dialog.dialog .dialog-msg').innerText(), /重新评定 \d+ 条/);
+			await ok.click();
+		}
 		await row.locator('[data-grade=high]').waitFor();
 		await row.locator('[data-act=delete]').click();
-		await page.locator('dialog.dialog .dialog-msg', { hasText: '北京' }).waitFor();
+		// The dialog says how many arrivals the delete regrades (it said
+		// nothing would change), and the toast how many it did.
+		const msg = page.locator('dialog.dialog .dialog-msg', { hasText: '北京' });
+		await msg.waitFor();
+		const before = /重新评定 (\d+) 条/.exec(await msg.innerText());
+		assert.ok(before, await msg.innerText());
+		assert.doesNotMatch(await msg.innerText(), /不会改变/);
 		await page.locator('dialog.dialog [data-act=ok]').click();
 		await row.waitFor({ state: 'detached' });
+		await page.locator('.toast', { hasText: `重新评定 ${before[1]} 条` }).waitFor();
 		await page.goto(`${srv.url}/#/areas/arrivals`);
 		const table = page.locator('table.grade-table');
 		await table.waitFor();

@@ -104,11 +104,21 @@ function areasTab(ctx, body) {
 				button(t('common.delete'), {
 					class: 'btn btn-small btn-danger', 'data-act': 'delete',
 					onclick: async (e) => {
-						if (!(await confirmDialog(t('areas.confirm_delete', { name: a.name || a.code }), { okLabel: t('common.delete') }))) return;
+						const row = e.target.closest('tr');
+						// Before: how many arrivals the delete regrades (a dry
+						// run); after: how many it did.
+						let n = null;
 						try {
-							await api('DELETE', `/api/v1/risk-areas/${a.id}`);
-							toast(t('common.deleted'));
-							e.target.closest('tr').remove();
+							n = (await api('DELETE', `/api/v1/risk-areas/${a.id}?dry_run=1`)).regraded;
+						} catch (err) {
+							if (!err.handled) toast(errText(err), 'error');
+							return;
+						}
+						if (!(await confirmDialog(t('areas.confirm_delete', { name: a.name || a.code, n }), { okLabel: t('common.delete') }))) return;
+						try {
+							const res = await api('DELETE', `/api/v1/risk-areas/${a.id}`);
+							toast(t('areas.deleted_regraded', { n: res && res.regraded != null ? res.regraded : n }));
+							row.remove();
 						} catch (err) {
 							if (!err.handled) toast(errText(err), 'error');
 						}
@@ -151,8 +161,10 @@ function areasTab(ctx, body) {
 			if (v.valid_to !== (a.valid_to || '')) patch.valid_to = v.valid_to || null;
 			if (v.note !== (a.note || '')) patch.note = v.note || null;
 			if (!Object.keys(patch).length) { toast(t('common.no_changes')); return; }
-			await api('PATCH', `/api/v1/risk-areas/${a.id}`, patch);
-			toast(t('common.saved'));
+			const dry = await api('PATCH', `/api/v1/risk-areas/${a.id}?dry_run=1`, patch);
+			if (dry.regraded > 0 && !(await confirmDialog(t('areas.confirm_change', { name: a.name || a.code, n: dry.regraded }), { okLabel: t('common.save'), danger: false }))) return;
+			const res = await api('PATCH', `/api/v1/risk-areas/${a.id}`, patch);
+			toast(t('areas.saved_regraded', { n: res.regraded ?? 0 }));
 			editBox.replaceChildren();
 			list.reload();
 		}, { 'aria-label': t('areas.edit') });
@@ -175,8 +187,8 @@ function areasTab(ctx, body) {
 		const body = { code: v.code, grade: v.grade, valid_from: v.valid_from };
 		if (v.valid_to) body.valid_to = v.valid_to;
 		if (v.note) body.note = v.note;
-		await api('POST', '/api/v1/risk-areas', body);
-		toast(t('common.added'));
+		const res = await api('POST', '/api/v1/risk-areas', body);
+		toast(t('areas.added_regraded', { n: res.regraded ?? 0 }));
 		f.querySelector('.picker').clear();
 		f.elements.note.value = '';
 		list.reload();
