@@ -650,30 +650,38 @@ static const char person_sql[] =
 	" LEFT JOIN contacts d ON d.case_id = $2 AND d.person_id = p.id"
 	" LEFT JOIN users us ON us.id = d.decided_by WHERE p.id = $1";
 
-/* The candidate entry of a person: who (the name masked outside the
- * caller's scope), the reasons, and the decision if any. */
+/* The candidate entry built from a row of person_sql's columns: who (the
+ * name masked outside the caller's scope), the reasons (taken), and the
+ * decision if any. */
+static json_t *cand_json(struct dbq *q, json_t *reasons, int64_t last_to)
+{
+	int in_scope = db_int(q, 4) != 0;
+	char masked[96];
+	gates_mask_name(db_text(q, 1), masked, sizeof masked);
+	char last[DAY_LEN] = "";
+	if (last_to > 0)
+		clock_day(last_to, last);
+	return json_pack("{s:I,s:s,s:I,s:s,s:b,s:o,s:o,s:o,s:o}", "person_id",
+			 (json_int_t)db_int(q, 0), "name", in_scope ? db_text(q, 1) : masked,
+			 "unit_id", (json_int_t)db_int(q, 2), "unit_name", db_text(q, 3), "in_scope",
+			 in_scope, "reasons", reasons, "decision", decision_json(q, 5),
+			 "suggested_last_exposure_day", jx_text_or_null(last[0] ? last : NULL),
+			 "case_id", jx_col_int(q, 12));
+}
+
+/* One person's candidate entry (a decided person the logs do not propose). */
 static json_t *cand_person(struct req *r, struct dbc *c, int64_t case_id, int64_t person,
 			   json_t *reasons, int64_t last_to, int *rc)
 {
 	struct dbq *q = db_query(c, person_sql, "iii", person, case_id, r->who.scope_unit_id);
 	if (!q) {
+		json_decref(reasons);
 		*rc = ERR_DB;
 		return NULL;
 	}
 	json_t *o = NULL;
 	if ((*rc = db_step(q)) == 1) {
-		int in_scope = db_int(q, 4) != 0;
-		char masked[96];
-		gates_mask_name(db_text(q, 1), masked, sizeof masked);
-		char last[DAY_LEN] = "";
-		if (last_to > 0)
-			clock_day(last_to, last);
-		o = json_pack("{s:I,s:s,s:I,s:s,s:b,s:o,s:o,s:o,s:o}", "person_id",
-			      (json_int_t)person, "name", in_scope ? db_text(q, 1) : masked,
-			      "unit_id", (json_int_t)db_int(q, 2), "unit_name", db_text(q, 3),
-			      "in_scope", in_scope, "reasons", reasons, "decision",
-			      decision_json(q, 5), "suggested_last_exposure_day",
-			      jx_text_or_null(last[0] ? last : NULL), "case_id", jx_col_int(q, 12));
+		o = cand_json(q, reasons, last_to);
 		reasons = NULL;
 	}
 	db_done(q);
@@ -681,6 +689,63 @@ static json_t *cand_person(struct req *r, struct dbc *c, int64_t case_id, int64_
 	if (*rc == 0) /* a person gone since the log was written: left out */
 		*rc = 1;
 	return o;
+}
+
+/* The entries of up to CAND_BATCH candidates in one query rather than one
+ * a person: a case seen at busy gates has hundreds (bench/contacts.sh).
+ * Group b = 0..n-1 is the reasons s[start[b]] .. s[start[b + 1] - 1] of one
+ * person; out[b] gets its entry, or stays NULL for a person gone since the
+ * log was written. The id list is padded with the last id so the
+ * statement's text, and so its cached plan, is always the same. */
+#define CAND_BATCH 60 /* with the case and the scope: 62 of db's 64 parameters */
+static int cand_batch(struct req *r, struct dbc *c, int64_t case_id, const struct cand_reason *s,
+		      const size_t *start, size_t n, json_t **out)
+{
+	/* person_sql with "p.id IN ($1, $4, ..., $62)": $2 is the case and $3
+	 * the scope there. */
+	char sql[sizeof person_sql + CAND_BATCH * 6 + 16];
+	const char *where = strstr(person_sql, " WHERE p.id = $1");
+	int len = snprintf(sql, sizeof sql, "%.*s WHERE p.id IN ($1", (int)(where - person_sql),
+			   person_sql);
+	for (int b = 1; b < CAND_BATCH; b++)
+		len += snprintf(sql + len, sizeof sql - (size_t)len, ",$%d", b + 3);
+	snprintf(sql + len, sizeof sql - (size_t)len, ")");
+	char texts[CAND_BATCH + 2][24];
+	const char *args[CAND_BATCH + 2];
+	snprintf(texts[1], sizeof texts[1], "%lld", (long long)case_id);
+	snprintf(texts[2], sizeof texts[2], "%lld", (long long)r->who.scope_unit_id);
+	for (size_t b = 0; b < CAND_BATCH; b++)
+		snprintf(texts[b ? b + 2 : 0], sizeof texts[0], "%lld",
+			 (long long)s[start[b < n ? b : n - 1]].person_id);
+	for (int b = 0; b < CAND_BATCH + 2; b++)
+		args[b] = texts[b];
+	struct dbq *q = db_query_texts(c, sql, CAND_BATCH + 2, args);
+	if (!q)
+		return ERR_DB;
+	int rc;
+	while ((rc = db_step(q)) == 1) {
+		int64_t person = db_int(q, 0);
+		for (size_t b = 0; b < n; b++) {
+			if (s[start[b]].person_id != person || out[b])
+				continue;
+			json_t *reasons = json_array();
+			int64_t last_to = 0;
+			for (size_t j = start[b]; j < start[b + 1]; j++) {
+				if (s[j].to > last_to)
+					last_to = s[j].to;
+				json_array_append_new(
+					reasons,
+					json_pack("{s:s,s:s,s:o,s:o}", "kind", s[j].kind, "place",
+						  s[j].place, "from",
+						  s[j].from ? json_integer(s[j].from) : json_null(),
+						  "to", s[j].to ? json_integer(s[j].to) : json_null()));
+			}
+			out[b] = cand_json(q, reasons, last_to);
+			break;
+		}
+	}
+	db_done(q);
+	return rc < 0 ? rc : 0;
 }
 
 static int candidates(struct req *r)
@@ -701,24 +766,20 @@ static int candidates(struct req *r)
 		return rc;
 	}
 	json_t *items = json_array();
+	/* s.r holds each person's reasons together: batches of persons. */
 	for (size_t i = 0; i < s.n && rc >= 0;) {
-		size_t j = i;
-		json_t *reasons = json_array();
-		int64_t last_to = 0;
-		for (; j < s.n && s.r[j].person_id == s.r[i].person_id; j++) {
-			const struct cand_reason *x = &s.r[j];
-			if (x->to > last_to)
-				last_to = x->to;
-			json_array_append_new(
-				reasons,
-				json_pack("{s:s,s:s,s:o,s:o}", "kind", x->kind, "place", x->place,
-					  "from", x->from ? json_integer(x->from) : json_null(),
-					  "to", x->to ? json_integer(x->to) : json_null()));
+		size_t start[CAND_BATCH + 1], n = 0;
+		while (i < s.n && n < CAND_BATCH) {
+			start[n++] = i;
+			while (i < s.n && s.r[i].person_id == s.r[start[n - 1]].person_id)
+				i++;
 		}
-		json_t *o = cand_person(r, c, id, s.r[i].person_id, reasons, last_to, &rc);
-		if (o)
-			json_array_append_new(items, o);
-		i = j;
+		start[n] = i;
+		json_t *out[CAND_BATCH] = {0};
+		rc = cand_batch(r, c, id, s.r, start, n, out);
+		for (size_t b = 0; b < n; b++)
+			if (out[b])
+				json_array_append_new(items, out[b]);
 	}
 	free(s.r);
 	if (rc < 0) {
