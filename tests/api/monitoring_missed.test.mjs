@@ -1,0 +1,54 @@
+// The monitoring page's missed-check figure after both windows have closed
+// (the server runs on 2020-02-15 23:30 local): counted as the orders owing a
+// check less those whose day shows it done, it must agree with the
+// missed-check list, order by order, and leave out orders not yet under way
+// or already closed that day.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, adminClient, mkUnit, expectStatus, sql, show } from './lib.mjs';
+
+function rid(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let s = 0;
+  for (let i = 0; i < 17; i++) s += Number(first17[i]) * w[i];
+  return first17 + '10X98765432'[s % 11];
+}
+let seq = 100;
+const newId = () => rid(`64010619820303${String(seq++).padStart(3, '0')}`);
+
+let srv; let admin; let S;
+const O = {};
+
+before(async () => {
+  srv = await startServer({ clock: '2020-02-15T23:30' });
+  admin = await adminClient(srv);
+  S = await mkUnit(admin, admin.root.id, 'subdistrict', 'MM-S', '漏检街道');
+  const C = await mkUnit(admin, S.id, 'community', 'MM-C', '漏检社区');
+  const K = await mkUnit(admin, C.id, 'compound', 'MM-K', '漏检小区');
+  for (const n of ['both', 'morning', 'none', 'evening', 'late', 'released']) {
+    const p = expectStatus(await admin.post('/api/v1/persons', { doc_number: newId(), name: `漏检${n}`, unit_id: K.id }), 201, n).body;
+    O[n] = expectStatus(await admin.post('/api/v1/isolations', {
+      person_id: p.id, kind: 'home', reason: 'general_contact', last_exposure_day: '2020-02-10',
+    }), 201, `order ${n}`).body;
+  }
+  // Made two days ago, except 'late' (made today at 23:00: it owed no check yet).
+  await sql(srv.db, `UPDATE isolations SET created_at = created_at - 2 * 86400, start_day = '2020-02-13' WHERE id <> ${O.late.id}`);
+  await sql(srv.db, `UPDATE isolations SET created_at = created_at - 1800 WHERE id = ${O.late.id}`);
+  // The day's checks as the check writes leave them.
+  for (const [n, m, e] of [['both', 1, 1], ['morning', 1, 0], ['evening', 0, 1]]) {
+    await sql(srv.db, `INSERT INTO check_days(isolation_id, day, morning, evening, checks) VALUES (${O[n].id}, '2020-02-15', ${m}, ${e}, ${m + e})`);
+  }
+  // Closed yesterday: owes nothing today.
+  await sql(srv.db, `UPDATE isolations SET status = 'released', end_day = '2020-02-14' WHERE id = ${O.released.id}`);
+});
+
+after(async () => { await srv?.stop(); });
+
+test('after the evening window the figure counts each order owing a check once, as the list does', async () => {
+  const s = expectStatus(await admin.get(`/api/v1/isolation-summary?unit_id=${S.id}`), 200, 'summary').body;
+  const list = expectStatus(await admin.get(`/api/v1/isolations/missed-checks?day=2020-02-15&unit_id=${S.id}&limit=100`), 200, 'list').body.items;
+  const ids = list.map((o) => o.id).sort((a, b) => a - b);
+  assert.deepEqual(ids, [O.morning.id, O.none.id, O.evening.id].sort((a, b) => a - b), show({ status: 200, body: list }));
+  assert.equal(s.missed_checks, 3, show({ status: 200, body: s }));
+  assert.equal(s.active.total, 5, 'released is not active');
+});
