@@ -282,7 +282,14 @@ test('the gate page reads the pass QR with the camera (jsQR): a green resident i
 			const bg = await panel.evaluate((el) => getComputedStyle(el).backgroundColor);
 			const [r, g, b] = bg.match(/\d+/g).map(Number);
 			assert.ok(g > r * 2 && g > b * 2, `green background ${bg}`);
-			const wordSize = await panel.locator('.gate-decision-word').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+			// Read from the panel as it stands once drawn: the page redraws it
+			// when the last scans come back, and a detached node has no style
+			// (NaN on a fresh machine).
+			const wordSize = await (await page.waitForFunction(() => {
+				const el = document.querySelector('.gate-decision .gate-decision-word');
+				const v = el && el.isConnected ? parseFloat(getComputedStyle(el).fontSize) : NaN;
+				return Number.isFinite(v) ? v : null;
+			})).jsonValue();
 			assert.ok(wordSize >= 48, `word size ${wordSize}`);
 			assert.equal(await scrollsSideways(page), false, 'no horizontal scrolling');
 			// The scan is logged, with this pass and the page's temperature.
