@@ -42,11 +42,14 @@ function residentId(birth, seq = String(100 + Math.floor(Math.random() * 800))) 
 
 // The header's height and whether its queue badge shows.
 async function header(page) {
-	const bar = page.locator('header.topbar .topbar-inner');
-	await bar.waitFor();
-	const box = await bar.boundingBox();
-	const badge = page.locator('header.topbar .offline-badge');
-	return { height: box.height, badge: (await badge.count()) > 0 && await badge.isVisible() };
+	// The header is drawn anew on each route: read it in one go.
+	await page.waitForTimeout(300);
+	return (await page.waitForFunction(() => {
+		const bar = document.querySelector('header.topbar .topbar-inner');
+		if (!bar) return null;
+		const b = bar.querySelector('.offline-badge');
+		return { height: bar.getBoundingClientRect().height, badge: !!b && !b.hidden && b.getBoundingClientRect().width > 0 };
+	})).jsonValue();
 }
 
 test('at 360 px the header is one row on the field pages; the queue badge only for those who write there', async () => {
@@ -248,4 +251,34 @@ test('charts: arrivals per day by grade and a round\'s coverage per town, each w
 		});
 		await page.context().close();
 	}
+});
+
+test('a medic\'s fevers page lists the open fevers in scope and leads to the card where one is closed', async () => {
+	const admin = await apiAs(srv.url, 'admin');
+	const grid = await apiAs(srv.url, 'grid_worker');
+	const me = await grid('GET', '/api/v1/me');
+	const gate = (await grid('GET', `/api/v1/gates?unit_id=${me.scope_unit.id}`)).items[0];
+	const open = new Set((await admin('GET', '/api/v1/fevers?status=open&limit=500')).items.map((f) => f.person_id));
+	const resident = (await grid('GET', `/api/v1/persons?unit_id=${me.scope_unit.id}&limit=100`)).items.filter((x) => x.located && x.doc_type === 'resident_id' && !open.has(x.id))[1];
+	const whole = await admin('GET', `/api/v1/persons/${resident.id}?reveal=1`);
+	await grid('POST', `/api/v1/gates/${gate.id}/scans`, { doc_number: whole.doc_number, direction: 'in', temperature: 38.6, client_id: `phone-fever2-${Date.now()}` });
+	const page = await newPage(browser, NARROW, TOUCH);
+	await shotOnFail('phone-fevers', page, async () => {
+		await login(page, srv.url, 'medic');
+		await page.goto(`${srv.url}/#/fevers`);
+		const row = page.locator('.paged table tbody tr', { hasText: resident.name }).first();
+		await row.waitFor();
+		assert.match(await row.innerText(), /38\.6/);
+		await shot(page, 'fevers');
+		await row.locator('a.btn', { hasText: '去复核' }).click();
+		await page.waitForURL(new RegExp(`#/persons/${resident.id}$`));
+		const fever = page.locator('section.person-status .fever-open').first();
+		await fever.locator('summary').click();
+		await fever.locator('select[name=outcome]').selectOption('ruled_out');
+		await fever.locator('button[type=submit]').click();
+		await page.waitForFunction(() => !document.querySelector('section.person-status .fever-open') && document.querySelector('section.person-status .person-status-facts'));
+		await page.goto(`${srv.url}/#/fevers?status=closed`);
+		await page.locator('.paged table tbody tr', { hasText: resident.name }).first().waitFor();
+	});
+	await page.context().close();
 });
