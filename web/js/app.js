@@ -39,7 +39,9 @@ const ROUTES = {
 	passes: { mod: './pages/passes.js', perm: 'passes.write', nav: 'nav.passes', group: 'field' },
 	isolation: { mod: './pages/isolation.js', perm: 'isolation.read', nav: 'nav.isolation', group: 'health' },
 	mypeople: { mod: './pages/isolation.js', perm: null, nav: 'nav.mypeople', group: 'health' },
-	fevers: { mod: './pages/fevers.js', perm: 'people.read', nav: 'nav.fevers', group: 'health' },
+	// The health side's list (medics, officers, grid workers): not the
+	// checkpoint staff's, whose desktop menu it pushed onto a second row.
+	fevers: { mod: './pages/fevers.js', perm: 'isolation.read', nav: 'nav.fevers', group: 'health' },
 	cases: { mod: './pages/cases.js', perm: 'cases.read', nav: 'nav.cases', group: 'health' },
 	epipoints: { mod: './pages/epipoints.js', perm: 'cases.read', nav: 'nav.epipoints', group: 'health' },
 	supplies: { mod: './pages/supplies.js', perm: 'supplies.read', nav: 'nav.supplies', group: 'supplies' },
