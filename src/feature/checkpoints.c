@@ -1568,6 +1568,7 @@ static json_t *occ_json(const struct occ *o)
 	if (x) {
 		json_object_set_new(x, "held", json_boolean(o->seen.held));
 		json_object_set_new(x, "discrepancy_id", ID_OR_NULL(o->seen.discrepancy_id));
+		json_object_set_new(x, "discrepancy_kind", jx_text_or_null(o->seen.kind));
 	}
 	return x;
 }

@@ -853,6 +853,11 @@ static int scan(struct req *r)
 				x.has_temp ? json_real((double)x.temp / 10.0) : json_null());
 	if (!ans)
 		return err_set(&r->err, ERR_NOMEM, "", "out of memory");
+	/* A fever the guard saw that is not written on the person's record
+	 * (not a resident here, or outside the caller's scope): the guard is
+	 * told it went to the person's unit to confirm. */
+	if (fever_held)
+		json_object_set_new(ans, "held", json_true());
 	/* The write and what answers it live in the request: the thread goes
 	 * on to other connections while the batch commits (req_batch_then). */
 	struct scan_wait *w = arena_alloc(&r->arena, sizeof *w);

@@ -149,6 +149,8 @@ test("a checkpoint screening of another sub-district's resident records the feve
   assert.ok(!res.text.includes('钱伯'), show(res));
   assert.equal(o.person_id, null, show(res));
   assert.equal(o.held, true);
+  assert.equal(o.discrepancy_kind, 'out_of_scope', 'the answer says what became of it (the page shows it)');
+  assert.ok(o.discrepancy_id > 0, show(res));
   assert.equal(o.disposition, 'referral', 'the fever is still referred at the checkpoint');
   assert.equal(o.arrival_id, null);
   assert.equal(o.fever_id, null);
@@ -186,6 +188,7 @@ test('a gate scan by document of someone who does not live in the compound answe
     assert.equal(res.body.reason_code, 'not_resident', show(res));
     assert.equal(res.body.person, null, `${who}: names the person ${show(res)}`);
     assert.equal(res.body.colour, null, `${who}: tells the colour ${show(res)}`);
+    assert.equal(res.body.held, true, `${who}: the guard is told the fever went to their unit ${show(res)}`);
     assert.ok(!/钱|孙/.test(res.text), show(res));
     const out = await officerA.post(`/api/v1/gates/${gate.id}/scans`, { doc_number: doc, direction: 'out', temperature: 36.5, client_id: clientId() });
     assert.equal(out.body.person, null, show(out));

@@ -134,3 +134,101 @@ test('on a phone the 待核实 list reads without sideways scrolling', async () 
 	});
 	await page.context().close();
 });
+
+// ---------- the field pages say what they did not apply (issue 9 §1) ----------
+
+test('the visit form tells the grid worker that a person typed under another name went to be confirmed', async () => {
+	const grid = await apiAs(srv.url, 'grid_worker');
+	const officer = await apiAs(srv.url, 'officer');
+	const me = await grid('GET', '/api/v1/me');
+	const tag = Date.now() % 100000;
+	const home = await officer('POST', '/api/v1/households', { unit_id: me.scope_unit.id, address: `表单楼${tag}-1-101`, status: 'occupied' });
+	const p = await officer('POST', '/api/v1/persons', { doc_number: residentId('19750505'), name: '孙登记', household_id: home.id });
+	const round = await latestRound(grid);
+	const page = await newPage(browser, PHONE, { isMobile: true, hasTouch: true });
+	await shotOnFail('discrepancies-visit-form', page, async () => {
+		await login(page, srv.url, 'grid_worker');
+		await page.goto(`${srv.url}/#/visit`);
+		const f = page.locator('form.visit-form');
+		await f.waitFor();
+		assert.equal(await f.locator('select[name=round_id]').inputValue(), String(round.id));
+		await f.locator('#visit-hh-q').fill(home.address);
+		await f.locator(`.household-opt[data-id="${home.id}"]`).click();
+		await f.locator('label.toggle', { hasText: '入户走访' }).click();
+		await f.locator('label.toggle', { hasText: '已走访' }).click();
+		await f.locator('input[name="persons[0].doc_number"]').fill(p.doc_number);
+		await f.locator('input[name="persons[0].name"]').fill('孙别名');
+		await f.locator('button[type=submit]').click();
+		await page.locator('.send-status[data-state=saved]').waitFor();
+		const item = page.locator('.saved-card .held-list li[data-kind=name]');
+		await item.waitFor();
+		const text = await item.innerText();
+		assert.match(text, /孙别名/);
+		assert.match(text, /待核实/);
+		assert.match(text, /登记姓名为孙登记/);
+		assert.equal(await scrollsSideways(page), false, 'no horizontal scrolling');
+		await page.screenshot({ path: path.join(SHOTS, 'discrepancies-visit-saved.png'), fullPage: true });
+	});
+	// The registry kept the registered name.
+	assert.equal((await officer('GET', `/api/v1/persons/${p.id}`)).name, '孙登记');
+	await page.context().close();
+});
+
+test('the checkpoint page marks an occupant whose typed name differs from the registry as to confirm', async () => {
+	const admin = await apiAs(srv.url, 'admin');
+	const root = (await admin('GET', '/api/v1/me')).scope_unit.id;
+	const cp = await admin('POST', '/api/v1/checkpoints', { code: `D${Date.now() % 1000000}`, name: '核实卡点', kind: 'road', unit_id: root, location: 'G6 出口' });
+	const p = await admin('POST', '/api/v1/persons', { doc_number: residentId('19680808'), name: '周登记', unit_id: root });
+	const plate = '宁A' + String(Date.now() % 100000).padStart(5, '0');
+	const page = await newPage(browser, { width: 1024, height: 768 });
+	await shotOnFail('discrepancies-checkpoint', page, async () => {
+		await login(page, srv.url, 'checkpoint_staff');
+		await page.goto(`${srv.url}/#/checkpoints/${cp.id}`);
+		await page.locator('form.cp-form[data-kind=vehicle]').waitFor();
+		await page.locator('#cp-plate').fill(plate);
+		await page.locator('input[name="occupants[0].name"]').fill('周改名');
+		await page.locator('input[name="occupants[0].ident"]').fill(p.doc_number);
+		await page.locator('input[name="occupants[0].temperature"]').fill('38.6');
+		await page.keyboard.press('Control+Enter');
+		const line = page.locator('.cp-result:not(.queued) .cp-people-result li').first();
+		await line.waitFor();
+		assert.equal(await line.getAttribute('data-disposition'), 'referral');
+		const note = line.locator('.held-note[data-kind=name]');
+		await note.waitFor();
+		assert.match(await note.innerText(), /待核实/);
+		assert.match(await note.innerText(), /姓名未修改/);
+		await page.screenshot({ path: path.join(SHOTS, 'discrepancies-checkpoint.png'), fullPage: true });
+	});
+	assert.equal((await admin('GET', `/api/v1/persons/${p.id}`)).name, '周登记');
+	await page.context().close();
+});
+
+test('the gate page says a non-resident\'s fever went to their unit to confirm, naming nobody', async () => {
+	const admin = await apiAs(srv.url, 'admin');
+	const grid = await apiAs(srv.url, 'grid_worker');
+	const me = await grid('GET', '/api/v1/me');
+	const root = (await admin('GET', '/api/v1/me')).scope_unit.id;
+	const gate = await admin('POST', '/api/v1/gates', { unit_id: me.scope_unit.id, name: `核实门${Date.now() % 100000}` });
+	const p = await admin('POST', '/api/v1/persons', { doc_number: residentId('19910101'), name: '吴外来', unit_id: root });
+	const page = await newPage(browser, PHONE, { isMobile: true, hasTouch: true });
+	await shotOnFail('discrepancies-gate', page, async () => {
+		await login(page, srv.url, 'grid_worker');
+		await page.goto(`${srv.url}/#/gate/${gate.id}`);
+		await page.locator('.gate-decision[data-state=idle]').waitFor();
+		await page.locator('.gate-fallback').evaluate((f) => { f.closest('details').open = true; });
+		await page.locator('#gate-temp').fill('38.7');
+		await page.locator('.gate-fallback input[name=doc_number]').fill(p.doc_number);
+		await page.locator('[data-act=check-doc]').click();
+		const panel = page.locator('.gate-decision[data-state=deny]');
+		await panel.waitFor();
+		const note = panel.locator('.held-note[data-kind=fever]');
+		await note.waitFor();
+		assert.match(await note.innerText(), /待核实/);
+		assert.doesNotMatch(await panel.innerText(), /吴/, 'nobody is named');
+		await page.screenshot({ path: path.join(SHOTS, 'discrepancies-gate.png'), fullPage: false });
+	});
+	// The fever reached the person's unit, not their record.
+	const list = (await admin('GET', `/api/v1/discrepancies?person_id=${p.id}`)).items;
+	assert.deepEqual(list.map((d) => [d.kind, d.source]), [['fever', 'gate']]);
+	await page.context().close();
+});

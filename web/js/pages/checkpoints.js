@@ -22,6 +22,7 @@ import {
 import { send, clientId, noticeBar, onSettled, transient } from '../offline.js';
 import { drawChart } from '../chart.js';
 import { today } from './areas.js';
+import { heldNote } from './discrepancies.js';
 
 export const AGENCIES = ['law_enforcement', 'police', 'health', 'other'];
 const OTHER_DOC_TYPES = ['passport', 'hk_macao_permit', 'taiwan_permit', 'other'];
@@ -880,7 +881,9 @@ function resultCard(kind, res) {
 				dispositionTag(o.disposition),
 				h('strong', o.name || (kind === 'vehicle' && i === 0 ? t('cp.driver') : t('cp.person_n', { n: i + 1 }))),
 				h('span.temp' + (o.fever ? '.fever' : ''), tempText(o.temperature))),
-			h('div.cp-why', reasonText(o))))) : h('p.muted', t('cp.no_flagged')));
+			h('div.cp-why', reasonText(o)),
+			// Met but not changed: their unit confirms it (待核实).
+			o.held || o.discrepancy_id ? heldNote(o.discrepancy_kind || (o.held ? 'out_of_scope' : 'name')) : null))) : h('p.muted', t('cp.no_flagged')));
 }
 
 // A queued entry: what was typed, no disposition yet (the server decides);
@@ -900,7 +903,8 @@ function queuedCard(kind, payload) {
 // The reason for a disposition, composed in the page's language from the
 // answer's fields (the server's `reason` is English).
 export function reasonText(o) {
-	if (getLang() === 'en') return o.reason || '';
+	// The server's words for a discrepancy are shown apart (heldNote).
+	if (getLang() === 'en') return (o.reason || '').replace(/; (registered in another area|the registry holds another name): .*$/, '');
 	const origin = o.origin_name || o.origin_code || '';
 	const grade = o.grade ? t('grades.' + o.grade) : '';
 	if (o.disposition === 'referral') {

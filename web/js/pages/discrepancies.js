@@ -11,6 +11,17 @@ import { errText } from '../api.js';
 
 const STATUSES = ['open', 'confirmed', 'dismissed', 'all'];
 
+// What a field page says about a person its write met but did not change
+// (the answer's held / discrepancies): a tag and a line in words, so the
+// field worker knows it went to the person's unit to confirm (待核实)
+// rather than into the registry. kind: out_of_scope, name, household, fever;
+// registered: the registered name, when the worker may see it.
+export function heldNote(kind, { registered } = {}) {
+	const key = kind === 'name' && registered ? 'discrepancies.held_name_was' : `discrepancies.held_${kind}`;
+	return h('p.held-note', { dataset: { kind } },
+		h('span.tag.tag-warn', t('discrepancies.to_confirm_tag')), ' ', t(key, { name: registered || '' }));
+}
+
 export async function render(ctx) {
 	let status = STATUSES.includes(ctx.query.status) ? ctx.query.status : 'open';
 	const url = () => '/api/v1/discrepancies' + qs({ status });

@@ -12,6 +12,7 @@ import { h, empty, errorBox, select, qs, fmtTime, button, disclosure, toast, inp
 import { send, clientId, noticeBar, onSettled } from '../offline.js';
 import { parseTemp } from './checkpoints.js';
 import { DOC_TYPES, docTypeLabel } from './people.js';
+import { heldNote } from './discrepancies.js';
 
 export const KINDS = ['resident', 'courier', 'delivery', 'visitor'];
 const LAST_KEY = 'cordon.gate.last';
@@ -220,6 +221,7 @@ async function renderGate(ctx, id) {
 			late ? h('div.gate-late', t('gate.late_result')) : null,
 			h('div.gate-decision-word', allow ? t('gate.allow') : t('gate.deny')),
 			h('div.gate-decision-why', reasonWords(ans)),
+			ans.held ? heldNote('fever') : null,
 			h('div.gate-decision-meta',
 				ans.person ? h('strong', ans.person.name) : null,
 				ans.colour ? colourTag(ans.colour) : null,

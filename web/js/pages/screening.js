@@ -16,6 +16,7 @@ import {
 } from '../dom.js';
 import { DOC_TYPES, docTypeLabel, statusTag, resultTag, methodLabel } from './people.js';
 import { MODES, modeLabel, divisionPicker, today, unitTrail, gradeTag, handlingTag } from './areas.js';
+import { heldNote } from './discrepancies.js';
 
 export const METHODS = ['door', 'phone', 'app'];
 export const RESULTS = ['visited', 'empty', 'refused', 'moved'];
@@ -782,6 +783,17 @@ async function renderVisit(ctx) {
 		}
 	}
 
+	// The persons the visit met but did not write as typed: each with what
+	// became of it (their unit confirms it on 待核实).
+	function heldList(list) {
+		if (!list || !list.length) return null;
+		return h('section.held-block',
+			h('h3', t('discrepancies.visit_held_title', { n: list.length })),
+			h('ul.held-list', list.map((x) => h('li', { dataset: { kind: x.kind, id: x.id } },
+				h('strong', x.seen_name || ''), ' ', h('span.mono', x.doc_number || ''),
+				heldNote(x.kind, { registered: x.registered_name })))));
+	}
+
 	function saved(res, payload) {
 		forget();
 		const hh = d.household;
@@ -795,6 +807,7 @@ async function renderVisit(ctx) {
 				h('p.saved-title', t('visit.saved_title')),
 				h('p', hh.address, ' · ', resultTag(payload.result), ' · ', t('visit.persons_n', { n })),
 				savedPersons(res),
+				heldList(res && res.discrepancies),
 				res && res.id != null ? h('p.muted', t('visit.saved_id', { id: res.id })) : null,
 				button(t('visit.next'), {
 					class: 'btn btn-primary btn-huge', 'data-act': 'next',
