@@ -265,3 +265,22 @@ test('an admin renames a checkpoint from its page; a code already taken is refus
 	});
 	await staff.context().close();
 });
+
+test('a 鄂 plate coming in with no stated origin is flagged on the result card for follow-up', async () => {
+	const page = await newPage(browser, TABLET);
+	await shotOnFail('checkpoint-hubei-plate', page, async () => {
+		await login(page, srv.url, 'checkpoint_staff');
+		await page.goto(`${srv.url}/#/checkpoints/${cp.id}`);
+		await page.locator('form.cp-form[data-kind=vehicle]').waitFor();
+		const plate = '鄂' + newPlate().slice(1);
+		await typeCar(page, plate, [{ name: '鄂牌司机', ident: '13912345670', temperature: '36.4' }]);
+		const card = page.locator('.cp-result:not(.queued)', { hasText: plate });
+		await card.waitFor();
+		const flag = card.locator('.cp-follow-up');
+		await flag.waitFor();
+		assert.match(await flag.innerText(), /鄂牌.*未说明来源地/);
+		await card.screenshot({ path: new URL('../../build/test-screenshots/checkpoint-hubei-plate.png', import.meta.url).pathname });
+		assert.equal((await vehiclesOf(plate))[0].follow_up, 'hubei_plate_no_origin');
+	});
+	await page.context().close();
+});
