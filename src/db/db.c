@@ -3,9 +3,11 @@
  * and the calls built on the backends' primitives: typed argument lists,
  * db_run, db_one_int, migrations on open. */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/buf.h"
 #include "../base/log.h"
 #include "db_internal.h"
 #include "migrate.h"
@@ -272,6 +274,106 @@ int db_backup(struct db *db, const char *dest, db_progress_fn progress, void *ar
 		return err_set(ei, ERR_INVALID, "db",
 			       "backup works on SQLite databases; use pg_dump for PostgreSQL");
 	return db->ops->backup(db, dest, progress, arg, ei);
+}
+
+/* ---- bulk loading (COPY's text format) ---- */
+
+struct db_copy {
+	char *target;
+	struct buf data;
+	size_t rows;
+	int fields; /* in the row being written */
+};
+
+struct db_copy *db_copy_new(const char *target)
+{
+	struct db_copy *b = calloc(1, sizeof *b);
+	if (b && !(b->target = strdup(target))) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+void db_copy_free(struct db_copy *b)
+{
+	if (!b)
+		return;
+	buf_free(&b->data);
+	free(b->target);
+	free(b);
+}
+
+static void copy_sep(struct db_copy *b)
+{
+	if (b->fields++)
+		buf_append(&b->data, "\t", 1);
+}
+
+void db_copy_int(struct db_copy *b, int64_t v)
+{
+	copy_sep(b);
+	char n[24];
+	int len = snprintf(n, sizeof n, "%lld", (long long)v);
+	buf_append(&b->data, n, (size_t)len);
+}
+
+void db_copy_id(struct db_copy *b, int64_t v)
+{
+	if (v)
+		db_copy_int(b, v);
+	else
+		db_copy_text(b, NULL);
+}
+
+void db_copy_text(struct db_copy *b, const char *s)
+{
+	copy_sep(b);
+	if (!s) {
+		buf_append(&b->data, "\\N", 2);
+		return;
+	}
+	/* Backslash, tab, newline and carriage return are escaped; the rest
+	 * (UTF-8 included) goes as it is. */
+	const char *run = s;
+	for (; *s; s++) {
+		const char *esc = *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" : *s == '\n' ? "\\n"
+				  : *s == '\r' ? "\\r" : NULL;
+		if (!esc)
+			continue;
+		buf_append(&b->data, run, (size_t)(s - run));
+		buf_append(&b->data, esc, 2);
+		run = s + 1;
+	}
+	buf_append(&b->data, run, (size_t)(s - run));
+}
+
+void db_copy_row_end(struct db_copy *b)
+{
+	buf_append(&b->data, "\n", 1);
+	b->fields = 0;
+	b->rows++;
+}
+
+size_t db_copy_rows(const struct db_copy *b)
+{
+	return b->rows;
+}
+
+int db_copy_send(struct dbc *c, struct db_copy *b)
+{
+	int rc = 0;
+	if (b->data.oom)
+		rc = ERR_NOMEM;
+	else if (!c->ops->copy_in)
+		rc = ERR_DB;
+	else if (b->rows)
+		rc = c->ops->copy_in(c, b->target, b->data.data, b->data.len);
+	b->data.len = 0;
+	b->data.oom = 0;
+	b->rows = 0;
+	b->fields = 0;
+	return rc;
 }
 
 int db_schema_version(struct dbc *c)

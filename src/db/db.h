@@ -116,6 +116,25 @@ typedef void (*db_progress_fn)(void *arg, int64_t done, int64_t total);
 int db_backup(struct db *db, const char *dest, db_progress_fn progress, void *arg,
 	      struct err_info *ei);
 
+/* Bulk loading through PostgreSQL's COPY FROM STDIN: rows for one target
+ * ("persons(id, unit_id, ...)": a plain table and column list, written by
+ * the caller, never from input) gathered in memory in COPY's text format and
+ * sent in one stream by db_copy_send, which empties the buffer. A row is its
+ * fields in the target's column order, then db_copy_row_end. Sending fails
+ * as a whole (a constraint violated, a foreign key missing) and leaves the
+ * transaction failed. Backends without COPY (SQLite) refuse db_copy_send
+ * with ERR_DB: callers choose this path by backend. new returns NULL when out
+ * of memory; a failed append is reported by db_copy_send (ERR_NOMEM). */
+struct db_copy;
+struct db_copy *db_copy_new(const char *target);
+void db_copy_int(struct db_copy *b, int64_t v);
+void db_copy_id(struct db_copy *b, int64_t v); /* 0: NULL */
+void db_copy_text(struct db_copy *b, const char *s); /* NULL: NULL */
+void db_copy_row_end(struct db_copy *b);
+size_t db_copy_rows(const struct db_copy *b);
+int db_copy_send(struct dbc *c, struct db_copy *b);
+void db_copy_free(struct db_copy *b);
+
 /* "sqlite" (later "postgresql"): for migrations' per-backend types. */
 const char *db_backend(struct dbc *c);
 

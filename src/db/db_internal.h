@@ -41,6 +41,9 @@ struct db_ops {
 	const char *(*errmsg)(struct dbc *c);
 	int (*backup)(struct db *db, const char *dest, db_progress_fn progress, void *arg,
 		      struct err_info *ei);
+	/* db_copy_send: COPY target FROM STDIN with data (text format); NULL:
+	 * the backend has no COPY. */
+	int (*copy_in)(struct dbc *c, const char *target, const char *data, size_t len);
 	/* db_generation; NULL: the backend cannot tell. */
 	int (*generation)(struct dbc *c, char *out, size_t cap);
 };

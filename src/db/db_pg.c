@@ -433,6 +433,41 @@ static int64_t p_changes(struct dbq *base)
 	return PQ(base)->changed;
 }
 
+/* COPY target FROM STDIN: the data in one stream (libpq splits it as the
+ * socket takes it), then the server's answer. */
+static int p_copy_in(struct dbc *cb, const char *target, const char *data, size_t len)
+{
+	struct pc *c = PC(cb);
+	char sql[1024];
+	if ((size_t)snprintf(sql, sizeof sql, "COPY %s FROM STDIN", target) >= sizeof sql)
+		return ERR_DB;
+	PGresult *r = PQexec(c->h, sql);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		log_error("db: %s in: %.200s", PQresultErrorMessage(r), sql);
+		int rc = result_err(r);
+		PQclear(r);
+		return rc;
+	}
+	PQclear(r);
+	int ok = 1;
+	for (size_t off = 0; off < len && ok;) {
+		int n = len - off > (1u << 20) ? 1 << 20 : (int)(len - off);
+		ok = PQputCopyData(c->h, data + off, n) == 1;
+		off += (size_t)n;
+	}
+	if (PQputCopyEnd(c->h, ok ? NULL : "client failed to send") != 1)
+		ok = 0;
+	int rc = 0;
+	while ((r = PQgetResult(c->h))) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			log_error("db: %s in: %.200s", PQresultErrorMessage(r), sql);
+			rc = result_err(r);
+		}
+		PQclear(r);
+	}
+	return rc ? rc : ok ? 0 : ERR_DB;
+}
+
 /* The snapshot (xmin:xmax:in-progress xids) names exactly the set of
  * transactions committed: equal snapshots, same committed data, whichever
  * server of the cluster wrote it. */
@@ -469,5 +504,6 @@ static const struct db_ops pg_ops = {
 	.changes = p_changes,
 	.errmsg = p_errmsg,
 	.backup = NULL,
+	.copy_in = p_copy_in,
 	.generation = p_generation,
 };

@@ -539,6 +539,80 @@ int people_tally_flush(struct dbc *c, struct people_tally *t)
 	return rc;
 }
 
+/* The tally's entries of map m from *i on, as comma-separated columns
+ * (at most TALLY_CHUNK entries); *i moves past them. */
+#define TALLY_CHUNK 10000
+static size_t tally_columns(const struct tally_map *m, size_t *i, struct buf cols[4], int units)
+{
+	size_t k = 0;
+	for (int j = 0; j < 4; j++)
+		cols[j].len = 0;
+	for (; *i < m->cap && k < TALLY_CHUNK; (*i)++) {
+		const struct tally_ent *e = &m->e[*i];
+		if (!e->key || (units && !e->a && !e->b))
+			continue;
+		const char *sep = k++ ? "," : "";
+		buf_printf(&cols[0], "%s%lld", sep, (long long)e->key);
+		buf_printf(&cols[1], "%s%lld", sep, (long long)e->a);
+		buf_printf(&cols[2], "%s%lld", sep, units ? (long long)e->b : (long long)e->inc);
+		buf_printf(&cols[3], "%s%d", sep, e->dec);
+	}
+	return k;
+}
+
+int people_tally_flush_bulk(struct dbc *c, struct people_tally *t)
+{
+	if (strcmp(db_backend(c), "postgresql") != 0)
+		return people_tally_flush(c, t);
+	/* people_tally_flush's statements, each over every entry at once:
+	 * deltas add up, and a household's status rule reads the members it
+	 * had before, as there. */
+	struct buf cols[4] = {{0}};
+	int rc = 0;
+	for (size_t i = 0; !rc && i < t->units.cap;) {
+		if (!tally_columns(&t->units, &i, cols, 1))
+			continue;
+		rc = cols[0].oom || cols[1].oom || cols[2].oom ? ERR_NOMEM : 0;
+		int64_t n = rc ? 0 : db_run(c,
+			"INSERT INTO unit_households(unit_id, households, persons)"
+			" SELECT t.ancestor_id, SUM(k.h), SUM(k.p) FROM unnest("
+			"CAST(string_to_array($1, ',') AS bigint[]),"
+			" CAST(string_to_array($2, ',') AS bigint[]),"
+			" CAST(string_to_array($3, ',') AS bigint[])) AS k(u, h, p)"
+			" JOIN unit_tree t ON t.unit_id = k.u GROUP BY t.ancestor_id"
+			" ON CONFLICT (unit_id) DO UPDATE SET"
+			" households = unit_households.households + excluded.households,"
+			" persons = unit_households.persons + excluded.persons",
+			"ttt", buf_str(&cols[0]), buf_str(&cols[1]), buf_str(&cols[2]));
+		if (n < 0)
+			rc = (int)n;
+	}
+	for (size_t i = 0; !rc && i < t->households.cap;) {
+		if (!tally_columns(&t->households, &i, cols, 0))
+			continue;
+		rc = cols[0].oom || cols[1].oom || cols[2].oom || cols[3].oom ? ERR_NOMEM : 0;
+		int64_t n = rc ? 0 : db_run(c,
+			"UPDATE households h SET members = h.members + k.d, status = CASE"
+			" WHEN h.status = 'occupied' OR NOT (k.inc = 1 OR (k.dec = 1 AND h.members > 1))"
+			" THEN h.status ELSE 'occupied' END FROM unnest("
+			"CAST(string_to_array($1, ',') AS bigint[]),"
+			" CAST(string_to_array($2, ',') AS bigint[]),"
+			" CAST(string_to_array($3, ',') AS int[]),"
+			" CAST(string_to_array($4, ',') AS int[])) AS k(id, d, inc, dec)"
+			" WHERE h.id = k.id",
+			"tttt", buf_str(&cols[0]), buf_str(&cols[1]), buf_str(&cols[2]),
+			buf_str(&cols[3]));
+		if (n < 0)
+			rc = (int)n;
+	}
+	for (int j = 0; j < 4; j++)
+		buf_free(&cols[j]);
+	free(t->units.e);
+	free(t->households.e);
+	memset(t, 0, sizeof *t);
+	return rc;
+}
+
 /* people_count_unit, or its deferral into the tally. */
 static int count_unit(struct dbc *c, struct people_tally *t, int64_t unit_id, int64_t households,
 		      int64_t persons)
@@ -602,11 +676,62 @@ int people_find(struct dbc *c, const char *doc_type, const char *num, int64_t sc
 	return 1;
 }
 
+/* The columns of a new person's row that are worked out from what the
+ * caller gave: one derivation for people_upsert and people_copy_new. */
+struct new_person {
+	const char *last4, *sex, *birth, *phone, *source, *doc_typed;
+};
+
+static void new_person_of(const struct person_in *in, const struct person_norm *nm,
+			  struct new_person *np)
+{
+	int is_rid = !in->doc_type || strcmp(in->doc_type, "resident_id") == 0;
+	size_t nl = strlen(nm->doc_number);
+	np->last4 = nl > 4 ? nm->doc_number + nl - 4 : nm->doc_number;
+	np->sex = is_rid ? (nm->rid.sex == 'M' ? "M" : "F") : in->sex;
+	np->birth = is_rid ? nm->rid.birth_date : in->birth_date;
+	np->phone = nm->phone[0] ? nm->phone : NULL;
+	np->source = in->source ? in->source : "manual";
+	np->doc_typed = nm->doc_typed[0] ? nm->doc_typed : NULL;
+}
+
+/* The counts a new person changes. The facts their source gave (name,
+ * phone, household) are implied by the row until one of them changes. */
+static int new_person_counted(struct dbc *c, const struct person_in *in)
+{
+	int rc = members(c, in->tally, in->household_id, 1);
+	return rc ? rc : count_unit(c, in->tally, in->unit_id, 0, 1);
+}
+
+int people_copy_new(struct db_copy *cp, const struct person_in *in, int64_t id, int64_t now)
+{
+	struct new_person np;
+	new_person_of(in, in->norm, &np);
+	db_copy_int(cp, id);
+	db_copy_int(cp, in->unit_id);
+	db_copy_id(cp, in->household_id);
+	db_copy_int(cp, in->located ? 1 : 0);
+	db_copy_text(cp, in->doc_type ? in->doc_type : "resident_id");
+	db_copy_text(cp, in->norm->doc_number);
+	db_copy_text(cp, np.last4);
+	db_copy_text(cp, in->name);
+	db_copy_text(cp, np.sex);
+	db_copy_text(cp, np.birth);
+	db_copy_text(cp, np.phone);
+	db_copy_text(cp, np.source);
+	db_copy_id(cp, in->source_id);
+	db_copy_int(cp, now);
+	db_copy_int(cp, now);
+	db_copy_int(cp, 1);
+	db_copy_text(cp, np.doc_typed);
+	db_copy_row_end(cp);
+	return new_person_counted(NULL, in);
+}
+
 int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_t *id,
 		  int *created, struct err_info *ei)
 {
 	const char *type = in->doc_type ? in->doc_type : "resident_id";
-	int is_rid = strcmp(type, "resident_id") == 0;
 	int rc;
 	/* The number and phone as stored: the caller's people_validate_into
 	 * result, else worked out here. */
@@ -624,12 +749,8 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 		nm = &own;
 	}
 	const char *num = nm->doc_number;
-	const struct resident_id *rid = &nm->rid;
-	const char *phone = nm->phone[0] ? nm->phone : NULL;
-	const char *sex = is_rid ? (rid->sex == 'M' ? "M" : "F") : in->sex;
-	const char *birth = is_rid ? rid->birth_date : in->birth_date;
-	size_t nl = strlen(num);
-	const char *last4 = nl > 4 ? num + nl - 4 : num;
+	struct new_person np;
+	new_person_of(in, nm, &np);
 
 	/* A new person (most of an imported list): inserted straight away; a
 	 * document already registered makes the insert do nothing and is read
@@ -643,17 +764,13 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 			" $9, $10, $11, $12, $13, $13, 1, $14) ON CONFLICT (doc_type, doc_number)"
 			" DO NOTHING",
 			"iIitttttttt" "Iit", in->unit_id, in->household_id,
-			(int64_t)(in->located ? 1 : 0), type, num, last4, in->name, sex, birth, phone,
-			in->source ? in->source : "manual", in->source_id, now,
-			nm->doc_typed[0] ? nm->doc_typed : NULL);
+			(int64_t)(in->located ? 1 : 0), type, num, np.last4, in->name, np.sex, np.birth,
+			np.phone, np.source, in->source_id, now, np.doc_typed);
 		if (rc < 0)
 			return rc;
 		if (rc == 1) {
 			*created = 1;
-			/* The facts this source gave (name, phone, household) are
-			 * implied by the row until one of them changes. */
-			return (rc = members(c, in->tally, in->household_id, 1)) ? rc
-				: count_unit(c, in->tally, in->unit_id, 0, 1);
+			return new_person_counted(c, in);
 		}
 		/* The document exists: update it below. */
 	}
@@ -826,6 +943,29 @@ int people_add_arrival_graded(struct dbc *c, int64_t person_id, int64_t unit_id,
 			" AND origin_code = $3",
 			"itt", person_id, arrival_date, g->code);
 	return rc == 1 ? 0 : (rc < 0 ? rc : ERR_DB);
+}
+
+int people_copy_arrival(struct db_copy *cp, int64_t person_id, int64_t unit_id,
+			const struct arrival_grade *g, const char *arrival_date, const char *mode,
+			const char *source, int64_t source_id, int64_t now, struct err_info *ei)
+{
+	int rc = arrival_check(arrival_date, &mode, ei);
+	if (rc)
+		return rc;
+	db_copy_int(cp, person_id);
+	db_copy_int(cp, unit_id);
+	db_copy_text(cp, g->code);
+	db_copy_text(cp, g->name);
+	db_copy_text(cp, arrival_date);
+	db_copy_text(cp, mode);
+	db_copy_text(cp, g->grade);
+	db_copy_text(cp, g->handling);
+	db_copy_id(cp, g->rule_id);
+	db_copy_text(cp, source ? source : "manual");
+	db_copy_id(cp, source_id);
+	db_copy_int(cp, now);
+	db_copy_row_end(cp);
+	return 0;
 }
 
 int people_add_arrival(struct dbc *c, int64_t person_id, int64_t unit_id, const char *origin,
