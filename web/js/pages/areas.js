@@ -314,7 +314,7 @@ function byDayChart(items) {
 		color: shown.map((g) => GRADE_COLOUR[g] || '#888'),
 		series: shown.map((g) => ({ name: t('grades.' + g), type: 'bar', stack: 'grade', data: items.map((x) => x[g] || 0) })),
 	});
-	const table = h('div.table-wrap.by-day-table', { hidden: true }, h('table.table.responsive.grade-table',
+	const table = h('div.table-wrap.by-day-table', { hidden: true }, h('table.table.responsive.day-grade-table',
 		h('thead', h('tr', h('th', t('arrivals.date')), shown.map((g) => h('th.num', gradeTag(g))), h('th.num', t('arrivals.total')))),
 		h('tbody', items.map((x) => h('tr', { dataset: { day: x.day } },
 			h('td', { 'data-label': t('arrivals.date') }, h('span.nowrap', x.day)),
