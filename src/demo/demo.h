@@ -13,7 +13,7 @@
 #include "../db/db.h"
 
 #define DEMO_PASSWORD "demo2020"
-#define DEMO_VERSION 12 /* bump when the demo's content changes */
+#define DEMO_VERSION 13 /* bump when the demo's content changes */
 
 /* The population and the logs that grow with it (households, persons,
  * visits, arrivals, checkpoint checks, gate scans) are built `n` times as

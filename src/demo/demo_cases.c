@@ -10,6 +10,7 @@
  * and each lifted through the lifting rule itself (first 2020-02-07, all by
  * 2020-02-15). The figures are then read back and checked. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/clock.h"
@@ -53,18 +54,63 @@ int demo_cases(struct dbc *c, FILE *progress, struct err_info *ei)
 	if ((rc = db_one_int(c, &district, "SELECT id FROM units WHERE parent_id IS NULL", "")) != 1)
 		return dfail(ei, c, rc < 0 ? rc : ERR_DB, "district");
 	/* Eight persons of households of three or more, in compounds spread
-	 * over the district. */
+	 * over the district. Once the checkpoints' logs begin (2020-01-24) a
+	 * case is, where the logs allow, a resident screened at the railway
+	 * station in the days before it was reported, off a train with others
+	 * the registry knows: its trajectory then takes the screening from the
+	 * checkpoint log, and fellow passengers not under observation already
+	 * become general contacts. (In the demo's logs a road vehicle carries
+	 * one household.) Nobody of the household is under isolation already;
+	 * the demo's gate scans begin on 2020-02-13, after every case's window,
+	 * so no case has gate stays. */
 	int64_t person[NCASES], unit[NCASES], household[NCASES], kase[NCASES];
+	int64_t screened[NCASES] = {0}, train[NCASES] = {0};
 	char uname[NCASES][128];
 	int64_t last = 0;
 	for (int i = 0; i < NCASES; i++) {
-		struct dbq *q = db_query(c,
-					 "SELECT p.id, p.unit_id, p.household_id, u.name FROM persons p"
-					 " JOIN households h ON h.id = p.household_id"
-					 " JOIN units u ON u.id = p.unit_id"
-					 " WHERE p.unit_id > $1 AND h.members >= 3 AND u.kind = 'compound'"
-					 " AND p.merged_into IS NULL ORDER BY p.unit_id, p.id LIMIT 1",
-					 "i", last + 37);
+		char from[DAY_LEN], to[DAY_LEN];
+		day_add(report_day[i], -5, from);
+		day_add(report_day[i], -1, to);
+		struct dbq *q = db_query(
+			c,
+			"SELECT p.id, p.unit_id, p.household_id, u.name, o.id, o.train_check_id"
+			" FROM occupant_checks o JOIN persons p ON p.id = o.person_id"
+			" JOIN households h ON h.id = p.household_id JOIN units u ON u.id = p.unit_id"
+			" WHERE o.at >= $2 AND o.at < $3 AND o.train_check_id IS NOT NULL"
+			" AND p.unit_id > $1 AND h.members >= 3 AND u.kind = 'compound'"
+			" AND p.merged_into IS NULL AND NOT EXISTS (SELECT 1 FROM isolations i"
+			" JOIN persons m ON m.id = i.person_id WHERE m.household_id = p.household_id)"
+			" AND EXISTS (SELECT 1 FROM occupant_checks x JOIN persons m"
+			" ON m.id = x.person_id WHERE x.train_check_id = o.train_check_id"
+			" AND x.id <> o.id AND m.household_id <> p.household_id"
+			" AND NOT EXISTS (SELECT 1 FROM isolations i WHERE i.person_id = m.id)"
+			" AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.person_id = m.id))"
+			" ORDER BY p.unit_id, o.at, o.id LIMIT 1",
+			"iii", last + 37, day_start(from), day_start(to) + 86400);
+		if (!q)
+			return dfail(ei, c, ERR_DB, "screened persons");
+		if ((rc = db_step(q)) == 1) {
+			person[i] = db_int(q, 0);
+			unit[i] = db_int(q, 1);
+			household[i] = db_int(q, 2);
+			snprintf(uname[i], sizeof uname[i], "%s", db_text(q, 3));
+			screened[i] = db_int(q, 4);
+			train[i] = db_int(q, 5);
+		}
+		db_done(q);
+		if (rc < 0)
+			return dfail(ei, c, rc, "screened persons");
+		if (rc == 1) {
+			last = unit[i];
+			continue;
+		}
+		q = db_query(c,
+			     "SELECT p.id, p.unit_id, p.household_id, u.name FROM persons p"
+			     " JOIN households h ON h.id = p.household_id"
+			     " JOIN units u ON u.id = p.unit_id"
+			     " WHERE p.unit_id > $1 AND h.members >= 3 AND u.kind = 'compound'"
+			     " AND p.merged_into IS NULL ORDER BY p.unit_id, p.id LIMIT 1",
+			     "i", last + 37);
 		if (!q)
 			return dfail(ei, c, ERR_DB, "persons");
 		if ((rc = db_step(q)) == 1) {
@@ -78,7 +124,7 @@ int demo_cases(struct dbc *c, FILE *progress, struct err_info *ei)
 			return dfail(ei, c, rc < 0 ? rc : ERR_DB, "no person for a case");
 		last = unit[i];
 	}
-	int ncontacts = 0, nreleased = 0;
+	int ncontacts = 0, nreleased = 0, ngeneral = 0, nlogged = 0;
 	for (int i = 0; i < NCASES; i++) {
 		char onset[DAY_LEN], exposure[DAY_LEN];
 		day_add(report_day[i], -3, onset);
@@ -107,31 +153,73 @@ int demo_cases(struct dbc *c, FILE *progress, struct err_info *ei)
 					    day_start(from_day), in.isolated_at, "interview", officer,
 					    reported, &stay)))
 			return dfail(ei, c, rc, "stay");
-		/* The household: close contacts, isolated, released after 14 days. */
-		struct dbq *q = db_query(c,
-					 "SELECT id, unit_id FROM persons WHERE household_id = $1"
-					 " AND id <> $2 AND merged_into IS NULL ORDER BY id",
-					 "ii", household[i], person[i]);
+		/* The checkpoint screening, taken from the log as the officer
+		 * takes a proposed stay. */
+		if (screened[i]) {
+			rc = contacts_take_log(c, kase[i], "checkpoint_log", screened[i], officer,
+					       reported, &stay);
+			if (rc)
+				return dfail(ei, c, rc < 0 ? rc : ERR_INTERNAL, "checkpoint stay");
+			nlogged++;
+		}
+		/* The household: close contacts, isolated, released after 14
+		 * days; then up to 4 fellow passengers of the train not under
+		 * observation already: general contacts, told and observed at
+		 * home (no order). */
+		struct dbq *q = db_query(
+			c,
+			"SELECT p.id, p.unit_id, '', 0, '' FROM persons p WHERE p.household_id = $1"
+			" AND p.id <> $2 AND p.merged_into IS NULL"
+			" UNION ALL SELECT * FROM (SELECT p.id, p.unit_id,"
+			" cp.name || ' ' || t.train_no, o.at, '' FROM occupant_checks o"
+			" JOIN persons p ON p.id = o.person_id"
+			" JOIN train_checks t ON t.id = o.train_check_id"
+			" JOIN checkpoints cp ON cp.id = o.checkpoint_id"
+			" WHERE o.train_check_id = $3 AND p.id <> $2 AND p.household_id <> $1"
+			" AND NOT EXISTS (SELECT 1 FROM isolations i WHERE i.person_id = p.id)"
+			" AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.person_id = p.id)"
+			" ORDER BY o.at, p.id LIMIT 4) x ORDER BY 4, 1",
+			"iii", household[i], person[i], train[i]);
 		if (!q)
-			return dfail(ei, c, ERR_DB, "household");
-		int64_t who[16], wunit[16];
+			return dfail(ei, c, ERR_DB, "contacts");
+		int64_t who[16], wunit[16], wat[16];
+		char wplace[16][160], wday[16][DAY_LEN];
 		int n = 0;
 		while (n < 16 && (rc = db_step(q)) == 1) {
 			who[n] = db_int(q, 0);
-			wunit[n++] = db_int(q, 1);
+			wunit[n] = db_int(q, 1);
+			snprintf(wplace[n], sizeof wplace[n], "%s", db_text(q, 2));
+			wat[n] = db_int(q, 3);
+			if (wat[n])
+				clock_day(wat[n], wday[n]);
+			n++;
 		}
 		db_done(q);
 		if (rc < 0)
-			return dfail(ei, c, rc, "household");
+			return dfail(ei, c, rc, "contacts");
 		for (int k = 0; k < n; k++) {
 			int64_t cid, order = 0;
-			if ((rc = contacts_decide(c, kase[i], who[k], wunit[k], "close", exposure,
-						  "[{\"kind\":\"household\"}]", officer,
-						  at_day(report_day[i], 16), &cid, &order, ei)))
+			/* The reasons as the candidate list gives them. */
+			json_t *why = wat[k] ? json_pack("[{s:s,s:s,s:I,s:I}]", "kind", "train",
+							 "place", wplace[k], "from", (json_int_t)wat[k],
+							 "to", (json_int_t)wat[k])
+					     : json_pack("[{s:s}]", "kind", "household");
+			char *reasons = why ? json_dumps(why, JSON_COMPACT) : NULL;
+			json_decref(why);
+			const char *last_day = wat[k] ? wday[k] : exposure;
+			const char *decision = wat[k] ? "general" : "close";
+			rc = contacts_decide(c, kase[i], who[k], wunit[k], decision, last_day, reasons,
+					     officer, at_day(report_day[i], 16), &cid, &order, ei);
+			free(reasons);
+			if (rc)
 				return dfail(ei, c, rc, "contact");
+			if (wat[k]) {
+				ngeneral++;
+				continue;
+			}
 			ncontacts++;
 			char end[DAY_LEN];
-			contacts_observation_end("close", exposure, 14, end);
+			contacts_observation_end("close", last_day, 14, end);
 			if (order) {
 				rc = isolation_close(c, order, "released", "completed",
 						     "14 days of observation without symptoms",
@@ -201,10 +289,13 @@ int demo_cases(struct dbc *c, FILE *progress, struct err_info *ei)
 	if (progress)
 		fprintf(progress,
 			"cases: %lld confirmed, %lld cured (first 2020-02-08), %lld days without a new"
-			" one on 2020-02-15; %d close contacts isolated (%d released); epidemic"
+			" one on 2020-02-15; %d screened off a train (their stays from the"
+			" checkpoint log); %d close contacts isolated (%d released), %d fellow"
+			" passengers general contacts; epidemic"
 			" points %lld/%lld lifted (first %s)\n",
 			(long long)f.confirmed_total, (long long)f.cured_total,
-			(long long)f.days_without_new_confirmed, ncontacts, nreleased,
+			(long long)f.days_without_new_confirmed, nlogged, ncontacts, nreleased,
+			ngeneral,
 			(long long)e.lifted, (long long)e.total, e.first_lifted_day);
 	return 0;
 }

@@ -162,6 +162,12 @@ int contacts_isolate(struct dbc *c, int64_t person_id, int64_t contact_id,
 int contacts_decide(struct dbc *c, int64_t case_id, int64_t person_id, int64_t unit_id,
 		    const char *decision, const char *last_exposure_day, const char *reasons,
 		    int64_t user, int64_t now, int64_t *id, int64_t *order_id, struct err_info *ei);
+/* Takes the gate-scan or checkpoint-screening row source_id (source
+ * gate_log or checkpoint_log) into case_id's trajectory when it is the case
+ * person's row. 0 and *id the stay; 1 when nothing was taken (taken
+ * already, or not the person's row); or an error. */
+int contacts_take_log(struct dbc *c, int64_t case_id, const char *source, int64_t source_id,
+		      int64_t user, int64_t now, int64_t *id);
 /* Adds a typed stay (source interview or bigdata) to a case's trajectory
  * on c: kind unit (unit_id), checkpoint (checkpoint_id), train, vehicle,
  * venue or address (place in words). *id the stay. 0 or an error. */

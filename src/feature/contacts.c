@@ -312,11 +312,14 @@ static int parse_time(struct req *r, json_t *j, const char *key, int64_t *out)
 	return 0;
 }
 
-/* A stay taken from a log row: the row must be the case person's. */
-static int stay_from_log(struct req *r, struct dbc *c, const struct case_ctx *k,
-			 const char *source, int64_t sid, int64_t *id)
+/* Takes log row sid (source gate_log or checkpoint_log) as a stay of case
+ * case_id when it is the row of the case's person (by id, or by document
+ * for a screening that passed). 0 and *id, 1 when nothing was inserted
+ * (taken already, or not the person's row), or an error. */
+static int take_log(struct dbc *c, int64_t case_id, int64_t person, const char *doc,
+		    const char *doc_type, const char *source, int64_t sid, int64_t user,
+		    int64_t now, int64_t *id)
 {
-	int64_t now = clock_now();
 	const char *sql =
 		strcmp(source, "gate_log") == 0
 			? "INSERT INTO case_stays(case_id, place_kind, place_unit_id, gate_id, place,"
@@ -339,19 +342,49 @@ static int stay_from_log(struct req *r, struct dbc *c, const struct case_ctx *k,
 			  " AND o.doc_number = $6 AND o.doc_type = $7))"
 			  " ON CONFLICT (case_id, source, source_id) DO NOTHING RETURNING id";
 	int gate = strcmp(source, "gate_log") == 0;
-	struct dbq *q = gate ? db_query(c, sql, "iiIii", k->id, sid, r->who.user_id, now, k->person)
-			     : db_query(c, sql, "iiIiitt", k->id, sid, r->who.user_id, now,
-					k->person, k->doc, k->doc_type);
+	struct dbq *q = gate ? db_query(c, sql, "iiIii", case_id, sid, user, now, person)
+			     : db_query(c, sql, "iiIiitt", case_id, sid, user, now, person, doc,
+					doc_type);
 	if (!q)
 		return ERR_DB;
 	int rc = db_step(q);
 	if (rc == 1)
 		*id = db_int(q, 0);
 	db_done(q);
-	if (rc < 0)
+	return rc < 0 ? rc : rc == 1 ? 0 : 1;
+}
+
+int contacts_take_log(struct dbc *c, int64_t case_id, const char *source, int64_t source_id,
+		      int64_t user, int64_t now, int64_t *id)
+{
+	struct dbq *q = db_query(c,
+				 "SELECT k.person_id, p.doc_number, p.doc_type FROM cases k"
+				 " JOIN persons p ON p.id = k.person_id WHERE k.id = $1",
+				 "i", case_id);
+	if (!q)
+		return ERR_DB;
+	int rc = db_step(q);
+	int64_t person = 0;
+	char doc[40] = "", type[24] = "";
+	if (rc == 1) {
+		person = db_int(q, 0);
+		snprintf(doc, sizeof doc, "%s", db_text(q, 1));
+		snprintf(type, sizeof type, "%s", db_text(q, 2));
+	}
+	db_done(q);
+	if (rc != 1)
+		return rc < 0 ? rc : ERR_NOT_FOUND;
+	return take_log(c, case_id, person, doc, type, source, source_id, user, now, id);
+}
+
+/* A stay taken from a log row: the row must be the case person's. */
+static int stay_from_log(struct req *r, struct dbc *c, const struct case_ctx *k,
+			 const char *source, int64_t sid, int64_t *id)
+{
+	int rc = take_log(c, k->id, k->person, k->doc, k->doc_type, source, sid, r->who.user_id,
+			  clock_now(), id);
+	if (rc <= 0)
 		return rc;
-	if (rc == 1)
-		return 0;
 	/* Nothing inserted: already a stay, or not this person's row. */
 	int64_t got = 0;
 	rc = db_one_int(c, &got,
