@@ -12,7 +12,7 @@
 # (the raw query through psql, \timing).
 # Usage: bench/contacts.sh [SCANS]  env: R (20), GATES (200), DAYS (60),
 #   PG=1 (PG_SCANS, default SCANS), SQLITE=0 (PostgreSQL only), NO_BUILD=1,
-#   KEEP=1 (keep the SQLite database under build/bench/ to look into).
+#   KEEP=1 (keep the databases to look into; PostgreSQL left running).
 # On 2 shared cores each backend takes 3-4 minutes with 10,000,000 scans:
 #   bench/contacts.sh; SQLITE=0 PG=1 bench/contacts.sh
 set -euo pipefail
@@ -29,8 +29,12 @@ pgdir=/tmp/cordon-contacts-pg-$$
 cleanup() {
   kill $(jobs -p) 2>/dev/null || true
   wait 2>/dev/null || true
-  [ -z "${PG:-}" ] || scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true
-  [ -n "${KEEP:-}" ] && echo "kept $tmp" >&2 || rm -rf "$tmp"
+  if [ -n "${KEEP:-}" ]; then
+    echo "kept $tmp${PG:+ and PostgreSQL in $pgdir (scripts/pg.sh stop $pgdir)}" >&2
+  else
+    [ -z "${PG:-}" ] || scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true
+    rm -rf "$tmp"
+  fi
 }
 trap cleanup EXIT
 PW=bench-admin-pass
@@ -79,7 +83,7 @@ if [ -n "${PG:-}" ]; then
   # The same query through psql, R + 1 times (the first a warm-up); \timing
   # reports each statement's time including the round trip on the socket.
   q="SELECT o.person_id, u.name || ' ' || g.name, CASE WHEN o.at < s.at THEN o.at ELSE s.at END,
-    CASE WHEN o.at > s.at THEN o.at ELSE s.at END FROM gate_scans s JOIN gate_scans o ON o.gate_id = s.gate_id
+    CASE WHEN o.at > s.at THEN o.at ELSE s.at END FROM gate_scans s JOIN gate_scans o ON o.gate_id = s.gate_id + 0
     AND o.at >= s.at - $w AND o.at <= s.at + $w JOIN gates g ON g.id = s.gate_id JOIN units u ON u.id = g.unit_id
     WHERE s.person_id = $person AND s.at >= $from AND s.at < $to AND o.person_id IS NOT NULL
     AND o.person_id <> $person ORDER BY s.at, o.at;"

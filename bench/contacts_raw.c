@@ -14,7 +14,7 @@ static const char sql[] =
 	"SELECT o.person_id, u.name || ' ' || g.name,"
 	" CASE WHEN o.at < s.at THEN o.at ELSE s.at END,"
 	" CASE WHEN o.at > s.at THEN o.at ELSE s.at END"
-	" FROM gate_scans s JOIN gate_scans o ON o.gate_id = s.gate_id"
+	" FROM gate_scans s JOIN gate_scans o ON o.gate_id = s.gate_id + 0"
 	" AND o.at >= s.at - $4 AND o.at <= s.at + $4"
 	" JOIN gates g ON g.id = s.gate_id JOIN units u ON u.id = g.unit_id"
 	" WHERE s.person_id = $1 AND s.at >= $2 AND s.at < $3"
