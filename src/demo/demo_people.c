@@ -1669,6 +1669,13 @@ static int derive(struct dp *p)
 			  " JOIN unit_tree t ON t.unit_id = x.unit_id GROUP BY t.ancestor_id",
 			  "unit_households")))
 		return rc;
+	/* Arrivals per unit (and every unit above), day and grade. */
+	double t0 = clock_ms();
+	if ((rc = people_arrival_counts_rebuild(p->c)))
+		return dfail(p, rc, "arrival_counts");
+	size_t len = strlen(p->timing);
+	snprintf(p->timing + len, sizeof p->timing - len, ", arrival_counts %.1f s",
+		 (clock_ms() - t0) / 1000.0);
 	/* Each household's state in each round (screening_visit_store): its
 	 * visits, the latest one's result and time, and whether it waits for a
 	 * re-check (latest result empty, not confirmed empty). A household's

@@ -335,6 +335,35 @@ struct pair {
 	char day[DAY_LEN];
 };
 
+/* arrival_counts (people.h) for arrivals of origin and day about to be set
+ * to grade: those whose grade changes move from their grade to the new one,
+ * at their unit and every unit above, in key order (PostgreSQL locks). */
+static int count_regrade(struct dbc *c, const char *origin, const char *day, const char *grade)
+{
+	/* Those that change grade leave their old one ... */
+	int64_t n = db_run(c,
+			   "INSERT INTO arrival_counts(unit_id, arrival_date, grade, n)"
+			   " SELECT t.ancestor_id, a.arrival_date, a.grade, -COUNT(*)"
+			   " FROM arrivals a JOIN unit_tree t ON t.unit_id = a.unit_id"
+			   " WHERE a.origin_code = $1 AND a.arrival_date = $2 AND a.grade <> $3"
+			   " GROUP BY t.ancestor_id, a.arrival_date, a.grade"
+			   " ORDER BY t.ancestor_id, a.grade ON CONFLICT (unit_id, arrival_date, grade)"
+			   " DO UPDATE SET n = arrival_counts.n + excluded.n",
+			   "ttt", origin, day, grade);
+	/* ... and join the new one (one day: grouped by unit and day only). */
+	if (n >= 0)
+		n = db_run(c,
+			   "INSERT INTO arrival_counts(unit_id, arrival_date, grade, n)"
+			   " SELECT t.ancestor_id, a.arrival_date, $3, COUNT(*)"
+			   " FROM arrivals a JOIN unit_tree t ON t.unit_id = a.unit_id"
+			   " WHERE a.origin_code = $1 AND a.arrival_date = $2 AND a.grade <> $3"
+			   " GROUP BY t.ancestor_id, a.arrival_date ORDER BY t.ancestor_id"
+			   " ON CONFLICT (unit_id, arrival_date, grade) DO UPDATE SET"
+			   " n = arrival_counts.n + excluded.n",
+			   "ttt", origin, day, grade);
+	return n < 0 ? (int)n : 0;
+}
+
 /* After the list changed for `code`: re-grades every recorded arrival that
  * a listing of that code can cover, so the grades shown are what the list
  * says now for each arrival's own date. *changed gets the arrivals whose
@@ -425,6 +454,8 @@ static int regrade(struct dbc *c, const char *code, int64_t *changed)
 		const struct area_rule *rule = areas_pick(rules, nr, pairs[i].origin, pairs[i].day);
 		const char *grade = rule ? rule->grade : areas_default_grade(pairs[i].origin, home);
 		int64_t rid = rule ? rule->id : 0;
+		if ((rc = count_regrade(c, pairs[i].origin, pairs[i].day, grade)))
+			break;
 		int64_t n = db_run(c,
 				   "UPDATE arrivals SET grade = $3, handling = $4, risk_area_id = $5"
 				   " WHERE origin_code = $1 AND arrival_date = $2"

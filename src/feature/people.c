@@ -364,6 +364,38 @@ int people_count_unit(struct dbc *c, int64_t unit_id, int64_t households, int64_
 	return n < 0 ? (int)n : 0;
 }
 
+/* The arrivals matching COND (on a) added to the counts of their units and
+ * every unit above, by day and GRADE, SIGN (a bound parameter) times each;
+ * rows in key order so concurrent writers on PostgreSQL lock in one order. */
+#define ARRIVAL_COUNT_SQL(grade, sign, cond)                                              \
+	"INSERT INTO arrival_counts(unit_id, arrival_date, grade, n)"                     \
+	" SELECT t.ancestor_id, a.arrival_date, " grade ", " sign " * COUNT(*)"          \
+	" FROM arrivals a JOIN unit_tree t ON t.unit_id = a.unit_id WHERE " cond          \
+	" GROUP BY t.ancestor_id, a.arrival_date, " grade                                 \
+	" ORDER BY t.ancestor_id, a.arrival_date, " grade                                 \
+	" ON CONFLICT (unit_id, arrival_date, grade) DO UPDATE SET"                       \
+	" n = arrival_counts.n + excluded.n"
+
+int people_count_arrivals_of(struct dbc *c, int64_t person_id, int sign)
+{
+	int64_t n = db_run(c, ARRIVAL_COUNT_SQL("a.grade", "$2", "a.person_id = $1"), "ii",
+			   person_id, (int64_t)sign);
+	return n < 0 ? (int)n : 0;
+}
+
+int people_arrival_counts_rebuild(struct dbc *c)
+{
+	int64_t n = db_run(c, "DELETE FROM arrival_counts", "");
+	if (n >= 0)
+		n = db_run(c,
+			   "INSERT INTO arrival_counts(unit_id, arrival_date, grade, n)"
+			   " SELECT t.ancestor_id, a.arrival_date, a.grade, COUNT(*) FROM arrivals a"
+			   " JOIN unit_tree t ON t.unit_id = a.unit_id"
+			   " GROUP BY t.ancestor_id, a.arrival_date, a.grade",
+			   "");
+	return n < 0 ? (int)n : 0;
+}
+
 static int fact(struct dbc *c, int64_t person, const char *field, const char *value,
 		const struct person_in *in, int64_t now)
 {
@@ -866,8 +898,10 @@ static int people_apply(struct dbc *c, const struct person_in *in, const struct 
 		/* Their arrivals are counted where they are. */
 		if (db_run(c, "UPDATE persons SET unit_id = $2, located = $3 WHERE id = $1", "iii",
 			   pid, in->unit_id, (int64_t)(in->located ? 1 : 0)) < 0 ||
+		    people_count_arrivals_of(c, pid, -1) ||
 		    db_run(c, "UPDATE arrivals SET unit_id = $2 WHERE person_id = $1", "ii", pid,
 			   in->unit_id) < 0 ||
+		    people_count_arrivals_of(c, pid, 1) ||
 		    count_unit(c, in->tally, ounit, 0, -1) || count_unit(c, in->tally, in->unit_id, 0, 1))
 			return ERR_DB;
 		char u[24];
@@ -936,8 +970,15 @@ int people_add_arrival_graded(struct dbc *c, int64_t person_id, int64_t unit_id,
 			      source_id, now);
 	if (rc < 0)
 		return rc;
-	if (rc == 1)
-		return 0;
+	if (rc == 1) {
+		int64_t n = db_run(c,
+				   "INSERT INTO arrival_counts(unit_id, arrival_date, grade, n)"
+				   " SELECT ancestor_id, $2, $3, 1 FROM unit_tree WHERE unit_id = $1"
+				   " ORDER BY ancestor_id ON CONFLICT (unit_id, arrival_date, grade)"
+				   " DO UPDATE SET n = arrival_counts.n + 1",
+				   "itt", unit_id, arrival_date, g->grade);
+		return n < 0 ? (int)n : 0;
+	}
 	rc = db_one_int(c, id,
 			"SELECT id FROM arrivals WHERE person_id = $1 AND arrival_date = $2"
 			" AND origin_code = $3",
@@ -2068,7 +2109,9 @@ static int move_person(struct dbc *c, const struct person_now *p, int64_t unit, 
 		return ERR_DB;
 	if (unit == p->unit_id)
 		return 0;
-	if (db_run(c, "UPDATE arrivals SET unit_id = $2 WHERE person_id = $1", "ii", p->id, unit) < 0)
+	if (people_count_arrivals_of(c, p->id, -1) ||
+	    db_run(c, "UPDATE arrivals SET unit_id = $2 WHERE person_id = $1", "ii", p->id, unit) < 0 ||
+	    people_count_arrivals_of(c, p->id, 1))
 		return ERR_DB;
 	int rc = people_count_unit(c, p->unit_id, 0, -1);
 	return rc ? rc : people_count_unit(c, unit, 0, 1);
@@ -2279,9 +2322,13 @@ static int merge_person(struct req *r)
 	static const char del_round[] =
 		"DELETE FROM round_persons WHERE person_id = $1 AND round_id IN"
 		" (SELECT round_id FROM round_persons WHERE person_id = $2)";
-	if (db_run(c, del_arrivals, "ii", o.id, s.id) < 0 ||
+	/* Both records' arrivals leave the counts and the survivor's, now
+	 * holding the other's that moved, come back. */
+	if (people_count_arrivals_of(c, o.id, -1) || people_count_arrivals_of(c, s.id, -1) ||
+	    db_run(c, del_arrivals, "ii", o.id, s.id) < 0 ||
 	    db_run(c, "UPDATE arrivals SET person_id = $2, unit_id = $3 WHERE person_id = $1",
 		   "iii", o.id, s.id, s.unit_id) < 0 ||
+	    people_count_arrivals_of(c, s.id, 1) ||
 	    db_run(c, del_visits, "ii", o.id, s.id) < 0 ||
 	    db_run(c, "UPDATE visit_persons SET person_id = $2 WHERE person_id = $1", "ii", o.id,
 		   s.id) < 0 ||
@@ -2394,8 +2441,11 @@ static int list_arrivals(struct req *r)
 	int64_t where = 0;
 	if ((rc = list_where(r, c, unit, &where)))
 		return rc < 0 ? rc : empty_list(r, &pg, arrival_export, "arrivals");
+	/* The page's ids are found first, from the unit index alone (it
+	 * holds the id), and only those 50 rows are read and joined to their
+	 * person and unit, not every arrival of the scope before the sort. */
 	struct buf b = {0};
-	buf_puts(&b, ARRIVAL_COLS " WHERE ");
+	buf_puts(&b, ARRIVAL_COLS " WHERE a.id IN (SELECT a.id FROM arrivals a WHERE ");
 	/* One person's arrivals are found through the person. */
 	buf_puts(&b, person ? "+" SCOPE_SQL("a.unit_id", "1")
 			    : subtree_sql(c, where, SCOPE_SQL("a.unit_id", "1"),
@@ -2411,7 +2461,7 @@ static int list_arrivals(struct req *r)
 		buf_puts(&b, " AND a.arrival_date <= $6");
 	if (person)
 		buf_puts(&b, " AND a.person_id = $7");
-	buf_puts(&b, " ORDER BY a.id LIMIT $8");
+	buf_puts(&b, " ORDER BY a.id LIMIT $8) ORDER BY a.id");
 	const char *sql = buf_str(&b);
 	struct dbq *q = sql ? db_query(c, sql, "iittttii", where, pg.after, grade ? grade : "",
 				       handling ? handling : "", since ? since : "",
@@ -2470,16 +2520,14 @@ static const struct list_col by_day_export[] = {
 
 /* ?by=day: the unit's subtree's arrivals per arrival day and grade (the
  * chart of arrivals by grade per day), days in order, only days with
- * arrivals; at most 366 days. */
+ * arrivals; at most 366 days. Read from the unit's arrival_counts. */
 static int arrivals_by_day(struct req *r, struct dbc *c, const struct page *pg, int64_t unit,
 			   const char *since, const char *until)
 {
 	struct dbq *q = db_query(c,
-				 "SELECT a.arrival_date, a.grade, COUNT(*) FROM arrivals a WHERE"
-				 " a.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = $1)"
-				 " AND ($2 = '' OR a.arrival_date >= $2)"
-				 " AND ($3 = '' OR a.arrival_date <= $3)"
-				 " GROUP BY a.arrival_date, a.grade ORDER BY a.arrival_date",
+				 "SELECT arrival_date, grade, n FROM arrival_counts WHERE unit_id = $1"
+				 " AND n > 0 AND ($2 = '' OR arrival_date >= $2)"
+				 " AND ($3 = '' OR arrival_date <= $3) ORDER BY arrival_date",
 				 "itt", unit, since, until);
 	if (!q)
 		return ERR_DB;
@@ -2564,41 +2612,26 @@ static int arrivals_by_grade(struct req *r)
 	if (!bad && (!q || rc < 0))
 		bad = q ? rc : ERR_DB;
 	db_done(q);
-	/* Which child each unit of the subtree lies under, then one pass over
-	 * the arrivals index (unit_id, grade) counts each unit's arrivals by
-	 * grade, added to its child's row and to the total. */
-	json_t *child_of = json_object();
+	/* The counts kept per unit (every unit above an arrival's unit counts
+	 * it), day and grade: the unit's own rows give the total, each direct
+	 * child's rows its line. */
 	q = bad ? NULL
 		: db_query(c,
-			   "SELECT t.unit_id, t.ancestor_id FROM units u"
-			   " JOIN unit_tree t ON t.ancestor_id = u.id WHERE u.parent_id = $1",
-			   "i", unit);
-	while (q && (rc = db_step(q)) == 1) {
-		char key[24], anc[24];
-		snprintf(key, sizeof key, "%lld", (long long)db_int(q, 0));
-		snprintf(anc, sizeof anc, "%lld", (long long)db_int(q, 1));
-		json_object_set(child_of, key, json_object_get(byid, anc));
-	}
-	if (!bad && (!q || rc < 0))
-		bad = q ? rc : ERR_DB;
-	db_done(q);
-	q = bad ? NULL
-		: db_query(c,
-			   "SELECT a.unit_id, a.grade, COUNT(*) FROM arrivals a WHERE a.unit_id IN"
-			   " (SELECT unit_id FROM unit_tree WHERE ancestor_id = $1)"
-			   " AND ($2 = '' OR a.arrival_date >= $2)"
-			   " AND ($3 = '' OR a.arrival_date <= $3) GROUP BY a.unit_id, a.grade",
+			   "SELECT c.unit_id, c.grade, SUM(c.n) FROM arrival_counts c"
+			   " WHERE (c.unit_id = $1 OR c.unit_id IN"
+			   " (SELECT id FROM units WHERE parent_id = $1))"
+			   " AND ($2 = '' OR c.arrival_date >= $2)"
+			   " AND ($3 = '' OR c.arrival_date <= $3) GROUP BY c.unit_id, c.grade",
 			   "itt", unit, since, until);
 	while (q && (rc = db_step(q)) == 1) {
 		char key[24];
 		snprintf(key, sizeof key, "%lld", (long long)db_int(q, 0));
-		grade_add(json_object_get(child_of, key), db_text(q, 1), db_int(q, 2));
-		grade_add(total, db_text(q, 1), db_int(q, 2));
+		grade_add(db_int(q, 0) == unit ? total : json_object_get(byid, key), db_text(q, 1),
+			  db_int(q, 2));
 	}
 	if (!bad && (!q || rc < 0))
 		bad = q ? rc : ERR_DB;
 	db_done(q);
-	json_decref(child_of);
 	json_decref(byid);
 	if (bad || !total) {
 		json_decref(items);

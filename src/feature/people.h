@@ -233,6 +233,17 @@ int people_copy_arrival(struct db_copy *cp, int64_t person_id, int64_t unit_id,
  * and every unit above it. */
 int people_count_unit(struct dbc *c, int64_t unit_id, int64_t households, int64_t persons);
 
+/* arrival_counts (arrivals per unit, day and grade, for every unit above
+ * the arrival's unit) is kept by every write of arrivals in its
+ * transaction; people_add_arrival* keep it themselves. A writer that changes
+ * arrivals in bulk calls people_count_arrivals_of(c, person, -1) before and
+ * (c, person, +1) after changing a person's arrivals, or
+ * people_arrival_counts_rebuild; areas.c moves them between grades when it
+ * regrades. Both return 0 or <0. */
+int people_count_arrivals_of(struct dbc *c, int64_t person_id, int sign);
+/* Recounts arrival_counts from the arrivals (bulk loads such as the demo). */
+int people_arrival_counts_rebuild(struct dbc *c);
+
 /* Runs an INSERT written without RETURNING (sql: at most 4000 bytes) and
  * reads the new row's id: on PostgreSQL through RETURNING id; on SQLite,
  * whose RETURNING goes through a temporary table that costs about half an

@@ -344,10 +344,30 @@ static int create_unit(struct req *r)
 	return u ? resp_json(r, 201, u) : (rc ? rc : ERR_DB);
 }
 
+/* The arrivals counted at unit id (its whole subtree's, arrival_counts of
+ * people.c) added sign times to every unit above it, in key order. */
+static int move_arrival_counts(struct dbc *c, int64_t id, int64_t sign)
+{
+	int64_t n = db_run(c,
+			   "INSERT INTO arrival_counts(unit_id, arrival_date, grade, n)"
+			   " SELECT t.ancestor_id, x.arrival_date, x.grade, $2 * x.n"
+			   " FROM arrival_counts x JOIN unit_tree t ON t.unit_id = x.unit_id"
+			   " WHERE x.unit_id = $1 AND t.depth > 0"
+			   " ORDER BY t.ancestor_id, x.arrival_date, x.grade"
+			   " ON CONFLICT (unit_id, arrival_date, grade) DO UPDATE SET"
+			   " n = arrival_counts.n + excluded.n",
+			   "ii", id, sign);
+	return n < 0 ? (int)n : 0;
+}
+
 /* Moves a subtree under a new parent: drops the links from the subtree to
- * its old ancestors and links it to the new parent's ancestors. */
+ * its old ancestors and links it to the new parent's ancestors. The
+ * subtree's arrivals leave the old ancestors' counts and join the new
+ * ones'. */
 static int move_subtree(struct dbc *c, int64_t id, int64_t new_parent)
 {
+	if (move_arrival_counts(c, id, -1))
+		return ERR_DB;
 	if (db_run(c,
 		   "DELETE FROM unit_tree WHERE unit_id IN"
 		   " (SELECT unit_id FROM unit_tree WHERE ancestor_id = $1)"
@@ -360,7 +380,8 @@ static int move_subtree(struct dbc *c, int64_t id, int64_t new_parent)
 		   " FROM unit_tree a, unit_tree d WHERE a.unit_id = $1 AND d.ancestor_id = $2",
 		   "ii", new_parent, id) < 0)
 		return ERR_DB;
-	if (db_run(c, "UPDATE units SET parent_id = $1 WHERE id = $2", "ii", new_parent, id) < 0)
+	if (db_run(c, "UPDATE units SET parent_id = $1 WHERE id = $2", "ii", new_parent, id) < 0 ||
+	    move_arrival_counts(c, id, 1))
 		return ERR_DB;
 	return 0;
 }
