@@ -1022,7 +1022,7 @@ static int store_new(struct imp *x, int line, char *const *f, size_t n, struct i
 		struct arrival_grade g;
 		rc = grade_of(x, ocode, oname, row->arrival_date, &g);
 		if (!rc)
-			rc = people_copy_arrival(x->cp_arrivals, pid, unit, &g, row->arrival_date,
+			rc = people_copy_arrival(x->cp_arrivals, x->tally, pid, unit, &g, row->arrival_date,
 						 row->mode, "import", x->res->batch_id, x->now, &ei);
 		if (rc)
 			return x->fatal = rc < 0 ? rc : ERR_DB, 1;

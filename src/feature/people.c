@@ -376,6 +376,18 @@ int people_count_unit(struct dbc *c, int64_t unit_id, int64_t households, int64_
 	" ON CONFLICT (unit_id, arrival_date, grade) DO UPDATE SET"                       \
 	" n = arrival_counts.n + excluded.n"
 
+/* One new arrival counted at its unit and every unit above. */
+static int count_arrival(struct dbc *c, int64_t unit_id, const char *day, const char *grade)
+{
+	int64_t n = db_run(c,
+			   "INSERT INTO arrival_counts(unit_id, arrival_date, grade, n)"
+			   " SELECT ancestor_id, $2, $3, 1 FROM unit_tree WHERE unit_id = $1"
+			   " ORDER BY ancestor_id ON CONFLICT (unit_id, arrival_date, grade)"
+			   " DO UPDATE SET n = arrival_counts.n + 1",
+			   "itt", unit_id, day, grade);
+	return n < 0 ? (int)n : 0;
+}
+
 int people_count_arrivals_of(struct dbc *c, int64_t person_id, int sign)
 {
 	int64_t n = db_run(c, ARRIVAL_COUNT_SQL("a.grade", "$2", "a.person_id = $1"), "ii",
@@ -477,8 +489,16 @@ struct tally_map {
 	size_t cap, n;
 };
 
+/* An arrival written in bulk, to be counted (arrival_counts) at the flush. */
+struct tally_arrival {
+	int64_t unit;
+	char day[DAY_LEN], grade[16];
+};
+
 struct people_tally {
 	struct tally_map units, households;
+	struct tally_arrival *arr;
+	size_t narr, carr;
 };
 
 struct people_tally *people_tally_new(void)
@@ -492,7 +512,25 @@ void people_tally_free(struct people_tally *t)
 		return;
 	free(t->units.e);
 	free(t->households.e);
+	free(t->arr);
 	free(t);
+}
+
+static int tally_arrival(struct people_tally *t, int64_t unit, const char *day, const char *grade)
+{
+	if (t->narr == t->carr) {
+		size_t n = t->carr ? t->carr * 2 : 256;
+		struct tally_arrival *a = realloc(t->arr, n * sizeof *a);
+		if (!a)
+			return ERR_NOMEM;
+		t->arr = a;
+		t->carr = n;
+	}
+	struct tally_arrival *a = &t->arr[t->narr++];
+	a->unit = unit;
+	snprintf(a->day, sizeof a->day, "%s", day);
+	snprintf(a->grade, sizeof a->grade, "%s", grade);
+	return 0;
 }
 
 static struct tally_ent *tally_get(struct tally_map *m, int64_t key)
@@ -565,8 +603,11 @@ int people_tally_flush(struct dbc *c, struct people_tally *t)
 				   "ii", e->key, e->a);
 		rc = n < 0 ? (int)n : 0;
 	}
+	for (size_t i = 0; i < t->narr && !rc; i++)
+		rc = count_arrival(c, t->arr[i].unit, t->arr[i].day, t->arr[i].grade);
 	free(t->units.e);
 	free(t->households.e);
+	free(t->arr);
 	memset(t, 0, sizeof *t);
 	return rc;
 }
@@ -637,10 +678,35 @@ int people_tally_flush_bulk(struct dbc *c, struct people_tally *t)
 		if (n < 0)
 			rc = (int)n;
 	}
+	/* The arrivals sent by COPY, counted at their units and every unit
+	 * above, TALLY_CHUNK at a time. */
+	for (size_t i = 0; !rc && i < t->narr;) {
+		for (int j = 0; j < 3; j++)
+			cols[j].len = 0;
+		for (size_t k = 0; i < t->narr && k < TALLY_CHUNK; i++, k++) {
+			const char *sep = k ? "," : "";
+			buf_printf(&cols[0], "%s%lld", sep, (long long)t->arr[i].unit);
+			buf_printf(&cols[1], "%s%s", sep, t->arr[i].day);
+			buf_printf(&cols[2], "%s%s", sep, t->arr[i].grade);
+		}
+		rc = cols[0].oom || cols[1].oom || cols[2].oom ? ERR_NOMEM : 0;
+		int64_t n = rc ? 0 : db_run(c,
+			"INSERT INTO arrival_counts(unit_id, arrival_date, grade, n)"
+			" SELECT t.ancestor_id, k.d, k.g, COUNT(*) FROM unnest("
+			"CAST(string_to_array($1, ',') AS bigint[]), string_to_array($2, ','),"
+			" string_to_array($3, ',')) AS k(u, d, g)"
+			" JOIN unit_tree t ON t.unit_id = k.u GROUP BY t.ancestor_id, k.d, k.g"
+			" ORDER BY t.ancestor_id, k.d, k.g ON CONFLICT (unit_id, arrival_date, grade)"
+			" DO UPDATE SET n = arrival_counts.n + excluded.n",
+			"ttt", buf_str(&cols[0]), buf_str(&cols[1]), buf_str(&cols[2]));
+		if (n < 0)
+			rc = (int)n;
+	}
 	for (int j = 0; j < 4; j++)
 		buf_free(&cols[j]);
 	free(t->units.e);
 	free(t->households.e);
+	free(t->arr);
 	memset(t, 0, sizeof *t);
 	return rc;
 }
@@ -970,15 +1036,8 @@ int people_add_arrival_graded(struct dbc *c, int64_t person_id, int64_t unit_id,
 			      source_id, now);
 	if (rc < 0)
 		return rc;
-	if (rc == 1) {
-		int64_t n = db_run(c,
-				   "INSERT INTO arrival_counts(unit_id, arrival_date, grade, n)"
-				   " SELECT ancestor_id, $2, $3, 1 FROM unit_tree WHERE unit_id = $1"
-				   " ORDER BY ancestor_id ON CONFLICT (unit_id, arrival_date, grade)"
-				   " DO UPDATE SET n = arrival_counts.n + 1",
-				   "itt", unit_id, arrival_date, g->grade);
-		return n < 0 ? (int)n : 0;
-	}
+	if (rc == 1)
+		return count_arrival(c, unit_id, arrival_date, g->grade);
 	rc = db_one_int(c, id,
 			"SELECT id FROM arrivals WHERE person_id = $1 AND arrival_date = $2"
 			" AND origin_code = $3",
@@ -986,11 +1045,14 @@ int people_add_arrival_graded(struct dbc *c, int64_t person_id, int64_t unit_id,
 	return rc == 1 ? 0 : (rc < 0 ? rc : ERR_DB);
 }
 
-int people_copy_arrival(struct db_copy *cp, int64_t person_id, int64_t unit_id,
-			const struct arrival_grade *g, const char *arrival_date, const char *mode,
-			const char *source, int64_t source_id, int64_t now, struct err_info *ei)
+int people_copy_arrival(struct db_copy *cp, struct people_tally *t, int64_t person_id,
+			int64_t unit_id, const struct arrival_grade *g, const char *arrival_date,
+			const char *mode, const char *source, int64_t source_id, int64_t now,
+			struct err_info *ei)
 {
 	int rc = arrival_check(arrival_date, &mode, ei);
+	if (!rc)
+		rc = tally_arrival(t, unit_id, arrival_date, g->grade);
 	if (rc)
 		return rc;
 	db_copy_int(cp, person_id);

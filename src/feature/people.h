@@ -215,7 +215,8 @@ int people_add_arrival_graded(struct dbc *c, int64_t person_id, int64_t unit_id,
  * adds the new person `in` (validated, in->norm set, a name, in->unit_id and
  * in->tally given) under id to cp (columns PEOPLE_COPY_COLS) and adds their
  * counts to the tally; people_copy_arrival adds the arrival to cp (columns
- * PEOPLE_COPY_ARRIVAL_COLS) after the same checks as
+ * PEOPLE_COPY_ARRIVAL_COLS), and to the tally t for arrival_counts, after the
+ * same checks as
  * people_add_arrival_graded (ERR_INVALID naming the field). */
 #define PEOPLE_COPY_COLS                                                                   \
 	"persons(id, unit_id, household_id, located, doc_type, doc_number, doc_last4, name,"  \
@@ -225,9 +226,10 @@ int people_add_arrival_graded(struct dbc *c, int64_t person_id, int64_t unit_id,
 	"arrivals(person_id, unit_id, origin_code, origin_name, arrival_date, mode, grade,"  \
 	" handling, risk_area_id, source, source_id, created_at)"
 int people_copy_new(struct db_copy *cp, const struct person_in *in, int64_t id, int64_t now);
-int people_copy_arrival(struct db_copy *cp, int64_t person_id, int64_t unit_id,
-			const struct arrival_grade *g, const char *arrival_date, const char *mode,
-			const char *source, int64_t source_id, int64_t now, struct err_info *ei);
+int people_copy_arrival(struct db_copy *cp, struct people_tally *t, int64_t person_id,
+			int64_t unit_id, const struct arrival_grade *g, const char *arrival_date,
+			const char *mode, const char *source, int64_t source_id, int64_t now,
+			struct err_info *ei);
 
 /* Adjusts unit_households (households, persons) by the deltas for unit_id
  * and every unit above it. */
