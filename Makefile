@@ -168,6 +168,7 @@ bench: build/cordon
 	bench/import.sh
 	bench/scans.sh
 	bench/isolation.sh
+	bench/contacts.sh
 
 clean:
 	rm -rf build
