@@ -4,6 +4,7 @@
 #include "batch.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -153,7 +154,15 @@ struct batcher *batch_start(struct db *db, int max_batch)
 	b->max_batch = max_batch > 0 ? max_batch : 256;
 	pthread_mutex_init(&b->mu, NULL);
 	pthread_cond_init(&b->work, NULL);
-	if (pthread_create(&b->thread, NULL, writer, b) != 0) {
+	/* The writer inherits every signal blocked: SIGTERM is for the
+	 * server's sigwait; delivered to this thread it would kill the
+	 * process before the drain (cli.test's SIGTERM test saw it). */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int err = pthread_create(&b->thread, NULL, writer, b);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err != 0) {
 		pthread_mutex_destroy(&b->mu);
 		pthread_cond_destroy(&b->work);
 		free(b);

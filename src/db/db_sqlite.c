@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -187,7 +188,14 @@ static void checkpointer_start(struct sdb *db)
 		return;
 	}
 	pthread_cond_init(&db->ckpt_cv, NULL);
-	if (pthread_create(&db->ckpt_thread, NULL, checkpointer, db) != 0) {
+	/* With every signal blocked, as the server's stop signals must reach
+	 * only its sigwait (src/http/server.c). */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int err = pthread_create(&db->ckpt_thread, NULL, checkpointer, db);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err != 0) {
 		pthread_cond_destroy(&db->ckpt_cv);
 		sqlite3_close_v2(db->ckpt_h);
 		db->ckpt_h = NULL;
