@@ -20,6 +20,21 @@
 #         database in one transaction with one prepared statement
 #         (bench/import_raw.c), and beside the shell's `.import` of the file.
 #
+# Where the time goes (issue 16; callgrind, 20,000 rows of the fresh list,
+# 59,000 instructions a row): the persons INSERT is 42,000 of them — seven
+# b-trees (the table, the document key, unit, household, name, phone, last
+# four) against the .import's two — parsing and validation 6,000, arrivals
+# 3,500. Tried without gain: PRAGMA defer_foreign_keys (+1.7 %), a larger
+# lookaside (0 %), INSERT OR IGNORE for ON CONFLICT DO NOTHING (+0.3 %);
+# earlier, secondary indexes dropped and rebuilt after the rows (-12 %, not
+# kept). A partial index persons(household_id) WHERE household_id IS NOT NULL
+# (a schema change, not made) saves 6.7 % on a list without households. On
+# PostgreSQL (C.UTF-8) COPY of the same 100,000 rows into a bare copy of
+# persons costs the server 0.11 s CPU, with its key and document key 0.53 s,
+# with every index 1.62 s, with the unit foreign key 1.89 s: more than the
+# whole SQLite import's CPU, so the 2x target is out of reach with this
+# schema; COLLATE "C" on the text columns would take 13 % off the 1.62 s.
+#
 # Usage: bench/import.sh [ROWS] [SECTIONS]   (default 620623 "fresh pg demo")
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -132,7 +147,7 @@ if has fresh || has pg; then
   if has pg; then
     awk -v n="$ROWS" -v w="$pw" 'BEGIN { printf "import (PostgreSQL): %.0f rows/s wall\n", n / w }'
     ratio "import PostgreSQL / import SQLite, wall:" "$pw" "$fw" 2
-    ratio "import PostgreSQL (cordon+server) / SQLite, cpu:" "$(awk -v a="$pc" -v b="$ps" 'BEGIN { print a + b }')" "$fc" 
+    ratio "import PostgreSQL (cordon+server) / SQLite, cpu:" "$(awk -v a="$pc" -v b="$ps" 'BEGIN { print a + b }')" "$fc" ""
     ratio "import PostgreSQL / sqlite3 .import, wall:" "$pw" "$sw" ""
   fi
 fi

@@ -925,8 +925,8 @@ static int take_id(struct imp *x, struct id_pool *p, int64_t *id)
 			return ERR_NOMEM;
 		p->n = p->next = 0;
 		struct dbq *q = db_query(x->c,
-					 "SELECT nextval(pg_get_serial_sequence($1, 'id'))"
-					 " FROM generate_series(1, $2)",
+					 "SELECT nextval(q.s) FROM (SELECT CAST(pg_get_serial_sequence($1,"
+					 " 'id') AS regclass) AS s) AS q, generate_series(1, $2)",
 					 "ti", p->table, (int64_t)ID_BLOCK);
 		if (!q)
 			return ERR_DB;
@@ -1063,10 +1063,14 @@ static int window_lookup(struct imp *x)
 	int rc = types.oom || nums.oom || units.oom || addrs.oom ? ERR_NOMEM : 0;
 	struct dbq *q;
 	if (!rc && nd) {
+		/* One probe of the unique index per key: LIMIT keeps the
+		 * lateral subquery from being made a join, which the planner,
+		 * seeing the keys' count, would answer by hashing every person. */
 		q = db_query(x->c,
-			     "SELECT p.doc_type, p.doc_number FROM persons p"
-			     " JOIN unnest(string_to_array($1, chr(10)), string_to_array($2, chr(10)))"
-			     " AS k(t, n) ON p.doc_type = k.t AND p.doc_number = k.n",
+			     "SELECT k.t, k.n FROM unnest(string_to_array($1, chr(10)),"
+			     " string_to_array($2, chr(10))) AS k(t, n) CROSS JOIN LATERAL"
+			     " (SELECT 1 FROM persons p WHERE p.doc_type = k.t AND p.doc_number = k.n"
+			     " LIMIT 1) AS found",
 			     "tt", buf_str(&types), buf_str(&nums));
 		rc = q ? 0 : ERR_DB;
 		while (!rc && (rc = db_step(q)) == 1) {
@@ -1078,10 +1082,10 @@ static int window_lookup(struct imp *x)
 	}
 	if (!rc && nh) {
 		q = db_query(x->c,
-			     "SELECT h.id, h.unit_id, h.address FROM households h"
-			     " JOIN unnest(CAST(string_to_array($1, chr(10)) AS bigint[]),"
-			     " string_to_array($2, chr(10))) AS k(u, a)"
-			     " ON h.unit_id = k.u AND h.address = k.a",
+			     "SELECT h.id, h.unit_id, h.address FROM unnest(CAST(string_to_array($1,"
+			     " chr(10)) AS bigint[]), string_to_array($2, chr(10))) AS k(u, a)"
+			     " CROSS JOIN LATERAL (SELECT id, unit_id, address FROM households"
+			     " WHERE unit_id = k.u AND address = k.a LIMIT 1) AS h",
 			     "tt", buf_str(&units), buf_str(&addrs));
 		rc = q ? 0 : ERR_DB;
 		while (!rc && (rc = db_step(q)) == 1) {
