@@ -6,8 +6,10 @@
 // 3 of warm-up; GET /healthz measured the same way as the baseline of what
 // the client and HTTP cost. A bulletin is kept only while nothing is
 // committed, so the first one after any commit is counted afresh: the
-// "afresh" lines ask a different day each time (20 days in turn, more than
-// the server keeps), which costs what a bulletin after a commit costs.
+// "after a commit" lines sign in (a session row committed, not timed)
+// before each request; the "a new day each" lines ask 20 days in turn
+// (more than the server keeps), back to the rounds' first days, when
+// nearly every round row was found after the day's end.
 // Then person search by surname (the commander: the district; the officer:
 // a sub-district) and each round's coverage. Prints one line per query.
 const [base, nArg] = process.argv.slice(2);
@@ -25,7 +27,7 @@ async function signIn(username) {
 
 const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 
-async function measure(cookie, name, paths, warm = 3) {
+async function measure(cookie, name, paths, warm = 3, pre = null) {
   const get = async (p) => {
     const r = await fetch(base + p, { headers: { Cookie: cookie } });
     if (r.status !== 200) throw new Error(`${p}: ${r.status} ${await r.text()}`);
@@ -35,6 +37,7 @@ async function measure(cookie, name, paths, warm = 3) {
   for (let i = 0; i < warm; i++) for (const p of paths) await get(at(p, -1 - i));
   const ms = [];
   for (let i = 0; i < N; i++) {
+    if (pre) await pre();
     const t0 = performance.now();
     for (const p of paths) await get(at(p, i));
     ms.push(performance.now() - t0);
@@ -59,6 +62,15 @@ await measure(cookie, 'dashboard: its 8 queries, one after another', [
   '/api/v1/isolation-sites?kind=hotel&limit=50', '/api/v1/stock', '/healthz',
 ]);
 
+await measure(cookie, 'bulletin after a commit (district)', [`/api/v1/bulletin?day=${day}`], 0, () => signIn('officer'));
+await measure(officer, 'bulletin after a commit (officer)', [`/api/v1/bulletin?day=${day}`], 0, () => signIn('officer'));
+await measure(cookie, 'dashboard after a commit (its 8 queries)', [
+  `/api/v1/bulletin?day=${day}`, '/api/v1/bulletin?day=2020-02-14',
+  '/api/v1/checkpoints/counts?from=2020-01-17&to=2020-02-15',
+  last ? `/api/v1/rounds/${last.id}/coverage` : '/healthz',
+  `/api/v1/cases/curve?from=2020-01-01&to=${day}`,
+  '/api/v1/isolation-sites?kind=hotel&limit=50', '/api/v1/stock', '/healthz',
+], 0, () => signIn('officer'));
 // 20 days before the demo day, one a request: none kept (16 are)
 const days = Array.from({ length: 20 }, (_, i) => new Date(Date.UTC(2020, 1, 15 - i)).toISOString().slice(0, 10));
 await measure(cookie, 'bulletin afresh (district, a new day each)', [(i) => `/api/v1/bulletin?day=${days[(i + 20) % 20]}`], 0);

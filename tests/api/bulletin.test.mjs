@@ -138,6 +138,19 @@ test('checkpoints: a checkpoint in A and what it screens count for A and the dis
   assert.deepEqual(a1.checkpoints, moved(a0.checkpoints), 'sub-district A');
   assert.deepEqual(b1.checkpoints, b0.checkpoints, 'sub-district B');
   assert.deepEqual(y1.checkpoints, y0.checkpoints, 'yesterday');
+  // The figures come from the day counters less the checks after the
+  // day: they are what the checks themselves give.
+  const n = async (q) => Number((await sql(srv.db, q)).trim());
+  for (const day of [YESTERDAY, TODAY]) {
+    const end = at(`${day}T00:00`) + 86400;
+    const b = (await bulletin(admin, day)).checkpoints;
+    assert.deepEqual([b.road_vehicles, b.road_person_trips, b.rail_trains, b.rail_person_trips], [
+      await n(`SELECT COUNT(*) FROM vehicle_checks WHERE at < ${end}`),
+      await n(`SELECT COALESCE(SUM(occupants), 0) FROM vehicle_checks WHERE at < ${end}`),
+      await n(`SELECT COUNT(*) FROM train_checks WHERE at < ${end}`),
+      await n(`SELECT COALESCE(SUM(persons), 0) FROM train_checks WHERE at < ${end}`),
+    ], `${day}: the checks counted directly`);
+  }
 });
 
 test('screening: a round\'s visits count households and persons on the day of the visit, for A and the district, not B', async () => {
