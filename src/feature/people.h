@@ -84,6 +84,13 @@ enum { NAME_BY_INDEX, NAME_ROWS, NAME_WALK, NAME_SCOPE };
 #define NAME_COUNT_CAP 20000
 int people_name_plan(int64_t many, double in_scope, double all, int64_t page, int filtered,
 		     const char *forced);
+/* How far names need counting for people_name_plan: the plan for any
+ * count past the returned one (at most NAME_COUNT_CAP) is the plan for it,
+ * so counting up to it chooses what counting up to NAME_COUNT_CAP would.
+ * The count costs about 0.4 us an entry on PostgreSQL (8 ms for the cap),
+ * 20 times what it costs on SQLite. */
+int64_t people_name_count_cap(double in_scope, double all, int64_t page, int filtered,
+			      const char *forced);
 /* Masks for lists: "640106********1234" (resident ID), "E1*****78"
  * (others), "138****5678" (phone). */
 void people_mask_doc(const char *doc_type, const char *number, char *out, size_t cap);

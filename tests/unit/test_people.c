@@ -285,6 +285,40 @@ static void name_plans(void **state)
 	assert_int_equal(people_name_plan(7774, all, all, 51, 0, ""), NAME_WALK);
 }
 
+/* Counting names only as far as people_name_count_cap says chooses the
+ * plan counting up to NAME_COUNT_CAP chooses, for every count. */
+static void name_count_caps(void **state)
+{
+	(void)state;
+	const double all = 620623;
+	const double scopes[] = {0, 1, 600, 2500, 10270, 100830, 310000, all};
+	const double alls[] = {0, all, 6206230};
+	const int64_t pages[] = {2, 51, 501};
+	for (size_t a = 0; a < sizeof alls / sizeof alls[0]; a++)
+		for (size_t s = 0; s < sizeof scopes / sizeof scopes[0]; s++)
+			for (size_t p = 0; p < sizeof pages / sizeof pages[0]; p++)
+				for (int f = 0; f < 2; f++) {
+					int64_t cap = people_name_count_cap(scopes[s], alls[a],
+									    pages[p], f, NULL);
+					assert_true(cap >= 2000 && cap <= NAME_COUNT_CAP);
+					for (int64_t m = 1; m <= NAME_COUNT_CAP + 100; m++) {
+						int64_t full = m < NAME_COUNT_CAP ? m : NAME_COUNT_CAP;
+						int64_t part = m < cap ? m : cap;
+						if (people_name_plan(full, scopes[s], alls[a], pages[p], f, NULL) !=
+						    people_name_plan(part, scopes[s], alls[a], pages[p], f, NULL))
+							fail_msg("scope %.0f all %.0f page %lld filtered %d: "
+								 "count %lld capped at %lld chooses otherwise",
+								 scopes[s], alls[a], (long long)pages[p], f,
+								 (long long)m, (long long)cap);
+					}
+				}
+	/* The commander's and the officer's common surname on the demo. */
+	assert_int_equal(people_name_count_cap(all, all, 51, 0, NULL), 3251);
+	assert_true(people_name_count_cap(100830, all, 51, 0, NULL) < 8100);
+	/* A forced plan counts as before. */
+	assert_int_equal(people_name_count_cap(all, all, 51, 0, "walk"), NAME_COUNT_CAP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,7 +326,8 @@ int main(void)
 		cmocka_unit_test(upgrade_15),   cmocka_unit_test(bad_numbers),
 		cmocka_unit_test(phones),       cmocka_unit_test(masks),
 		cmocka_unit_test(validation),   cmocka_unit_test(search_kinds),
-		cmocka_unit_test(name_plans),  cmocka_unit_test(full_width), cmocka_unit_test(address_alts),
+		cmocka_unit_test(name_plans),  cmocka_unit_test(name_count_caps),
+		cmocka_unit_test(full_width), cmocka_unit_test(address_alts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
