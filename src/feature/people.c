@@ -1154,7 +1154,7 @@ int people_search_kind(const char *q, char *out, size_t cap)
 }
 
 int people_name_plan(int64_t many, double in_scope, double all, int64_t page, int filtered,
-		     const char *forced)
+		     double entry, const char *forced)
 {
 	if (forced && *forced) {
 		if (strcmp(forced, "index") == 0 && !filtered)
@@ -1167,11 +1167,11 @@ int people_name_plan(int64_t many, double in_scope, double all, int64_t page, in
 			return NAME_SCOPE;
 	}
 	/* Costs in rows walked, as measured on the demo district: an index
-	 * entry, checked against the scope and sorted, costs about three; a
+	 * entry, checked against the scope and sorted, costs `entry`; a
 	 * walk reads a page over the share of persons in scope and matching;
 	 * the scope's persons are as many as it holds. Without the counts
 	 * (a new district) a walk or a scope read cannot be judged. */
-	double cover = 3.0 * (double)many, walk = INFINITY;
+	double cover = entry * (double)many, walk = INFINITY;
 	if (all > 0 && in_scope > 0 && many > 0)
 		walk = (double)page * all * all / ((double)many * in_scope);
 	if (!filtered && cover <= walk && (cover <= in_scope || in_scope <= 0))
@@ -1183,21 +1183,26 @@ int people_name_plan(int64_t many, double in_scope, double all, int64_t page, in
 	return NAME_WALK;
 }
 
+double people_name_entry_cost(const char *backend)
+{
+	return strcmp(backend, "postgresql") == 0 ? 10.0 : 3.0;
+}
+
 int64_t people_name_count_cap(double in_scope, double all, int64_t page, int filtered,
-			      const char *forced)
+			      double entry, const char *forced)
 {
 	if (forced && *forced && strcmp(forced, "auto") != 0)
 		return NAME_COUNT_CAP;
 	/* The counts at which people_name_plan's choice turns: the index alone
-	 * while 3 many <= walk (many^2 <= page all^2 / (3 in_scope)) and
-	 * 3 many <= in_scope; rows below 2000; a walk once walk < in_scope
+	 * while entry many <= walk (many^2 <= page all^2 / (entry in_scope))
+	 * and entry many <= in_scope; rows below 2000; a walk once walk < in_scope
 	 * (many > page all^2 / in_scope^2). Past the largest, nothing changes. */
 	double turn = 2000, b = 0, t = 0;
 	if (all > 0 && in_scope > 0) {
-		b = fmin(sqrt((double)page * all * all / (3.0 * in_scope)), in_scope / 3.0);
+		b = fmin(sqrt((double)page * all * all / (entry * in_scope)), in_scope / entry);
 		t = (double)page * all * all / (in_scope * in_scope);
 	} else if (in_scope > 0) {
-		b = in_scope / 3.0;
+		b = in_scope / entry;
 	}
 	if (filtered)
 		b = 0; /* never the index alone */
@@ -1814,19 +1819,20 @@ static int list_persons(struct req *r)
 		/* Counted only as far as the choice needs (a commander's common
 		 * surname: 3,251 entries, not 20,000). */
 		const char *forced = getenv("CORDON_NAME_SEARCH");
+		double entry = people_name_entry_cost(db_backend(c));
 		int64_t many = 0;
 		rc = db_one_int(c, &many,
 				"SELECT COUNT(*) FROM (SELECT 1 FROM persons"
 				" WHERE name >= $1 AND name < $2 LIMIT $3) t",
 				"tti", key, upper,
 				people_name_count_cap(in_scope, all, pg.limit + 1,
-						      household || located >= 0, forced));
+						      household || located >= 0, entry, forced));
 		if (rc < 0)
 			return rc;
 		if (many == 0)
 			return empty_list(r, &pg, person_export, "persons");
 		int plan = people_name_plan(many, in_scope, all, pg.limit + 1,
-					    household || located >= 0, forced);
+					    household || located >= 0, entry, forced);
 		switch (plan) {
 		case NAME_BY_INDEX: by_index = 1; break;
 		case NAME_ROWS:

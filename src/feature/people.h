@@ -75,7 +75,9 @@ int people_search_kind(const char *q, char *out, size_t cap);
  * - SCOPE: the scope's persons by the unit index.
  * many: names in the index's range, counted up to NAME_COUNT_CAP;
  * in_scope, all: persons in the caller's scope and in the district (0 when
- * not counted); page: rows wanted; filtered: a household or located filter.
+ * not counted); page: rows wanted; filtered: a household or located filter;
+ * entry: what reading one name index entry costs in rows walked
+ * (people_name_entry_cost).
  * forced: a plan named by CORDON_NAME_SEARCH ("index", "rows", "walk",
  * "scope"; NULL, "" or "auto": choose), a diagnostic that lets the tests
  * read every way on a small database; BY_INDEX with a filter is chosen
@@ -83,14 +85,20 @@ int people_search_kind(const char *q, char *out, size_t cap);
 enum { NAME_BY_INDEX, NAME_ROWS, NAME_WALK, NAME_SCOPE };
 #define NAME_COUNT_CAP 20000
 int people_name_plan(int64_t many, double in_scope, double all, int64_t page, int filtered,
-		     const char *forced);
+		     double entry, const char *forced);
 /* How far names need counting for people_name_plan: the plan for any
  * count past the returned one (at most NAME_COUNT_CAP) is the plan for it,
  * so counting up to it chooses what counting up to NAME_COUNT_CAP would.
  * The count costs about 0.4 us an entry on PostgreSQL (8 ms for the cap),
  * 20 times what it costs on SQLite. */
 int64_t people_name_count_cap(double in_scope, double all, int64_t page, int filtered,
-			      const char *forced);
+			      double entry, const char *forced);
+/* An index entry's cost for people_name_plan on the backend ("sqlite",
+ * "postgresql"): SQLite's name index holds the id (the rowid) and answers
+ * alone, about three walked rows; PostgreSQL's (name, unit_id) does not, so
+ * each entry visits its row on a page of its own (on the demo 3.2 us an
+ * entry against 0.3 us a walked row): ten. */
+double people_name_entry_cost(const char *backend);
 /* Masks for lists: "640106********1234" (resident ID), "E1*****78"
  * (others), "138****5678" (phone). */
 void people_mask_doc(const char *doc_type, const char *number, char *out, size_t cap);

@@ -255,34 +255,34 @@ static void name_plans(void **state)
 	(void)state;
 	const double all = 620623, sub = 100830;
 	/* The admin: a rare surname from the index, a common one by walking. */
-	assert_int_equal(people_name_plan(1900, all, all, 51, 0, NULL), NAME_BY_INDEX);
-	assert_int_equal(people_name_plan(3206, all, all, 51, 0, NULL), NAME_BY_INDEX);
-	assert_int_equal(people_name_plan(7774, all, all, 51, 0, NULL), NAME_WALK);
-	assert_int_equal(people_name_plan(NAME_COUNT_CAP, all, all, 51, 0, NULL), NAME_WALK);
+	assert_int_equal(people_name_plan(1900, all, all, 51, 0, 3, NULL), NAME_BY_INDEX);
+	assert_int_equal(people_name_plan(3206, all, all, 51, 0, 3, NULL), NAME_BY_INDEX);
+	assert_int_equal(people_name_plan(7774, all, all, 51, 0, 3, NULL), NAME_WALK);
+	assert_int_equal(people_name_plan(NAME_COUNT_CAP, all, all, 51, 0, 3, NULL), NAME_WALK);
 	/* An officer's sub-district: the index until a surname is very common. */
-	assert_int_equal(people_name_plan(4711, sub, all, 51, 0, NULL), NAME_BY_INDEX);
-	assert_int_equal(people_name_plan(NAME_COUNT_CAP, sub, all, 51, 0, NULL), NAME_WALK);
+	assert_int_equal(people_name_plan(4711, sub, all, 51, 0, 3, NULL), NAME_BY_INDEX);
+	assert_int_equal(people_name_plan(NAME_COUNT_CAP, sub, all, 51, 0, 3, NULL), NAME_WALK);
 	/* A full name: a few entries, whatever the scope. */
-	assert_int_equal(people_name_plan(3, 1000, all, 51, 0, NULL), NAME_BY_INDEX);
+	assert_int_equal(people_name_plan(3, 1000, all, 51, 0, 3, NULL), NAME_BY_INDEX);
 	/* With a filter the index alone cannot answer: few rows, or the
 	 * cheaper of a walk and the scope's persons. */
-	assert_int_equal(people_name_plan(100, sub, all, 51, 1, NULL), NAME_ROWS);
-	assert_int_equal(people_name_plan(5000, 1000, all, 51, 1, NULL), NAME_SCOPE);
-	assert_int_equal(people_name_plan(NAME_COUNT_CAP, all, all, 51, 1, NULL), NAME_WALK);
+	assert_int_equal(people_name_plan(100, sub, all, 51, 1, 3, NULL), NAME_ROWS);
+	assert_int_equal(people_name_plan(5000, 1000, all, 51, 1, 3, NULL), NAME_SCOPE);
+	assert_int_equal(people_name_plan(NAME_COUNT_CAP, all, all, 51, 1, 3, NULL), NAME_WALK);
 	/* A district not yet counted: the index, or a walk under a filter. */
-	assert_int_equal(people_name_plan(5, 0, 0, 51, 0, NULL), NAME_BY_INDEX);
-	assert_int_equal(people_name_plan(5000, 0, 0, 51, 1, NULL), NAME_WALK);
+	assert_int_equal(people_name_plan(5, 0, 0, 51, 0, 3, NULL), NAME_BY_INDEX);
+	assert_int_equal(people_name_plan(5000, 0, 0, 51, 1, 3, NULL), NAME_WALK);
 	/* A bigger page makes a walk longer, not the index. */
-	assert_int_equal(people_name_plan(7774, all, all, 501, 0, NULL), NAME_BY_INDEX);
+	assert_int_equal(people_name_plan(7774, all, all, 501, 0, 3, NULL), NAME_BY_INDEX);
 	/* Forced by CORDON_NAME_SEARCH; the index only where it can answer. */
-	assert_int_equal(people_name_plan(3, 1000, all, 51, 0, "walk"), NAME_WALK);
-	assert_int_equal(people_name_plan(3, 1000, all, 51, 0, "scope"), NAME_SCOPE);
-	assert_int_equal(people_name_plan(3, 1000, all, 51, 0, "rows"), NAME_ROWS);
-	assert_int_equal(people_name_plan(7774, all, all, 51, 0, "index"), NAME_BY_INDEX);
-	assert_int_equal(people_name_plan(100, sub, all, 51, 1, "index"), NAME_ROWS);
-	assert_int_equal(people_name_plan(7774, all, all, 51, 0, "auto"), NAME_WALK);
-	assert_int_equal(people_name_plan(7774, all, all, 51, 0, "fastest"), NAME_WALK);
-	assert_int_equal(people_name_plan(7774, all, all, 51, 0, ""), NAME_WALK);
+	assert_int_equal(people_name_plan(3, 1000, all, 51, 0, 3, "walk"), NAME_WALK);
+	assert_int_equal(people_name_plan(3, 1000, all, 51, 0, 3, "scope"), NAME_SCOPE);
+	assert_int_equal(people_name_plan(3, 1000, all, 51, 0, 3, "rows"), NAME_ROWS);
+	assert_int_equal(people_name_plan(7774, all, all, 51, 0, 3, "index"), NAME_BY_INDEX);
+	assert_int_equal(people_name_plan(100, sub, all, 51, 1, 3, "index"), NAME_ROWS);
+	assert_int_equal(people_name_plan(7774, all, all, 51, 0, 3, "auto"), NAME_WALK);
+	assert_int_equal(people_name_plan(7774, all, all, 51, 0, 3, "fastest"), NAME_WALK);
+	assert_int_equal(people_name_plan(7774, all, all, 51, 0, 3, ""), NAME_WALK);
 }
 
 /* Counting names only as far as people_name_count_cap says chooses the
@@ -295,28 +295,34 @@ static void name_count_caps(void **state)
 	const double alls[] = {0, all, 6206230};
 	const int64_t pages[] = {2, 51, 501};
 	for (size_t a = 0; a < sizeof alls / sizeof alls[0]; a++)
-		for (size_t s = 0; s < sizeof scopes / sizeof scopes[0]; s++)
-			for (size_t p = 0; p < sizeof pages / sizeof pages[0]; p++)
-				for (int f = 0; f < 2; f++) {
-					int64_t cap = people_name_count_cap(scopes[s], alls[a],
-									    pages[p], f, NULL);
-					assert_true(cap >= 2000 && cap <= NAME_COUNT_CAP);
-					for (int64_t m = 1; m <= NAME_COUNT_CAP + 100; m++) {
-						int64_t full = m < NAME_COUNT_CAP ? m : NAME_COUNT_CAP;
-						int64_t part = m < cap ? m : cap;
-						if (people_name_plan(full, scopes[s], alls[a], pages[p], f, NULL) !=
-						    people_name_plan(part, scopes[s], alls[a], pages[p], f, NULL))
-							fail_msg("scope %.0f all %.0f page %lld filtered %d: "
-								 "count %lld capped at %lld chooses otherwise",
-								 scopes[s], alls[a], (long long)pages[p], f,
-								 (long long)m, (long long)cap);
-					}
-				}
+	for (size_t s = 0; s < sizeof scopes / sizeof scopes[0]; s++)
+	for (size_t p = 0; p < sizeof pages / sizeof pages[0]; p++)
+	for (int f = 0; f < 2; f++)
+	for (int e = 3; e <= 10; e += 7) { /* SQLite's entry cost, PostgreSQL's */
+		int64_t cap = people_name_count_cap(scopes[s], alls[a], pages[p], f, e, NULL);
+		assert_true(cap >= 2000 && cap <= NAME_COUNT_CAP);
+		for (int64_t m = 1; m <= NAME_COUNT_CAP + 100; m++) {
+			int64_t full = m < NAME_COUNT_CAP ? m : NAME_COUNT_CAP;
+			int64_t part = m < cap ? m : cap;
+			if (people_name_plan(full, scopes[s], alls[a], pages[p], f, e, NULL) !=
+			    people_name_plan(part, scopes[s], alls[a], pages[p], f, e, NULL))
+				fail_msg("scope %.0f all %.0f page %lld filtered %d entry %d: count %lld"
+					 " capped at %lld chooses otherwise",
+					 scopes[s], alls[a], (long long)pages[p], f, e, (long long)m,
+					 (long long)cap);
+		}
+	}
 	/* The commander's and the officer's common surname on the demo. */
-	assert_int_equal(people_name_count_cap(all, all, 51, 0, NULL), 3251);
-	assert_true(people_name_count_cap(100830, all, 51, 0, NULL) < 8100);
+	assert_int_equal(people_name_count_cap(all, all, 51, 0, 3, NULL), 3251);
+	assert_true(people_name_count_cap(100830, all, 51, 0, 3, NULL) < 8100);
+	/* On PostgreSQL an entry costs more (it visits its row): a common
+	 * surname is walked sooner, and counted less far. */
+	assert_int_equal(people_name_plan(2675, all, all, 51, 0, 3, NULL), NAME_BY_INDEX);
+	assert_int_equal(people_name_plan(2675, all, all, 51, 0, 10, NULL), NAME_WALK);
+	assert_int_equal(people_name_plan(2675, 100830, all, 51, 0, 10, NULL), NAME_BY_INDEX);
+	assert_true(people_name_count_cap(all, all, 51, 0, 10, NULL) <= 2002);
 	/* A forced plan counts as before. */
-	assert_int_equal(people_name_count_cap(all, all, 51, 0, "walk"), NAME_COUNT_CAP);
+	assert_int_equal(people_name_count_cap(all, all, 51, 0, 3, "walk"), NAME_COUNT_CAP);
 }
 
 int main(void)
