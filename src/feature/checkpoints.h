@@ -12,6 +12,7 @@
 #include "../http/http.h"
 
 extern const struct route_table checkpoints_routes;
+extern const struct route_table checkpoint_screening_routes; /* checkpoint_screening.c */
 
 struct plate {
 	char number[64];     /* normalised: upper case, no spaces or dots, e.g. "宁A12345" */

@@ -29,7 +29,7 @@ const struct route_table *const feature_tables[] = {
 	&discrepancies_routes,
 	&users_routes,   &audit_routes,    &people_routes,  &areas_routes,
 	&imports_routes, &screening_routes, &passes_routes, &gates_routes,
-	&checkpoints_routes, &cases_routes, &reports_routes, &supplies_routes, &supplies_moves_routes,
+	&checkpoints_routes, &checkpoint_screening_routes, &cases_routes, &reports_routes, &supplies_routes, &supplies_moves_routes,
 	&requests_routes, &funds_routes, &isolation_routes, &monitoring_routes, &carers_routes,
 	&notices_routes, &venues_routes, &supervision_routes, &dispatch_routes,
 	&volunteers_routes, /* issue 13 */

@@ -1,4 +1,4 @@
-/* Chinese for the messages of src/feature/checkpoints.c (checkpoints,
+/* Chinese for the messages of src/feature/checkpoints.c and checkpoint_screening.c (checkpoints,
  * plates, rosters, duty, road and rail screening); see base/err.h. Formats
  * shared with later files (client ids, known places, document types) are
  * translated here once. */
