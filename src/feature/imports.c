@@ -382,6 +382,7 @@ struct hent {
 	uint64_t h;
 	int64_t v;
 	const char *s1, *s2; /* cached texts (origin code and name) */
+	struct person_found *pf; /* imp.docs: the person as the window's look-up found them */
 };
 
 struct hmap {
@@ -785,6 +786,7 @@ static int data_row_parsed(struct imp *x, int line, char *const *f, size_t n,
 	/* Place: a compound in scope, else the importer's scope, not located. */
 	int64_t unit = x->o->scope_unit_id, hh = 0;
 	int located = 0, fresh_hh = 0;
+	const struct person_found *found = NULL;
 	if (row->compound) {
 		int64_t u = find_compound(x, row->compound);
 		if (u == 0)
@@ -816,11 +818,16 @@ static int data_row_parsed(struct imp *x, int line, char *const *f, size_t n,
 		 * first. */
 		char dk[80];
 		doc_key(dk, row);
-		if (!hmap_find(&x->docs, dk)) {
+		struct hent *e = hmap_find(&x->docs, dk);
+		if (!e) {
 			if (!hmap_put(&x->docs, &x->a, dk))
 				return x->fatal = ERR_NOMEM, 1;
 			return store_new(x, line, f, n, row, unit, located, ocode, oname);
 		}
+		/* The first row to meet someone registered uses what the look-up
+		 * read; this row may change them, so later ones read again. */
+		found = e->pf;
+		e->pf = NULL;
 		if ((rc = copy_flush(x)))
 			return x->fatal = rc, 1;
 	}
@@ -843,6 +850,7 @@ static int data_row_parsed(struct imp *x, int line, char *const *f, size_t n,
 	row->p.scope_unit_id = x->o->scope_unit_id;
 	row->p.tally = x->tally;
 	row->p.norm = &row->norm;
+	row->p.found = found;
 	/* What the list says, as a field write's sighting: seen by the
 	 * importer, where the row places the person, now. */
 	struct person_seen seen = {.seen_by = x->o->user_id,
@@ -1065,18 +1073,38 @@ static int window_lookup(struct imp *x)
 	if (!rc && nd) {
 		/* One probe of the unique index per key: LIMIT keeps the
 		 * lateral subquery from being made a join, which the planner,
-		 * seeing the keys' count, would answer by hashing every person. */
+		 * seeing the keys' count, would answer by hashing every person.
+		 * Each found as people_find tells it (the record a merge kept,
+		 * in_scope), for the row that meets them first. */
 		q = db_query(x->c,
-			     "SELECT k.t, k.n FROM unnest(string_to_array($1, chr(10)),"
+			     "SELECT k.t, k.n, s.id, s.name, s.phone, s.unit_id, s.household_id,"
+			     " s.located, s.facts_implied, CASE WHEN $3 = 0 OR s.unit_id = $3 OR EXISTS"
+			     " (SELECT 1 FROM unit_tree WHERE ancestor_id = $3 AND unit_id = s.unit_id)"
+			     " THEN 1 ELSE 0 END FROM unnest(string_to_array($1, chr(10)),"
 			     " string_to_array($2, chr(10))) AS k(t, n) CROSS JOIN LATERAL"
-			     " (SELECT 1 FROM persons p WHERE p.doc_type = k.t AND p.doc_number = k.n"
-			     " LIMIT 1) AS found",
-			     "tt", buf_str(&types), buf_str(&nums));
+			     " (SELECT s.* FROM persons p JOIN persons s ON s.id = COALESCE(p.merged_into,"
+			     " p.id) WHERE p.doc_type = k.t AND p.doc_number = k.n LIMIT 1) AS s",
+			     "tti", buf_str(&types), buf_str(&nums), x->o->scope_unit_id);
 		rc = q ? 0 : ERR_DB;
 		while (!rc && (rc = db_step(q)) == 1) {
 			char dk[80];
 			snprintf(dk, sizeof dk, "%s\x1f%s", db_text(q, 0), db_text(q, 1));
-			rc = hmap_put(&x->docs, &x->a, dk) ? 0 : ERR_NOMEM;
+			struct hent *e = hmap_put(&x->docs, &x->a, dk);
+			struct person_found *pf = e ? arena_alloc(&x->a, sizeof *pf) : NULL;
+			if (!pf) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			pf->id = db_int(q, 2);
+			snprintf(pf->name, sizeof pf->name, "%s", db_text(q, 3));
+			snprintf(pf->phone, sizeof pf->phone, "%s", db_null(q, 4) ? "" : db_text(q, 4));
+			pf->unit_id = db_int(q, 5);
+			pf->household_id = db_null(q, 6) ? 0 : db_int(q, 6);
+			pf->located = (int)db_int(q, 7);
+			pf->implied = (int)db_int(q, 8);
+			pf->in_scope = (int)db_int(q, 9);
+			e->pf = pf;
+			rc = 0;
 		}
 		db_done(q);
 	}

@@ -852,7 +852,12 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 
 	/* A new person (most of an imported list): inserted straight away; a
 	 * document already registered makes the insert do nothing and is read
-	 * and updated below. */
+	 * and updated below. A person the caller has just found is neither. */
+	struct person_found f;
+	if (in->found) {
+		f = *in->found;
+		goto found;
+	}
 	if (in->name && *in->name && in->unit_id) {
 		rc = PEOPLE_INSERT_ID(
 			c, id,
@@ -872,7 +877,6 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 		}
 		/* The document exists: update it below. */
 	}
-	struct person_found f;
 	if ((rc = people_find(c, type, num, in->scope_unit_id, &f)) < 0)
 		return rc;
 	if (rc == 0) {
@@ -882,6 +886,7 @@ int people_upsert(struct dbc *c, const struct person_in *in, int64_t now, int64_
 			return err_set(ei, ERR_INVALID, "unit_id", "is required for a new person");
 		return ERR_CONFLICT; /* the insert above met a record that is gone */
 	}
+found:;
 	int64_t pid = f.id;
 	const char *oname = f.name;
 	int64_t ounit = f.unit_id, ohh = f.household_id;

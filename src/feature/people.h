@@ -188,6 +188,10 @@ struct person_in {
 				     * imports); NULL: written at once */
 	const struct person_norm *norm; /* non-NULL: people_validate_into's result for
 					 * these fields (not worked out again) */
+	const struct person_found *found; /* non-NULL: people_find's answer for this
+					   * document with this scope, read since the last
+					   * write to the person (bulk imports read a list's
+					   * persons at once): not inserted nor read again */
 };
 
 /* Validates `in` fully (document, phone, dates, sex agreeing with the
