@@ -27,7 +27,7 @@
 const struct route_table *const feature_tables[] = {
 	&session_routes, &settings_routes, &units_routes,   &command_routes,
 	&discrepancies_routes,
-	&users_routes,   &audit_routes,    &people_routes,  &areas_routes,
+	&users_routes,   &audit_routes,    &people_routes, &arrivals_routes,  &areas_routes,
 	&imports_routes, &screening_routes, &passes_routes, &gates_routes,
 	&checkpoints_routes, &checkpoint_screening_routes, &cases_routes, &reports_routes, &supplies_routes, &supplies_moves_routes,
 	&requests_routes, &funds_routes, &isolation_routes, &monitoring_routes, &carers_routes,

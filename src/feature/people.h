@@ -13,7 +13,8 @@
 #include "../db/db.h"
 #include "../http/http.h"
 
-extern const struct route_table people_routes;
+extern const struct route_table people_routes;  /* persons.c */
+extern const struct route_table arrivals_routes; /* arrivals.c */
 
 /* ---- pure rules ---- */
 
