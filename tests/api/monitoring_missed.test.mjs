@@ -52,3 +52,25 @@ test('after the evening window the figure counts each order owing a check once, 
   assert.equal(s.missed_checks, 3, show({ status: 200, body: s }));
   assert.equal(s.active.total, 5, 'released is not active');
 });
+
+test('releases due: orders whose end has come, less those held by a recent symptom or an open alert, as the list has them', async () => {
+  const S2 = await mkUnit(admin, admin.root.id, 'subdistrict', 'MM-S2', '解除街道');
+  const C2 = await mkUnit(admin, S2.id, 'community', 'MM-C2', '解除社区');
+  const K2 = await mkUnit(admin, C2.id, 'compound', 'MM-K2', '解除小区');
+  const R = {};
+  for (const n of ['done', 'done2', 'symptom', 'alert', 'notyet']) {
+    const p = expectStatus(await admin.post('/api/v1/persons', { doc_number: newId(), name: `解除${n}`, unit_id: K2.id }), 201, n).body;
+    R[n] = expectStatus(await admin.post('/api/v1/isolations', {
+      person_id: p.id, kind: 'home', reason: 'general_contact',
+      last_exposure_day: n === 'notyet' ? '2020-02-10' : '2020-02-01',
+    }), 201, `order ${n}`).body;
+  }
+  // A cough yesterday holds 'symptom'; a fever today opens an alert on 'alert'.
+  await sql(srv.db, `INSERT INTO check_days(isolation_id, day, morning, evening, checks, symptomatic) VALUES (${R.symptom.id}, '2020-02-14', 1, 1, 2, 1)`);
+  const f = expectStatus(await admin.post(`/api/v1/isolations/${R.alert.id}/checks`, { temperature: 38.6, client_id: `mm-due-${process.pid}` }), 201, 'fever').body;
+  assert.ok(f.alert_id, 'the fever raised an alert');
+  const s = expectStatus(await admin.get(`/api/v1/isolation-summary?unit_id=${S2.id}`), 200, 'summary').body;
+  const list = expectStatus(await admin.get(`/api/v1/isolations/release-due?unit_id=${S2.id}&limit=100`), 200, 'due list').body.items;
+  assert.deepEqual(list.map((o) => o.id).sort((a, b) => a - b), [R.done.id, R.done2.id].sort((a, b) => a - b), show({ status: 200, body: list }));
+  assert.equal(s.releases_due, 2, show({ status: 200, body: s }));
+});
