@@ -30,11 +30,13 @@ int epipoints_lift_blockers(const char *day, const char *last_case_day, int quie
 	for (size_t i = 0; i < n; i++) {
 		if (!obs_end[i] || day_valid(obs_end[i]))
 			continue;
-		if (strcmp(obs_end[i], day) > 0) {
+		/* Observed through its end day inclusive (DOMAIN.md: observation
+		 * lasts 14 days from the last exposure): ended the day after. */
+		if (strcmp(obs_end[i], day) >= 0) {
 			if (k < cap) {
 				out[k] = (struct epi_blocker){.kind = "observation",
 							      .person_id = persons[i]};
-				snprintf(out[k].until, sizeof out[k].until, "%s", obs_end[i]);
+				day_add(obs_end[i], 1, out[k].until);
 			}
 			k++;
 		}
@@ -213,12 +215,16 @@ static int blockers_of(struct dbc *c, int64_t id, const char *day, json_t **out,
 				for (size_t j = 0; j < m; j++)
 					if (who[j] == b[i].person_id)
 						nm = names[j];
+				/* until: the first day the point may be lifted, the day
+				 * after the observation's last */
+				char end[DAY_LEN];
+				day_add(b[i].until, -1, end);
 				json_array_append_new(
-					arr, json_pack("{s:s,s:s,s:I,s:s,s:s+}", "kind", b[i].kind,
-						       "until", b[i].until, "person_id",
-						       (json_int_t)b[i].person_id, "person_name", nm,
-						       "message", "a contact's observation ends on ",
-						       b[i].until));
+					arr, json_pack("{s:s,s:s,s:s,s:I,s:s,s:s+}", "kind", b[i].kind,
+						       "until", b[i].until, "observation_end_day", end,
+						       "person_id", (json_int_t)b[i].person_id,
+						       "person_name", nm, "message",
+						       "a contact is under observation through ", end));
 			}
 		}
 		*out = arr;

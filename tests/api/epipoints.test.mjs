@@ -132,7 +132,9 @@ test('lifting is refused with the blockers, then allowed as days pass', async ()
   const kinds = p.lift.blockers.map((b) => b.kind).sort();
   assert.deepEqual(kinds, ['observation', 'quiet_days']);
   assert.equal(p.lift.blockers.find((b) => b.kind === 'quiet_days').until, '2020-02-11');
-  assert.equal(p.lift.blockers.find((b) => b.kind === 'observation').until, '2020-02-13');
+  // Observed through 02-13 inclusive: the point may be lifted from 02-14.
+  assert.equal(p.lift.blockers.find((b) => b.kind === 'observation').until, '2020-02-14');
+  assert.equal(p.lift.blockers.find((b) => b.kind === 'observation').observation_end_day, '2020-02-13');
   assert.equal(p.lift.blockers.find((b) => b.kind === 'observation').person_name, '陈刚');
   const e = await admin.post(`/api/v1/epidemic-points/${point.id}/lift`, { day: '2020-02-01' });
   expectError(e, 422, 'rule', 'day');
@@ -148,18 +150,27 @@ test('lifting is refused with the blockers, then allowed as days pass', async ()
     assert.deepEqual(p.lift.blockers.map((b) => b.kind), ['observation']);
     expectError(await a.post(`/api/v1/epidemic-points/${point.id}/lift`, { day: '2020-02-12' }), 422, 'rule', 'day');
   } finally { await later.stop(); }
-  const end = await startServer({ sameDbAs: srv, clock: '2020-02-13T10:00' });
+  // On the contact's last day of observation the point is not yet lifted.
+  const last = await startServer({ sameDbAs: srv, clock: '2020-02-13T20:00' });
+  try {
+    const a = new Client(last.base);
+    await a.signIn('admin', srv.adminPassword);
+    p = expectStatus(await a.get(`/api/v1/epidemic-points/${point.id}`), 200).body;
+    assert.deepEqual(p.lift.blockers.map((b) => b.kind), ['observation']);
+    expectError(await a.post(`/api/v1/epidemic-points/${point.id}/lift`, { day: '2020-02-13' }), 422, 'rule', 'day');
+  } finally { await last.stop(); }
+  const end = await startServer({ sameDbAs: srv, clock: '2020-02-14T10:00' });
   try {
     const a = new Client(end.base);
     await a.signIn('admin', srv.adminPassword);
     p = expectStatus(await a.get(`/api/v1/epidemic-points/${point.id}`), 200).body;
     assert.equal(p.lift.eligible, true);
     assert.deepEqual(p.lift.blockers, []);
-    p = expectStatus(await a.post(`/api/v1/epidemic-points/${point.id}/lift`, { day: '2020-02-13' }), 200, 'lift').body;
+    p = expectStatus(await a.post(`/api/v1/epidemic-points/${point.id}/lift`, { day: '2020-02-14' }), 200, 'lift').body;
     assert.equal(p.status, 'lifted');
-    assert.equal(p.lifted_day, '2020-02-13');
+    assert.equal(p.lifted_day, '2020-02-14');
     assert.ok(p.lifted_by_name);
-    expectError(await a.post(`/api/v1/epidemic-points/${point.id}/lift`, { day: '2020-02-13' }), 409, 'conflict');
+    expectError(await a.post(`/api/v1/epidemic-points/${point.id}/lift`, { day: '2020-02-14' }), 409, 'conflict');
     const r = await a.post(`/api/v1/gates/${G.id}/scans`, { token: pass.res.token, direction: 'in', temperature: 36.4, client_id: clientId() });
     assert.equal(expectStatus(r, 200).body.decision, 'allow', 'the gate reopens');
     const f = expectStatus(await a.get('/api/v1/epidemic-points?status=lifted'), 200).body;

@@ -191,13 +191,15 @@ static void lifting(void **state)
 	assert_int_equal(epipoints_lift_blockers("2020-02-06", "2020-01-24", 14, ends, who, 1, b, 8), 1);
 	assert_string_equal(b[0].kind, "quiet_days");
 	assert_string_equal(b[0].until, "2020-02-07");
-	/* a contact still under observation until 02-10 */
+	/* a contact under observation through 02-10: the point may be lifted
+	 * from 02-11 */
 	assert_int_equal(epipoints_lift_blockers("2020-02-07", "2020-01-24", 14, ends, who, 2, b, 8), 1);
 	assert_string_equal(b[0].kind, "observation");
 	assert_int_equal(b[0].person_id, 12);
-	assert_string_equal(b[0].until, "2020-02-10");
-	/* on its end day the observation has ended */
-	assert_int_equal(epipoints_lift_blockers("2020-02-10", "2020-01-24", 14, ends, who, 2, b, 8), 0);
+	assert_string_equal(b[0].until, "2020-02-11");
+	/* on its end day the contact is still observed (through it, inclusive) */
+	assert_int_equal(epipoints_lift_blockers("2020-02-10", "2020-01-24", 14, ends, who, 2, b, 8), 1);
+	assert_int_equal(epipoints_lift_blockers("2020-02-11", "2020-01-24", 14, ends, who, 2, b, 8), 0);
 	/* both */
 	assert_int_equal(epipoints_lift_blockers("2020-02-01", "2020-01-24", 14, ends, who, 2, b, 8), 3);
 	assert_int_equal(epipoints_lift_blockers("x", "2020-01-24", 14, ends, who, 2, b, 8), -1);

@@ -180,7 +180,7 @@ function liftCard(ctx, p, redraw) {
 	const l = p.lift || { eligible: false, blockers: [] };
 	const blockers = (l.blockers || []).map((b) => h('li', { dataset: { kind: b.kind } }, b.kind === 'quiet_days'
 		? t('epi.blocker_quiet', { until: b.until, last: b.last_case_day })
-		: t('epi.blocker_observation', { name: b.person_name || '#' + b.person_id, until: b.until })));
+		: t('epi.blocker_observation', { name: b.person_name || '#' + b.person_id, end: b.observation_end_day, until: b.until })));
 	const canLift = ctx.hasPerm('epipoints.write');
 	const liftForm = canLift && l.eligible ? form([
 		field(t('epi.lift_day'), input('day', { type: 'date', value: districtDay(), max: districtDay() })),
