@@ -136,6 +136,9 @@ int daily_query_day(struct req *r, const char *key, const char *def, char out[DA
  * line breaks. "" becomes NULL unless required. */
 int daily_json_text(struct req *r, const char *key, int required, size_t maxlen,
 		    const char **out, int *present);
+/* The day of an action that may be dated back (a day field read with
+ * daily_json_day): "" becomes today; a day after today is 422 naming `day`. */
+int daily_day_up_to_today(struct req *r, char day[DAY_LEN]);
 /* Today, the local day of clock_now(). */
 void daily_today(char out[DAY_LEN]);
 /* Runs an INSERT ... RETURNING id: 0 with *id, ERR_CONFLICT for a duplicate,

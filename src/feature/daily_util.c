@@ -21,6 +21,17 @@ int daily_json_day(struct req *r, const char *key, int required, char out[DAY_LE
 	return 0;
 }
 
+int daily_day_up_to_today(struct req *r, char day[DAY_LEN])
+{
+	char today[DAY_LEN];
+	daily_today(today);
+	if (!day[0])
+		snprintf(day, DAY_LEN, "%s", today);
+	if (strcmp(day, today) > 0)
+		return err_set(&r->err, ERR_RULE, "day", "the day %s has not come yet", day);
+	return 0;
+}
+
 int daily_query_day(struct req *r, const char *key, const char *def, char out[DAY_LEN])
 {
 	const char *v = req_query(r, key);

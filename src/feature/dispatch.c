@@ -213,9 +213,8 @@ static int create_meeting(struct req *r)
 	static const char sql[] =
 		"INSERT INTO dispatch_meetings(unit_id, day, chair, notes, created_by, created_at)"
 		" VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
-	char day[DAY_LEN], today[DAY_LEN];
+	char day[DAY_LEN];
 	const char *chair = NULL, *notes = NULL;
-	daily_today(today);
 	int rc = req_json(r);
 	if (!rc)
 		rc = daily_json_day(r, "day", 0, day);
@@ -225,10 +224,8 @@ static int create_meeting(struct req *r)
 		rc = daily_json_text(r, "notes", 0, 4000, &notes, NULL);
 	if (rc)
 		return rc;
-	if (!day[0])
-		snprintf(day, sizeof day, "%s", today);
-	if (strcmp(day, today) > 0)
-		return err_set(&r->err, ERR_RULE, "day", "the day %s has not come yet", day);
+	if ((rc = daily_day_up_to_today(r, day)))
+		return rc;
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
@@ -408,10 +405,8 @@ static int close_problem(struct req *r)
 		rc = daily_json_day(r, "day", 0, day);
 	if (rc)
 		return rc;
-	if (!day[0])
-		snprintf(day, sizeof day, "%s", today);
-	if (strcmp(day, today) > 0)
-		return err_set(&r->err, ERR_RULE, "day", "the day %s has not come yet", day);
+	if ((rc = daily_day_up_to_today(r, day)))
+		return rc;
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;

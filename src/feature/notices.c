@@ -222,8 +222,7 @@ static int publish_notice(struct req *r)
 		" number = (SELECT COALESCE(MAX(m.number), 0) + 1 FROM notices m"
 		" WHERE m.unit_id = notices.unit_id) WHERE id = $1 AND status = 'draft'";
 	int64_t id = 0;
-	char day[DAY_LEN], today[DAY_LEN], status[16];
-	daily_today(today);
+	char day[DAY_LEN], status[16];
 	int rc = req_param_id(r, "id", &id);
 	if (!rc) {
 		req_audit_record(r, "notice", id);
@@ -236,10 +235,8 @@ static int publish_notice(struct req *r)
 		day[0] = 0;
 	if (rc)
 		return rc;
-	if (!day[0])
-		snprintf(day, sizeof day, "%s", today);
-	if (strcmp(day, today) > 0)
-		return err_set(&r->err, ERR_RULE, "day", "the day %s has not come yet", day);
+	if ((rc = daily_day_up_to_today(r, day)))
+		return rc;
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;

@@ -363,8 +363,7 @@ static int create_inspection(struct req *r)
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
 	int64_t group = 0, tgroup = 0, tassign = 0, unit = 0;
 	const char *target = NULL, *text = NULL;
-	char day[DAY_LEN], today[DAY_LEN];
-	daily_today(today);
+	char day[DAY_LEN];
 	int rc = req_json(r);
 	if (!rc)
 		rc = jx_id(r, r->json, "group_id", 1, 0, &group, NULL);
@@ -387,10 +386,8 @@ static int create_inspection(struct req *r)
 		rc = err_set(&r->err, ERR_INVALID, "findings", "must be a list of objects");
 	if (rc)
 		return rc;
-	if (!day[0])
-		snprintf(day, sizeof day, "%s", today);
-	if (strcmp(day, today) > 0)
-		return err_set(&r->err, ERR_RULE, "day", "the day %s has not come yet", day);
+	if ((rc = daily_day_up_to_today(r, day)))
+		return rc;
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
@@ -542,8 +539,7 @@ static int rectify_finding(struct req *r)
 {
 	int64_t id = 0, unit = 0;
 	const char *resolution = NULL;
-	char day[DAY_LEN], today[DAY_LEN];
-	daily_today(today);
+	char day[DAY_LEN];
 	int rc = req_param_id(r, "id", &id);
 	if (!rc) {
 		req_audit_record(r, "supervision_finding", id);
@@ -555,10 +551,8 @@ static int rectify_finding(struct req *r)
 		rc = daily_json_day(r, "day", 0, day);
 	if (rc)
 		return rc;
-	if (!day[0])
-		snprintf(day, sizeof day, "%s", today);
-	if (strcmp(day, today) > 0)
-		return err_set(&r->err, ERR_RULE, "day", "the day %s has not come yet", day);
+	if ((rc = daily_day_up_to_today(r, day)))
+		return rc;
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;

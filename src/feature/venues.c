@@ -238,8 +238,7 @@ static int venue_for_write(struct req *r, struct dbc *c, int64_t id, char closed
 static int close_venue(struct req *r)
 {
 	int64_t id = 0, notice = 0;
-	char day[DAY_LEN], today[DAY_LEN], closed[DAY_LEN], reopened[DAY_LEN];
-	daily_today(today);
+	char day[DAY_LEN], closed[DAY_LEN], reopened[DAY_LEN];
 	int rc = req_param_id(r, "id", &id);
 	if (!rc) {
 		req_audit_record(r, "venue", id);
@@ -251,10 +250,8 @@ static int close_venue(struct req *r)
 		rc = jx_id(r, r->json, "notice_id", 0, 1, &notice, NULL);
 	if (rc)
 		return rc;
-	if (!day[0])
-		snprintf(day, sizeof day, "%s", today);
-	if (strcmp(day, today) > 0)
-		return err_set(&r->err, ERR_RULE, "day", "the day %s has not come yet", day);
+	if ((rc = daily_day_up_to_today(r, day)))
+		return rc;
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
@@ -285,8 +282,7 @@ static int close_venue(struct req *r)
 static int reopen_venue(struct req *r)
 {
 	int64_t id = 0;
-	char day[DAY_LEN], today[DAY_LEN], closed[DAY_LEN], reopened[DAY_LEN];
-	daily_today(today);
+	char day[DAY_LEN], closed[DAY_LEN], reopened[DAY_LEN];
 	int rc = req_param_id(r, "id", &id);
 	if (!rc) {
 		req_audit_record(r, "venue", id);
@@ -296,10 +292,8 @@ static int reopen_venue(struct req *r)
 		rc = daily_json_day(r, "day", 0, day);
 	if (rc)
 		return rc;
-	if (!day[0])
-		snprintf(day, sizeof day, "%s", today);
-	if (strcmp(day, today) > 0)
-		return err_set(&r->err, ERR_RULE, "day", "the day %s has not come yet", day);
+	if ((rc = daily_day_up_to_today(r, day)))
+		return rc;
 	struct dbc *c = req_db(r);
 	if (!c)
 		return ERR_DB;
