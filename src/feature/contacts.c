@@ -514,9 +514,124 @@ static int add_stay(struct req *r)
 
 /* ---------- candidates ---------- */
 
+/* ---- the answer's JSON text, written straight from the rows: jansson
+ * objects for hundreds of candidates cost several times the query that
+ * found them (bench/contacts.sh). Strings are escaped as jansson does. */
+
+/* The text being written, grown ahead of each piece so that the piece
+ * itself is plain stores. */
+struct jw {
+	char *d;
+	size_t len, cap;
+	int oom;
+};
+
+/* Room for n more bytes and the NUL; 0, or -1 (oom set) when out of memory. */
+static int jw_room(struct jw *b, size_t n)
+{
+	if (b->len + n + 1 <= b->cap)
+		return 0;
+	if (b->oom)
+		return -1;
+	size_t cap = b->cap ? b->cap * 2 : 4096;
+	while (cap < b->len + n + 1)
+		cap *= 2;
+	char *d = realloc(b->d, cap);
+	if (!d) {
+		b->oom = 1;
+		return -1;
+	}
+	b->d = d;
+	b->cap = cap;
+	return 0;
+}
+
+static void jw_mem(struct jw *b, const char *s, size_t n)
+{
+	if (jw_room(b, n))
+		return;
+	memcpy(b->d + b->len, s, n);
+	b->len += n;
+}
+
+#define JW(b, lit) jw_mem(b, lit, sizeof lit - 1)
+
+static void jw_str(struct jw *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(s);
+	if (jw_room(b, n * 6 + 2)) /* every byte escaped as \u00XX at worst */
+		return;
+	char *p = b->d + b->len;
+	*p++ = '"';
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch >= 0x20 && ch != '"' && ch != '\\') {
+			*p++ = (char)ch;
+			continue;
+		}
+		*p++ = '\\';
+		switch (ch) {
+		case '"': *p++ = '"'; break;
+		case '\\': *p++ = '\\'; break;
+		case '\b': *p++ = 'b'; break;
+		case '\f': *p++ = 'f'; break;
+		case '\n': *p++ = 'n'; break;
+		case '\r': *p++ = 'r'; break;
+		case '\t': *p++ = 't'; break;
+		default:
+			*p++ = 'u';
+			*p++ = '0';
+			*p++ = '0';
+			*p++ = hex[ch >> 4];
+			*p++ = hex[ch & 15];
+		}
+	}
+	*p++ = '"';
+	b->len = (size_t)(p - b->d);
+}
+
+static void jw_str_or_null(struct jw *b, const char *s)
+{
+	if (s)
+		jw_str(b, s);
+	else
+		JW(b, "null");
+}
+
+static void jw_int(struct jw *b, int64_t v)
+{
+	char t[24];
+	size_t i = sizeof t;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		t[--i] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		t[--i] = '-';
+	jw_mem(b, t + i, sizeof t - i);
+}
+
+static void jw_int_or_null(struct jw *b, int64_t v)
+{
+	if (v)
+		jw_int(b, v);
+	else
+		JW(b, "null");
+}
+
+/* Who a candidate is: the name, the unit (for scope) and the case the
+ * person became, if any. */
+struct cand_who {
+	int64_t person_id, unit_id, case_id; /* case_id 0: not a case */
+	const char *name;
+};
+
 struct cands {
 	struct cand_reason *r;
 	size_t n, cap;
+	struct cand_who *w; /* who the candidates are (cand_who_load), by person */
+	size_t nw;
 	struct arena *a;
 };
 
@@ -539,6 +654,12 @@ static int cand_add(struct cands *s, int64_t person, const char *kind, const cha
 	return 0;
 }
 
+static void cands_free(struct cands *s)
+{
+	free(s->r);
+	free(s->w);
+}
+
 /* Runs a query whose rows are (person_id, place, from, to) and adds each as
  * a reason of `kind`. */
 static int cand_query(struct cands *s, struct dbq *q, const char *kind)
@@ -552,6 +673,18 @@ static int cand_query(struct cands *s, struct dbq *q, const char *kind)
 			break;
 	db_done(q);
 	return rc < 0 ? rc : 0;
+}
+
+static int id_cmp(const void *pa, const void *pb)
+{
+	const int64_t *a = pa, *b = pb;
+	return *a < *b ? -1 : *a > *b;
+}
+
+static int who_cmp(const void *pa, const void *pb)
+{
+	const struct cand_who *a = pa, *b = pb;
+	return a->person_id < b->person_id ? -1 : a->person_id > b->person_id;
 }
 
 /* Every reason for case k, merged (one entry a person, all its reasons). */
@@ -573,7 +706,8 @@ static int find_candidates(struct dbc *c, const struct case_ctx *k, struct cands
 	 * "+ 0" keeps PostgreSQL from folding o.gate_id into the gates join
 	 * (where it scanned every partition of the log once per case scan,
 	 * 5.7 s over 10,000,000 scans) so it probes o's (gate_id, at) index
-	 * per scan; SQLite's plan is the same either way. */
+	 * per scan; SQLite's plan is the same either way. It is the query
+	 * bench/contacts_raw.c runs. */
 	if (!rc)
 		rc = cand_query(
 			s,
@@ -666,120 +800,281 @@ static int find_candidates(struct dbc *c, const struct case_ctx *k, struct cands
 	return rc;
 }
 
-static json_t *decision_json(struct dbq *q, int col)
+/* Who the candidates of s are (s->w, by person), in one query for all of
+ * them: their ids sorted, so the persons table is read in order, rather
+ * than a look-up a log row (which cost as much again as finding the rows:
+ * bench/contacts.sh). A person whose record is gone since the log was
+ * written has no row: left out. */
+static int cand_who_load(struct dbc *c, struct cands *s)
 {
-	if (db_null(q, col))
-		return json_null();
-	return json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:I}", "id", (json_int_t)db_int(q, col),
-			 "decision", db_text(q, col + 1), "last_exposure_day",
-			 jx_text_or_null(db_text(q, col + 2)), "observation_end_day",
-			 jx_text_or_null(db_text(q, col + 3)), "isolation_id",
-			 jx_col_int(q, col + 4), "decided_by_name",
-			 jx_text_or_null(db_text(q, col + 5)), "decided_at",
-			 (json_int_t)db_int(q, col + 6));
-}
-
-static const char person_sql[] =
-	"SELECT p.id, p.name, p.unit_id, u.name, " SCOPE_SQL("p.unit_id", "3") ","
-	" d.id, d.decision, d.last_exposure_day, d.observation_end_day, d.isolation_id,"
-	" us.name, d.decided_at, (SELECT k.id FROM cases k WHERE k.person_id = p.id)"
-	" FROM persons p JOIN units u ON u.id = p.unit_id"
-	" LEFT JOIN contacts d ON d.case_id = $2 AND d.person_id = p.id"
-	" LEFT JOIN users us ON us.id = d.decided_by WHERE p.id = $1";
-
-/* The candidate entry built from a row of person_sql's columns: who (the
- * name masked outside the caller's scope), the reasons (taken), and the
- * decision if any. */
-static json_t *cand_json(struct dbq *q, json_t *reasons, int64_t last_to)
-{
-	int in_scope = db_int(q, 4) != 0;
-	char masked[96];
-	gates_mask_name(db_text(q, 1), masked, sizeof masked);
-	char last[DAY_LEN] = "";
-	if (last_to > 0)
-		clock_day(last_to, last);
-	return json_pack("{s:I,s:s,s:I,s:s,s:b,s:o,s:o,s:o,s:o}", "person_id",
-			 (json_int_t)db_int(q, 0), "name", in_scope ? db_text(q, 1) : masked,
-			 "unit_id", (json_int_t)db_int(q, 2), "unit_name", db_text(q, 3), "in_scope",
-			 in_scope, "reasons", reasons, "decision", decision_json(q, 5),
-			 "suggested_last_exposure_day", jx_text_or_null(last[0] ? last : NULL),
-			 "case_id", jx_col_int(q, 12));
-}
-
-/* One person's candidate entry (a decided person the logs do not propose). */
-static json_t *cand_person(struct req *r, struct dbc *c, int64_t case_id, int64_t person,
-			   json_t *reasons, int64_t last_to, int *rc)
-{
-	struct dbq *q = db_query(c, person_sql, "iii", person, case_id, r->who.scope_unit_id);
-	if (!q) {
-		json_decref(reasons);
-		*rc = ERR_DB;
-		return NULL;
+	if (!s->n)
+		return 0;
+	int64_t *ids = malloc(s->n * sizeof *ids);
+	if (!ids)
+		return ERR_NOMEM;
+	for (size_t i = 0; i < s->n; i++)
+		ids[i] = s->r[i].person_id;
+	qsort(ids, s->n, sizeof *ids, id_cmp);
+	struct jw list = {0};
+	for (size_t i = 0; i < s->n; i++)
+		if (i == 0 || ids[i] != ids[i - 1]) {
+			if (i)
+				JW(&list, ",");
+			jw_int(&list, ids[i]);
+		}
+	free(ids);
+	if (list.oom || jw_room(&list, 0)) {
+		free(list.d);
+		return ERR_NOMEM;
 	}
-	json_t *o = NULL;
-	if ((*rc = db_step(q)) == 1) {
-		o = cand_json(q, reasons, last_to);
-		reasons = NULL;
-	}
-	db_done(q);
-	json_decref(reasons);
-	if (*rc == 0) /* a person gone since the log was written: left out */
-		*rc = 1;
-	return o;
-}
-
-/* The entries of up to CAND_BATCH candidates in one query rather than one
- * a person: a case seen at busy gates has hundreds (bench/contacts.sh).
- * Group b = 0..n-1 is the reasons s[start[b]] .. s[start[b + 1] - 1] of one
- * person; out[b] gets its entry, or stays NULL for a person gone since the
- * log was written. The id list is padded with the last id so the
- * statement's text, and so its cached plan, is always the same. */
-#define CAND_BATCH 60 /* with the case and the scope: 62 of db's 64 parameters */
-static int cand_batch(struct req *r, struct dbc *c, int64_t case_id, const struct cand_reason *s,
-		      const size_t *start, size_t n, json_t **out)
-{
-	/* person_sql with "p.id IN ($1, $4, ..., $62)": $2 is the case and $3
-	 * the scope there. */
-	char sql[sizeof person_sql + CAND_BATCH * 6 + 16];
-	const char *where = strstr(person_sql, " WHERE p.id = $1");
-	int len = snprintf(sql, sizeof sql, "%.*s WHERE p.id IN ($1", (int)(where - person_sql),
-			   person_sql);
-	for (int b = 1; b < CAND_BATCH; b++)
-		len += snprintf(sql + len, sizeof sql - (size_t)len, ",$%d", b + 3);
-	snprintf(sql + len, sizeof sql - (size_t)len, ")");
-	char texts[CAND_BATCH + 2][24];
-	const char *args[CAND_BATCH + 2];
-	snprintf(texts[1], sizeof texts[1], "%lld", (long long)case_id);
-	snprintf(texts[2], sizeof texts[2], "%lld", (long long)r->who.scope_unit_id);
-	for (size_t b = 0; b < CAND_BATCH; b++)
-		snprintf(texts[b ? b + 2 : 0], sizeof texts[0], "%lld",
-			 (long long)s[start[b < n ? b : n - 1]].person_id);
-	for (int b = 0; b < CAND_BATCH + 2; b++)
-		args[b] = texts[b];
-	struct dbq *q = db_query_texts(c, sql, CAND_BATCH + 2, args);
+	list.d[list.len] = 0;
+	/* The list as text: a JSON array's inside on SQLite, an array's on
+	 * PostgreSQL. */
+	int pg = strcmp(db_backend(c), "postgresql") == 0;
+	struct dbq *q = db_query(
+		c,
+		pg ? "SELECT p.id, p.name, p.unit_id, (SELECT k.id FROM cases k WHERE k.person_id = p.id)"
+		     " FROM unnest(CAST(string_to_array($1, ',') AS bigint[])) AS j(id)"
+		     " JOIN persons p ON p.id = j.id"
+		   : "SELECT p.id, p.name, p.unit_id, (SELECT k.id FROM cases k WHERE k.person_id = p.id)"
+		     " FROM json_each('[' || $1 || ']') j CROSS JOIN persons p ON p.id = j.value",
+		"t", list.d);
+	free(list.d);
 	if (!q)
 		return ERR_DB;
+	size_t cap = 0;
 	int rc;
 	while ((rc = db_step(q)) == 1) {
-		int64_t person = db_int(q, 0);
-		for (size_t b = 0; b < n; b++) {
-			if (s[start[b]].person_id != person || out[b])
-				continue;
-			json_t *reasons = json_array();
-			int64_t last_to = 0;
-			for (size_t j = start[b]; j < start[b + 1]; j++) {
-				if (s[j].to > last_to)
-					last_to = s[j].to;
-				json_array_append_new(
-					reasons,
-					json_pack("{s:s,s:s,s:o,s:o}", "kind", s[j].kind, "place",
-						  s[j].place, "from",
-						  s[j].from ? json_integer(s[j].from) : json_null(),
-						  "to", s[j].to ? json_integer(s[j].to) : json_null()));
+		if (s->nw == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct cand_who *n = realloc(s->w, cap * sizeof *n);
+			if (!n) {
+				rc = ERR_NOMEM;
+				break;
 			}
-			out[b] = cand_json(q, reasons, last_to);
+			s->w = n;
+		}
+		const char *name = arena_strdup(s->a, db_text(q, 1));
+		if (!name) {
+			rc = ERR_NOMEM;
 			break;
 		}
+		s->w[s->nw++] = (struct cand_who){db_int(q, 0), db_int(q, 2),
+						  db_null(q, 3) ? 0 : db_int(q, 3), name};
+	}
+	db_done(q);
+	if (rc < 0)
+		return rc;
+	/* In order already on both backends as written, but bsearch must not
+	 * depend on a plan. */
+	qsort(s->w, s->nw, sizeof *s->w, who_cmp);
+	return 0;
+}
+
+static const struct cand_who *who_of(const struct cands *s, int64_t person)
+{
+	struct cand_who key = {.person_id = person};
+	return s->nw ? bsearch(&key, s->w, s->nw, sizeof *s->w, who_cmp) : NULL;
+}
+
+/* A decision already taken on this case, kept for its candidate's entry. */
+struct cand_dec {
+	int64_t person_id, id, isolation_id, decided_at; /* isolation_id 0: none */
+	const char *decision, *last, *end, *by;          /* last, end, by may be NULL */
+	int matched;                                     /* a proposed candidate has it */
+};
+
+static int dec_cmp(const void *pa, const void *pb)
+{
+	const struct cand_dec *const *a = pa, *const *b = pb;
+	return (*a)->person_id < (*b)->person_id ? -1 : (*a)->person_id > (*b)->person_id;
+}
+
+/* The distinct units of the candidates: name, and whether the caller's
+ * scope holds it (scope_contains, once a unit rather than once a person). */
+struct cand_unit {
+	int64_t id;
+	const char *name;
+	int in_scope;
+};
+
+static int unit_cmp(const void *pa, const void *pb)
+{
+	const struct cand_unit *a = pa, *b = pb;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The last local day worked out: [from, to) is `day`. Neighbouring
+ * candidates' contacts mostly fall on one day, so hundreds of entries do
+ * not each convert a time. */
+struct day_memo {
+	int64_t from, to;
+	char day[DAY_LEN];
+};
+
+/* One candidate's entry: who (the name masked outside the caller's
+ * scope), the reasons r[0..n), the decision if any, and the suggested last
+ * exposure day (the day of the latest reason's end). */
+static void write_cand(struct jw *b, const struct cand_who *w, const struct cand_unit *u,
+		       const struct cand_reason *r, size_t n, const struct cand_dec *d,
+		       struct day_memo *m)
+{
+	int64_t last_to = 0;
+	JW(b, "{\"person_id\":");
+	jw_int(b, w->person_id);
+	JW(b, ",\"name\":");
+	if (u->in_scope) {
+		jw_str(b, w->name);
+	} else {
+		char masked[96];
+		gates_mask_name(w->name, masked, sizeof masked);
+		jw_str(b, masked);
+	}
+	JW(b, ",\"unit_id\":");
+	jw_int(b, w->unit_id);
+	JW(b, ",\"unit_name\":");
+	jw_str(b, u->name);
+	if (u->in_scope)
+		JW(b, ",\"in_scope\":true,\"reasons\":[");
+	else
+		JW(b, ",\"in_scope\":false,\"reasons\":[");
+	for (size_t j = 0; j < n; j++) {
+		if (r[j].to > last_to)
+			last_to = r[j].to;
+		JW(b, "{\"kind\":");
+		jw_str(b, r[j].kind);
+		JW(b, ",\"place\":");
+		jw_str(b, r[j].place);
+		JW(b, ",\"from\":");
+		jw_int_or_null(b, r[j].from);
+		JW(b, ",\"to\":");
+		jw_int_or_null(b, r[j].to);
+		if (j + 1 < n)
+			JW(b, "},");
+		else
+			JW(b, "}");
+	}
+	JW(b, "],\"decision\":");
+	if (d) {
+		JW(b, "{\"id\":");
+		jw_int(b, d->id);
+		JW(b, ",\"decision\":");
+		jw_str(b, d->decision);
+		JW(b, ",\"last_exposure_day\":");
+		jw_str_or_null(b, d->last);
+		JW(b, ",\"observation_end_day\":");
+		jw_str_or_null(b, d->end);
+		JW(b, ",\"isolation_id\":");
+		jw_int_or_null(b, d->isolation_id);
+		JW(b, ",\"decided_by_name\":");
+		jw_str_or_null(b, d->by);
+		JW(b, ",\"decided_at\":");
+		jw_int(b, d->decided_at);
+		JW(b, "}");
+	} else {
+		JW(b, "null");
+	}
+	JW(b, ",\"suggested_last_exposure_day\":");
+	if (last_to > 0) {
+		if (last_to < m->from || last_to >= m->to) {
+			char next[DAY_LEN];
+			clock_day(last_to, m->day);
+			m->from = day_start(m->day);
+			m->to = day_add(m->day, 1, next) ? m->from : day_start(next);
+		}
+		jw_str(b, m->day);
+	} else {
+		JW(b, "null");
+	}
+	JW(b, ",\"case_id\":");
+	jw_int_or_null(b, w->case_id);
+	JW(b, "}");
+}
+
+/* The unit u of the candidates (added on first use; the list is short). */
+static int cand_unit_of(struct req *r, struct dbc *c, struct cand_unit **units, size_t *nu,
+			size_t *cap, int64_t id, const struct cand_unit **out)
+{
+	struct cand_unit key = {.id = id};
+	struct cand_unit *f = *nu ? bsearch(&key, *units, *nu, sizeof key, unit_cmp) : NULL;
+	if (f) {
+		*out = f;
+		return 0;
+	}
+	if (*nu == *cap) {
+		size_t n = *cap ? *cap * 2 : 16;
+		struct cand_unit *p = realloc(*units, n * sizeof *p);
+		if (!p)
+			return ERR_NOMEM;
+		*units = p;
+		*cap = n;
+	}
+	struct dbq *q = db_query(c, "SELECT name FROM units WHERE id = $1", "i", id);
+	if (!q)
+		return ERR_DB;
+	int rc = db_step(q);
+	const char *name = rc == 1 ? arena_strdup(&r->arena, db_text(q, 0)) : "";
+	db_done(q);
+	if (rc < 0)
+		return rc;
+	if (!name)
+		return ERR_NOMEM;
+	int in = scope_contains(c, r->who.scope_unit_id, id);
+	if (in < 0)
+		return in;
+	/* Insert in order: later look-ups bsearch. */
+	size_t i = *nu;
+	while (i > 0 && (*units)[i - 1].id > id) {
+		(*units)[i] = (*units)[i - 1];
+		i--;
+	}
+	(*units)[i] = (struct cand_unit){id, name, in == 1};
+	(*nu)++;
+	*out = &(*units)[i];
+	return 0;
+}
+
+/* The decisions taken on case id, in the order they were taken. */
+static int load_decisions(struct req *r, struct dbc *c, int64_t id, struct cand_dec **out,
+			  size_t *n)
+{
+	struct dbq *q = db_query(c,
+				 "SELECT d.person_id, d.id, d.decision, d.last_exposure_day,"
+				 " d.observation_end_day, d.isolation_id, us.name, d.decided_at"
+				 " FROM contacts d LEFT JOIN users us ON us.id = d.decided_by"
+				 " WHERE d.case_id = $1 ORDER BY d.id",
+				 "i", id);
+	if (!q)
+		return ERR_DB;
+	size_t cap = 0;
+	int rc;
+	struct arena *a = &r->arena;
+	while ((rc = db_step(q)) == 1) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct cand_dec *p = realloc(*out, cap * sizeof *p);
+			if (!p) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			*out = p;
+		}
+		const char *last = db_text(q, 3), *end = db_text(q, 4), *by = db_text(q, 6);
+		struct cand_dec d = {
+			.person_id = db_int(q, 0),
+			.id = db_int(q, 1),
+			.isolation_id = db_null(q, 5) ? 0 : db_int(q, 5),
+			.decided_at = db_int(q, 7),
+			.decision = arena_strdup(a, db_text(q, 2)),
+			.last = last ? arena_strdup(a, last) : NULL,
+			.end = end ? arena_strdup(a, end) : NULL,
+			.by = by ? arena_strdup(a, by) : NULL,
+		};
+		if (!d.decision || (last && !d.last) || (end && !d.end) || (by && !d.by)) {
+			rc = ERR_NOMEM;
+			break;
+		}
+		(*out)[(*n)++] = d;
 	}
 	db_done(q);
 	return rc < 0 ? rc : 0;
@@ -798,65 +1093,105 @@ static int candidates(struct req *r)
 	if ((rc = load_case(r, c, id, 0, &k)))
 		return rc;
 	struct cands s = {.a = &r->arena};
-	if ((rc = find_candidates(c, &k, &s))) {
-		free(s.r);
-		return rc;
+	struct cand_dec *dec = NULL, **dsorted = NULL;
+	struct cand_unit *units = NULL;
+	size_t ndec = 0, nu = 0, capu = 0;
+	struct jw b = {0};
+	struct day_memo memo = {0, 0, ""};
+	if ((rc = find_candidates(c, &k, &s)) || (rc = cand_who_load(c, &s)) ||
+	    (rc = load_decisions(r, c, id, &dec, &ndec)))
+		goto out;
+	if (ndec && !(dsorted = malloc(ndec * sizeof *dsorted))) {
+		rc = ERR_NOMEM;
+		goto out;
 	}
-	json_t *items = json_array();
-	/* s.r holds each person's reasons together: batches of persons. */
-	for (size_t i = 0; i < s.n && rc >= 0;) {
-		size_t start[CAND_BATCH + 1], n = 0;
-		while (i < s.n && n < CAND_BATCH) {
-			start[n++] = i;
-			while (i < s.n && s.r[i].person_id == s.r[start[n - 1]].person_id)
-				i++;
+	for (size_t i = 0; i < ndec; i++)
+		dsorted[i] = &dec[i];
+	if (ndec)
+		qsort(dsorted, ndec, sizeof *dsorted, dec_cmp);
+	JW(&b, "{\"items\":[");
+	int first = 1;
+	/* s.r holds each person's reasons together, persons in the order of
+	 * their first reason. */
+	for (size_t i = 0; i < s.n;) {
+		size_t j = i;
+		while (j < s.n && s.r[j].person_id == s.r[i].person_id)
+			j++;
+		const struct cand_who *w = who_of(&s, s.r[i].person_id);
+		const struct cand_unit *u;
+		if (!w) {
+			i = j;
+			continue;
 		}
-		start[n] = i;
-		json_t *out[CAND_BATCH] = {0};
-		rc = cand_batch(r, c, id, s.r, start, n, out);
-		for (size_t b = 0; b < n; b++)
-			if (out[b])
-				json_array_append_new(items, out[b]);
-	}
-	free(s.r);
-	if (rc < 0) {
-		json_decref(items);
-		return rc;
+		if ((rc = cand_unit_of(r, c, &units, &nu, &capu, w->unit_id, &u)))
+			goto out;
+		struct cand_dec key = {.person_id = w->person_id}, *kp = &key, **d = NULL;
+		if (ndec)
+			d = bsearch(&kp, dsorted, ndec, sizeof *dsorted, dec_cmp);
+		if (d)
+			(*d)->matched = 1;
+		if (!first)
+			JW(&b, ",");
+		first = 0;
+		write_cand(&b, w, u, s.r + i, j - i, d ? *d : NULL, &memo);
+		i = j;
 	}
 	/* Decided persons the logs do not propose (from the interview). */
-	struct dbq *q = db_query(c,
-				 "SELECT person_id FROM contacts WHERE case_id = $1 ORDER BY id",
-				 "i", id);
-	if (!q) {
-		json_decref(items);
-		return ERR_DB;
+	for (size_t i = 0; i < ndec; i++) {
+		if (dec[i].matched)
+			continue;
+		dec[i].matched = 1; /* once, should a person have been decided twice */
+		struct dbq *q = db_query(c,
+					 "SELECT p.name, p.unit_id, (SELECT kk.id FROM cases kk"
+					 " WHERE kk.person_id = p.id) FROM persons p WHERE p.id = $1",
+					 "i", dec[i].person_id);
+		if (!q) {
+			rc = ERR_DB;
+			goto out;
+		}
+		struct cand_who w = {.person_id = dec[i].person_id};
+		if ((rc = db_step(q)) == 1) {
+			w.name = arena_strdup(&r->arena, db_text(q, 0));
+			w.unit_id = db_int(q, 1);
+			w.case_id = db_null(q, 2) ? 0 : db_int(q, 2);
+		}
+		db_done(q);
+		if (rc < 0)
+			goto out;
+		if (rc == 0) /* a person gone since: left out */
+			continue;
+		const struct cand_unit *u;
+		if (!w.name)
+			rc = ERR_NOMEM;
+		else
+			rc = cand_unit_of(r, c, &units, &nu, &capu, w.unit_id, &u);
+		if (rc)
+			goto out;
+		if (!first)
+			JW(&b, ",");
+		first = 0;
+		write_cand(&b, &w, u, NULL, 0, &dec[i], &memo);
 	}
-	int64_t extra[256];
-	size_t ne = 0;
-	while ((rc = db_step(q)) == 1 && ne < 256) {
-		int64_t p = db_int(q, 0);
-		int seen = 0;
-		size_t n = json_array_size(items);
-		for (size_t i = 0; i < n && !seen; i++)
-			seen = json_integer_value(json_object_get(json_array_get(items, i),
-								  "person_id")) == p;
-		if (!seen)
-			extra[ne++] = p;
+	JW(&b, "],\"window_from\":");
+	jw_int(&b, k.from);
+	JW(&b, ",\"window_to\":");
+	jw_int(&b, k.to);
+	JW(&b, ",\"window_minutes\":");
+	jw_int(&b, k.window_min);
+	JW(&b, "}");
+	if (b.oom) {
+		rc = ERR_NOMEM;
+		goto out;
 	}
-	db_done(q);
-	for (size_t i = 0; rc >= 0 && i < ne; i++) {
-		json_t *o = cand_person(r, c, id, extra[i], json_array(), 0, &rc);
-		if (o)
-			json_array_append_new(items, o);
-	}
-	if (rc < 0) {
-		json_decref(items);
-		return rc;
-	}
-	return resp_json(r, 200,
-			 json_pack("{s:o,s:I,s:I,s:i}", "items", items, "window_from",
-				   (json_int_t)k.from, "window_to", (json_int_t)k.to,
-				   "window_minutes", k.window_min));
+	rc = resp_raw(r, 200, "application/json; charset=utf-8", b.d, b.len);
+	b.d = NULL; /* the answer's now */
+out:
+	cands_free(&s);
+	free(dec);
+	free(dsorted);
+	free(units);
+	free(b.d);
+	return rc;
 }
 
 /* ---------- decisions ---------- */
@@ -1022,7 +1357,7 @@ static int decide(struct req *r)
 								     s.r[i].place, "from",
 								     (json_int_t)s.r[i].from, "to",
 								     (json_int_t)s.r[i].to));
-	free(s.r);
+	cands_free(&s);
 	char *text = rc ? NULL : json_dumps(why, JSON_COMPACT);
 	json_decref(why);
 	if (rc)
