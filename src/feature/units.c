@@ -344,29 +344,53 @@ static int create_unit(struct req *r)
 	return u ? resp_json(r, 201, u) : (rc ? rc : ERR_DB);
 }
 
-/* The arrivals counted at unit id (its whole subtree's, arrival_counts of
- * people.c) added sign times to every unit above it, in key order. */
-static int move_arrival_counts(struct dbc *c, int64_t id, int64_t sign)
+/* The counters kept per unit and every unit above it (arrival_counts of
+ * people.c, unit_households of the registry, round_coverage of screening):
+ * unit id's rows hold its whole subtree's, so a moved subtree's figures are
+ * those rows, added sign times to every unit above it, in key order (the
+ * lock order the writers use on PostgreSQL). */
+static const char *const subtree_counts[] = {
+	"INSERT INTO arrival_counts(unit_id, arrival_date, grade, n)"
+	" SELECT t.ancestor_id, x.arrival_date, x.grade, $2 * x.n"
+	" FROM arrival_counts x JOIN unit_tree t ON t.unit_id = x.unit_id"
+	" WHERE x.unit_id = $1 AND t.depth > 0"
+	" ORDER BY t.ancestor_id, x.arrival_date, x.grade"
+	" ON CONFLICT (unit_id, arrival_date, grade) DO UPDATE SET"
+	" n = arrival_counts.n + excluded.n",
+	"INSERT INTO unit_households(unit_id, households, persons)"
+	" SELECT t.ancestor_id, $2 * x.households, $2 * x.persons"
+	" FROM unit_households x JOIN unit_tree t ON t.unit_id = x.unit_id"
+	" WHERE x.unit_id = $1 AND t.depth > 0 ORDER BY t.ancestor_id"
+	" ON CONFLICT (unit_id) DO UPDATE SET"
+	" households = unit_households.households + excluded.households,"
+	" persons = unit_households.persons + excluded.persons",
+	"INSERT INTO round_coverage(round_id, unit_id, households_visited, persons,"
+	" empties_pending)"
+	" SELECT x.round_id, t.ancestor_id, $2 * x.households_visited, $2 * x.persons,"
+	" $2 * x.empties_pending"
+	" FROM round_coverage x JOIN unit_tree t ON t.unit_id = x.unit_id"
+	" WHERE x.unit_id = $1 AND t.depth > 0 ORDER BY x.round_id, t.ancestor_id"
+	" ON CONFLICT (round_id, unit_id) DO UPDATE SET"
+	" households_visited = round_coverage.households_visited"
+	" + excluded.households_visited,"
+	" persons = round_coverage.persons + excluded.persons,"
+	" empties_pending = round_coverage.empties_pending + excluded.empties_pending",
+};
+
+static int move_counts(struct dbc *c, int64_t id, int64_t sign)
 {
-	int64_t n = db_run(c,
-			   "INSERT INTO arrival_counts(unit_id, arrival_date, grade, n)"
-			   " SELECT t.ancestor_id, x.arrival_date, x.grade, $2 * x.n"
-			   " FROM arrival_counts x JOIN unit_tree t ON t.unit_id = x.unit_id"
-			   " WHERE x.unit_id = $1 AND t.depth > 0"
-			   " ORDER BY t.ancestor_id, x.arrival_date, x.grade"
-			   " ON CONFLICT (unit_id, arrival_date, grade) DO UPDATE SET"
-			   " n = arrival_counts.n + excluded.n",
-			   "ii", id, sign);
-	return n < 0 ? (int)n : 0;
+	for (size_t i = 0; i < sizeof subtree_counts / sizeof *subtree_counts; i++)
+		if (db_run(c, subtree_counts[i], "ii", id, sign) < 0)
+			return ERR_DB;
+	return 0;
 }
 
 /* Moves a subtree under a new parent: drops the links from the subtree to
  * its old ancestors and links it to the new parent's ancestors. The
- * subtree's arrivals leave the old ancestors' counts and join the new
- * ones'. */
+ * subtree's counters leave the old ancestors' and join the new ones'. */
 static int move_subtree(struct dbc *c, int64_t id, int64_t new_parent)
 {
-	if (move_arrival_counts(c, id, -1))
+	if (move_counts(c, id, -1))
 		return ERR_DB;
 	if (db_run(c,
 		   "DELETE FROM unit_tree WHERE unit_id IN"
@@ -381,7 +405,7 @@ static int move_subtree(struct dbc *c, int64_t id, int64_t new_parent)
 		   "ii", new_parent, id) < 0)
 		return ERR_DB;
 	if (db_run(c, "UPDATE units SET parent_id = $1 WHERE id = $2", "ii", new_parent, id) < 0 ||
-	    move_arrival_counts(c, id, 1))
+	    move_counts(c, id, 1))
 		return ERR_DB;
 	return 0;
 }
