@@ -2,7 +2,8 @@
 // compound, a device token (role officer) and one order; then, in SQL (the
 // records the API would write, only faster), N persons under active
 // isolation orders in 50 compounds with DAYS days of twice-daily checks and
-// their day summaries (about 4 % missed), as of the server's clock.
+// their day summaries (about 4 % missed), as of the server's clock, and the
+// counts the writes keep beside them.
 // Usage: node bench/isolation_setup.mjs BASE PASSWORD DB N DAYS OUTDIR
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -52,6 +53,18 @@ WITH RECURSIVE d(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM d WHERE k < ${DAYS}
 INSERT INTO health_checks(isolation_id, person_id, at, day, slot, temperature, symptoms, by_kind, created_at)
 SELECT i.id, i.person_id, strftime('%s', 'now') - d.k * 86400, date('now', '+8 hours', '-' || d.k || ' days'), s.slot, 360 + i.id % 10, '', 'self', 0
 FROM isolations i, d, s WHERE i.source = 'bench';
+-- The counts the order and check writes keep (023_isolation_counts.sql).
+DELETE FROM isolation_counts;
+INSERT INTO isolation_counts(unit_id, kind, planned_end_day, n, gaps)
+  SELECT i.unit_id, i.kind, i.planned_end_day, COUNT(*),
+    SUM(CASE WHEN (SELECT COUNT(*) FROM isolation_carers ic WHERE ic.isolation_id = i.id) < 4 THEN 1 ELSE 0 END)
+  FROM isolations i WHERE i.status = 'active' GROUP BY i.unit_id, i.kind, i.planned_end_day;
+DELETE FROM check_day_counts;
+INSERT INTO check_day_counts(unit_id, day, morning, evening, both_done)
+  SELECT i.unit_id, cd.day, SUM(CASE WHEN cd.morning <> 0 THEN 1 ELSE 0 END), SUM(CASE WHEN cd.evening <> 0 THEN 1 ELSE 0 END),
+    SUM(CASE WHEN cd.morning <> 0 AND cd.evening <> 0 THEN 1 ELSE 0 END)
+  FROM check_days cd JOIN isolations i ON i.id = cd.isolation_id
+  WHERE i.end_day IS NULL OR i.end_day > cd.day GROUP BY i.unit_id, cd.day;
 COMMIT;
 ANALYZE;
 `;

@@ -30,7 +30,8 @@ const struct route_table *const feature_tables[] = {
 	&users_routes,   &audit_routes,    &people_routes, &arrivals_routes,  &areas_routes,
 	&imports_routes, &screening_routes, &passes_routes, &gates_routes,
 	&checkpoints_routes, &checkpoint_screening_routes, &cases_routes, &reports_routes, &supplies_routes, &supplies_moves_routes,
-	&requests_routes, &funds_routes, &isolation_routes, &monitoring_routes, &carers_routes,
+	&requests_routes, &funds_routes, &isolation_routes, &monitoring_routes, &monitoring_figures_routes,
+	&carers_routes,
 	&notices_routes, &venues_routes, &supervision_routes, &dispatch_routes,
 	&volunteers_routes, /* issue 13 */
 	&bulletin_routes, /* issue 17 */

@@ -418,6 +418,44 @@ static int check_carers(struct dbc *c, const int64_t *carers, struct err_info *e
 	return 0;
 }
 
+/* isolation_counts (023_isolation_counts.sql): the order id counted (sign
+ * 1) or uncounted (-1) under its unit, kind and planned end day, as a gap
+ * when it has fewer than four carers; only while active, unless `any` (the
+ * closing write uncounts the order it has just closed). A write calls it
+ * with -1 before it changes any of these and with 1 after, in its
+ * transaction, holding the order's row lock (lock_order) so that writers
+ * on PostgreSQL do not interleave. */
+static int tally(struct dbc *c, int64_t id, int sign, int any)
+{
+	int64_t n = db_run(
+		c,
+		"INSERT INTO isolation_counts(unit_id, kind, planned_end_day, n, gaps)"
+		" SELECT i.unit_id, i.kind, i.planned_end_day, $2, CASE WHEN (SELECT COUNT(*)"
+		"  FROM isolation_carers ic WHERE ic.isolation_id = i.id) < 4 THEN $2 ELSE 0 END"
+		" FROM isolations i WHERE i.id = $1 AND ($3 = 1 OR i.status = 'active')"
+		" ON CONFLICT (unit_id, kind, planned_end_day) DO UPDATE SET"
+		" n = isolation_counts.n + excluded.n, gaps = isolation_counts.gaps + excluded.gaps",
+		"iii", id, (int64_t)sign, (int64_t)any);
+	if (n < 0)
+		return (int)n;
+	if (sign < 0 && n > 0 &&
+	    db_run(c,
+		   "DELETE FROM isolation_counts WHERE n = 0 AND (unit_id, kind, planned_end_day) IN"
+		   " (SELECT unit_id, kind, planned_end_day FROM isolations WHERE id = $1)",
+		   "i", id) < 0)
+		return ERR_DB;
+	return 0;
+}
+
+/* Takes the order's row lock (PostgreSQL; SQLite has one writer) before a
+ * write reads what it will change. */
+static int lock_order(struct dbc *c, int64_t id)
+{
+	return db_run(c, "UPDATE isolations SET updated_at = updated_at WHERE id = $1", "i", id) < 0
+		       ? ERR_DB
+		       : 0;
+}
+
 static int write_carers(struct dbc *c, int64_t id, const int64_t *carers)
 {
 	if (db_run(c, "DELETE FROM isolation_carers WHERE isolation_id = $1", "i", id) < 0)
@@ -531,7 +569,7 @@ int isolation_order_create(struct dbc *c, const struct isolation_new *in, int64_
 			       "this person already has an active isolation order");
 	if (rc != 1)
 		return rc < 0 ? rc : ERR_DB;
-	if ((rc = write_carers(c, *id_out, in->carers)))
+	if ((rc = write_carers(c, *id_out, in->carers)) || (rc = tally(c, *id_out, 1, 0)))
 		return rc;
 	char detail[200];
 	snprintf(detail, sizeof detail, "%s, %s, exposure %s, planned end %s%s%s", in->kind,
@@ -550,13 +588,16 @@ int isolation_extend(struct dbc *c, int64_t id, const char *exposure, const char
 	if (strcmp(exposure, today) > 0)
 		return err_set(ei, ERR_INVALID, "last_exposure_day", "must not be after today (%s)",
 			       today);
+	int rc = lock_order(c, id);
+	if (rc)
+		return rc;
 	struct dbq *q = db_query(c,
 				 "SELECT planned_end_day, status, last_exposure_day FROM isolations"
 				 " WHERE id = $1",
 				 "i", id);
 	if (!q)
 		return ERR_DB;
-	int rc = db_step(q);
+	rc = db_step(q);
 	if (rc == 1) {
 		snprintf(cur, sizeof cur, "%s", db_text(q, 0));
 		snprintf(status, sizeof status, "%s", db_text(q, 1));
@@ -576,11 +617,14 @@ int isolation_extend(struct dbc *c, int64_t id, const char *exposure, const char
 	if (rc <= 0)
 		return rc < 0 ? ERR_INVALID : 0;
 	const char *exp = strcmp(exposure, old_exp) > 0 ? exposure : old_exp;
+	if ((rc = tally(c, id, -1, 0)))
+		return rc;
 	if (db_run(c,
 		   "UPDATE isolations SET planned_end_day = $2, last_exposure_day = $3,"
 		   " link_expires_at = CASE WHEN link_hash IS NULL THEN link_expires_at ELSE $4 END,"
 		   " updated_at = $5 WHERE id = $1",
-		   "ittii", id, end, exp, day_start(end) + 86400, now) < 0)
+		   "ittii", id, end, exp, day_start(end) + 86400, now) < 0 ||
+	    tally(c, id, 1, 0))
 		return ERR_DB;
 	char detail[120];
 	snprintf(detail, sizeof detail, "exposure %s: planned end %s -> %s", exposure, cur, end);
@@ -621,7 +665,8 @@ int isolation_close(struct dbc *c, int64_t id, const char *status, const char *o
 		return (int)n;
 	if (n == 0)
 		return err_set(ei, ERR_CONFLICT, "", "the order is no longer active");
-	if ((rc = free_bed(c, site, room)))
+	if ((rc = tally(c, id, -1, 1)) || (rc = monitor_uncount_days(c, id, today)) ||
+	    (rc = free_bed(c, site, room)))
 		return rc;
 	char detail[80];
 	snprintf(detail, sizeof detail, "%s%s%s", status, outcome ? ": " : "", outcome ? outcome : "");
@@ -1282,14 +1327,14 @@ int isolation_transfer(struct dbc *c, int64_t id, int64_t site_id, const char *r
 	isolation_end_day(exposure, (int)settings_int(c, "observation_days"), end);
 	if (strcmp(end, today) < 0)
 		in.last_exposure_day = today;
-	if ((rc = isolation_order_create(c, &in, new_id, ei)))
+	if ((rc = isolation_order_create(c, &in, new_id, ei)) || (rc = tally(c, *new_id, -1, 0)))
 		return rc;
 	if (db_run(c,
 		   "INSERT INTO isolation_carers(isolation_id, role, user_id)"
 		   " SELECT $2, role, user_id FROM isolation_carers WHERE isolation_id = $1",
 		   "ii", id, *new_id) < 0)
 		return ERR_DB;
-	return 0;
+	return tally(c, *new_id, 1, 0);
 }
 
 static int transfer_order(struct req *r)
@@ -1370,7 +1415,9 @@ static int set_carers(struct req *r)
 		return rc;
 	if (strcmp(status, "active") != 0)
 		return err_set(&r->err, ERR_CONFLICT, "", "the order is %s, not active", status);
-	if ((rc = check_carers(c, carers, &r->err)) || (rc = write_carers(c, id, carers)))
+	if ((rc = check_carers(c, carers, &r->err)) || (rc = lock_order(c, id)) ||
+	    (rc = tally(c, id, -1, 0)) || (rc = write_carers(c, id, carers)) ||
+	    (rc = tally(c, id, 1, 0)))
 		return rc;
 	char detail[120];
 	snprintf(detail, sizeof detail, "leader %lld, party member %lld, medic %lld, cadre %lld",

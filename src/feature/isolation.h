@@ -16,7 +16,8 @@
 #include "../http/http.h"
 
 extern const struct route_table isolation_routes;  /* sites, rooms, orders */
-extern const struct route_table monitoring_routes; /* checks, alerts, self-report, figures */
+extern const struct route_table monitoring_routes; /* checks, alerts, self-report, notice */
+extern const struct route_table monitoring_figures_routes; /* the monitoring page's figures */
 extern const struct route_table carers_routes;     /* carers' lists, service requests */
 
 /* ---------- pure rules ---------- */
@@ -132,6 +133,15 @@ void monitor_windows(struct dbc *c, struct check_windows *w);
 /* The slot a check at local hour belongs to: "morning", "evening" or
  * "other" (outside both windows). */
 const char *monitor_slot(int hour, const struct check_windows *w);
+/* What is owed on a day: for a past day both windows; for today those
+ * whose window has closed; for a later day none. The instants the windows
+ * close bound which orders owed them (an order made after a window closed
+ * did not). */
+struct owed {
+	int64_t m_due, e_due, m_end, e_end;
+	char day[DAY_LEN];
+};
+void monitor_owed_on(struct dbc *c, const char *day, struct owed *o);
 /* Which checks due by local hour `hour` of a day are missed: bit 1 the
  * morning, bit 2 the evening. morning/evening say whether they were done;
  * since_hour is the local hour the order began that day (-1: before the
@@ -165,6 +175,14 @@ struct check_out {
  * when the order is not active. */
 int monitor_check_add(struct dbc *c, const struct check_in *in, struct check_out *out,
 		      struct err_info *ei);
+/* The day's check done in `slot` ("morning"/"evening") on order iso of
+ * unit: marks it on check_days and, the first time, counts it in
+ * check_day_counts (monitoring_figures.c). */
+int monitor_count_check(struct dbc *c, int64_t iso, int64_t unit, const char *day,
+			const char *slot);
+/* An order closed on day `from`: its check days from then on leave
+ * check_day_counts (the closing write, isolation_close). */
+int monitor_uncount_days(struct dbc *c, int64_t iso, const char *from);
 /* Closes an alert with an outcome ("transferred_120", "normal", "other");
  * transferred_120 also transfers its order to a hospital. */
 int monitor_alert_close(struct dbc *c, int64_t alert_id, const char *outcome, const char *note,

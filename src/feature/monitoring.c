@@ -29,7 +29,6 @@ static int issue_link(struct req *r);
 static int revoke_link(struct req *r);
 static int self_get(struct req *r);
 static int self_post(struct req *r);
-static int summary(struct req *r);
 static int notice(struct req *r);
 
 static const struct route routes[] = {
@@ -55,8 +54,6 @@ static const struct route routes[] = {
 	 "the self-report page's data, for the holder of the link's token only"},
 	{"POST", "/api/v1/self-report", self_post, PERM_PUBLIC, 4096, 0,
 	 "the isolated person reports temperature and symptoms or asks for a service"},
-	{"GET", "/api/v1/isolation-summary", summary, P_ISOLATION_READ, 0, 0,
-	 "the monitoring figures for a unit: orders, occupancy, fevers, alerts, missed checks ..."},
 	{"GET", "/api/v1/isolations/{id}/notice", notice, P_ISOLATION_READ, 0, 0,
 	 "the printable isolation notice (A4, Chinese), with the self-report QR when issued"},
 };
@@ -287,19 +284,21 @@ int monitor_check_add(struct dbc *c, const struct check_in *in, struct check_out
 	}
 	int fever = monitor_is_fever(in->temp, fever_at(c));
 	int symptomatic = *sy != 0;
-	int64_t m = !strcmp(slot, "morning"), e = !strcmp(slot, "evening");
+	/* The day's summary; the slot it marks done is counted once, by the
+	 * check that marks it (monitor_count_check). */
 	if (db_run(c,
 		   "INSERT INTO check_days(isolation_id, day, morning, evening, checks, max_temp,"
-		   " symptomatic) VALUES ($1, $2, $3, $4, 1, $5, $6)"
+		   " symptomatic) VALUES ($1, $2, 0, 0, 1, $3, $4)"
 		   " ON CONFLICT (isolation_id, day) DO UPDATE SET"
-		   " morning = CASE WHEN $3 = 1 THEN 1 ELSE check_days.morning END,"
-		   " evening = CASE WHEN $4 = 1 THEN 1 ELSE check_days.evening END,"
 		   " checks = check_days.checks + 1,"
-		   " max_temp = CASE WHEN $5 > check_days.max_temp THEN $5 ELSE check_days.max_temp END,"
-		   " symptomatic = CASE WHEN $6 = 1 THEN 1 ELSE check_days.symptomatic END",
-		   "itiiii", in->isolation_id, day, m, e, (int64_t)in->temp,
+		   " max_temp = CASE WHEN $3 > check_days.max_temp THEN $3 ELSE check_days.max_temp END,"
+		   " symptomatic = CASE WHEN $4 = 1 THEN 1 ELSE check_days.symptomatic END",
+		   "itii", in->isolation_id, day, (int64_t)in->temp,
 		   (int64_t)(symptomatic || fever)) < 0)
 		return ERR_DB;
+	if (strcmp(slot, "other") != 0 &&
+	    (rc = monitor_count_check(c, in->isolation_id, unit, day, slot)))
+		return rc;
 	rc = 0;
 	if (fever)
 		rc = raise_alert(c, in->isolation_id, person, unit, out->id, "fever", in->temp, sy, now,
@@ -420,16 +419,7 @@ static int list_checks(struct req *r)
 
 /* ---------- missed checks and releases due ---------- */
 
-/* What is owed on a day: for a past day both windows; for today those
- * whose window has closed; for a later day none. The instants the windows
- * close bound which orders owed them (an order made after a window closed
- * did not). */
-struct owed {
-	int64_t m_due, e_due, m_end, e_end;
-	char day[DAY_LEN];
-};
-
-static int owed_on(struct dbc *c, const char *day, struct owed *o)
+void monitor_owed_on(struct dbc *c, const char *day, struct owed *o)
 {
 	struct check_windows w;
 	monitor_windows(c, &w);
@@ -440,43 +430,6 @@ static int owed_on(struct dbc *c, const char *day, struct owed *o)
 	int64_t now = clock_now();
 	o->m_due = now >= o->m_end;
 	o->e_due = now >= o->e_end;
-	return 0;
-}
-
-#define MISSED_WHERE                                                                      \
-	" FROM isolations i LEFT JOIN check_days cd ON cd.isolation_id = i.id AND cd.day = $3" \
-	" WHERE " SCOPE_SQL("i.unit_id", "1") " AND i.start_day <= $3"                      \
-	" AND (i.end_day IS NULL OR i.end_day > $3)"                                         \
-	" AND (($4 = 1 AND i.created_at < $5 AND COALESCE(cd.morning, 0) = 0)"               \
-	"   OR ($6 = 1 AND i.created_at < $7 AND COALESCE(cd.evening, 0) = 0))"              \
-	" AND ($8 = 0 OR i.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = $8))" \
-	" AND ($9 = 0 OR i.id IN (SELECT isolation_id FROM isolation_carers WHERE user_id = $9))"
-
-/* Missed checks today, as MISSED_WHERE would count its rows: the active
- * orders in scope owing a check whose window has closed (counted with the
- * orders by kind, `owing`), less those whose check_days row of the day
- * shows it done; reading only the day's check_days rows, where joining
- * every order to its day cost 50,000 look-ups (020_monitoring_index.sql). */
-#define OWING_WHEN                                                                 \
-	" i.start_day <= $2 AND (i.end_day IS NULL OR i.end_day > $2)"             \
-	" AND (($3 = 1 AND i.created_at < $4) OR ($5 = 1 AND i.created_at < $6))"
-
-static int done_count(struct dbc *c, int64_t unit, const struct owed *ow, int64_t owing,
-		      int64_t *missed)
-{
-	static const char sql[] =
-		"SELECT COUNT(*) FROM check_days cd JOIN isolations i ON i.id = cd.isolation_id"
-		" WHERE cd.day = $2 AND i.status = 'active' AND " SCOPE_SQL("i.unit_id", "1")
-		" AND" OWING_WHEN
-		" AND NOT (($3 = 1 AND i.created_at < $4 AND cd.morning = 0)"
-		"  OR ($5 = 1 AND i.created_at < $6 AND cd.evening = 0))";
-	int64_t done = 0;
-	int rc = db_one_int(c, &done, sql, "itiiii", unit, ow->day, ow->m_due, ow->m_end, ow->e_due,
-			    ow->e_end);
-	if (rc < 0)
-		return rc;
-	*missed = owing - done;
-	return 0;
 }
 
 static json_t *missed_row(struct dbq *q)
@@ -540,7 +493,7 @@ static int missed_checks(struct req *r)
 		" JOIN persons p ON p.id = i.person_id JOIN units u ON u.id = i.unit_id"
 		" LEFT JOIN isolation_sites s ON s.id = i.site_id"
 		" LEFT JOIN isolation_rooms rm ON rm.id = i.room_id"
-		" WHERE " SCOPE_SQL("i.unit_id", "1") " AND i.start_day <= $3"
+		" WHERE ($4 = 1 OR $6 = 1) AND " SCOPE_SQL("i.unit_id", "1") " AND i.start_day <= $3"
 		" AND (i.end_day IS NULL OR i.end_day > $3)"
 		" AND (($4 = 1 AND i.created_at < $5 AND COALESCE(cd.morning, 0) = 0)"
 		"   OR ($6 = 1 AND i.created_at < $7 AND COALESCE(cd.evening, 0) = 0))"
@@ -564,8 +517,10 @@ static int missed_checks(struct req *r)
 		return ERR_DB;
 	if (unit && (rc = scope_check(r, unit, 0, "unit")))
 		return rc;
+	/* Before a window of the day has closed nothing is owed: the first
+	 * term says so once, not for each of the orders. */
 	struct owed o;
-	owed_on(c, day, &o);
+	monitor_owed_on(c, day, &o);
 	struct dbq *q = db_query(c, sql, "iitiiiiiii", r->who.scope_unit_id, pg.after, day, o.m_due,
 				 o.m_end, o.e_due, o.e_end, unit, carer, pg.limit + 1);
 	return resp_query_list(r, &pg, q, missed_row, missed_export, "missed-checks");
@@ -595,28 +550,6 @@ static const struct list_col due_export[] = {
 	"   WHERE cd.isolation_id = i.id AND cd.day >= $4 AND cd.symptomatic = 1)"             \
 	" AND NOT EXISTS (SELECT 1 FROM health_alerts ha WHERE ha.isolation_id = i.id"          \
 	"   AND ha.status <> 'closed')"
-
-/* Releases due today, as DUE_WHERE would count them: the active orders in
- * scope whose planned end has come (counted with the orders by kind,
- * `ended`), less those held by a fever or symptom in the quiet days or an
- * open alert, found from the few symptomatic check_days rows and open
- * alerts (022_release_due_index.sql) rather than two look-ups per order. */
-static int held_count(struct dbc *c, int64_t unit, const char *today, const char *from,
-		      int64_t ended, int64_t *due)
-{
-	static const char sql[] =
-		"SELECT COUNT(*) FROM isolations i WHERE i.id IN ("
-		" SELECT cd.isolation_id FROM check_days cd WHERE cd.symptomatic = 1 AND cd.day >= $3"
-		" UNION SELECT ha.isolation_id FROM health_alerts ha WHERE ha.status <> 'closed'"
-		"  AND ha.isolation_id IS NOT NULL)"
-		" AND i.status = 'active' AND i.planned_end_day <= $2 AND " SCOPE_SQL("i.unit_id", "1");
-	int64_t held = 0;
-	int rc = db_one_int(c, &held, sql, "itt", unit, today, from);
-	if (rc < 0)
-		return rc;
-	*due = ended - held;
-	return 0;
-}
 
 static int release_due(struct req *r)
 {
@@ -1160,149 +1093,6 @@ int isolation_colour_facts(struct dbc *c, int64_t person_id, const char *today,
 	int since = created < start ? -1 : (int)((created - start) / 3600);
 	f->missed = monitor_missed(hour, done & 1, done & 2, since, &w) != 0;
 	return 0;
-}
-
-/* ---------- the monitoring figures ---------- */
-
-static int count(struct dbc *c, int64_t *out, const char *sql, const char *types, int64_t a,
-		 int64_t b, const char *t1, const char *t2)
-{
-	int rc;
-	if (!strcmp(types, "ii"))
-		rc = db_one_int(c, out, sql, types, a, b);
-	else if (!strcmp(types, "iit"))
-		rc = db_one_int(c, out, sql, types, a, b, t1);
-	else
-		rc = db_one_int(c, out, sql, types, a, b, t1, t2);
-	return rc < 0 ? rc : 0;
-}
-
-static int summary(struct req *r)
-{
-	int64_t unit = 0;
-	int rc = req_query_int(r, "unit_id", 1, INT64_MAX, 0, &unit);
-	if (rc)
-		return rc;
-	struct dbc *c = req_db(r);
-	if (!c)
-		return ERR_DB;
-	if (!unit)
-		unit = r->who.scope_unit_id;
-	else if ((rc = scope_check(r, unit, 0, "unit")))
-		return rc;
-	char today[DAY_LEN], from[DAY_LEN];
-	int64_t now = clock_now();
-	clock_day(now, today);
-	day_add(today, -((int)settings_int(c, "release_quiet_days") - 1), from);
-	json_t *o = json_pack("{s:I,s:s}", "unit_id", (json_int_t)unit, "day", today);
-	/* Active orders by kind, in one pass over them: how many owe a check
-	 * whose window has closed today, and how many lack one of the four
-	 * carers. (An order not active today was closed by today: it owes
-	 * nothing.) */
-	struct owed ow;
-	owed_on(c, today, &ow);
-	json_t *kinds = json_object();
-	int64_t total = 0, owing = 0, gaps = 0, ended = 0;
-	struct dbq *q = db_query(c,
-				 "SELECT i.kind, COUNT(*), SUM(CASE WHEN" OWING_WHEN " THEN 1 ELSE 0 END),"
-				 " SUM(CASE WHEN (SELECT COUNT(*) FROM isolation_carers ic"
-				 "  WHERE ic.isolation_id = i.id) < 4 THEN 1 ELSE 0 END),"
-				 " SUM(CASE WHEN i.planned_end_day <= $2 THEN 1 ELSE 0 END)"
-				 " FROM isolations i WHERE i.status = 'active' AND "
-				 SCOPE_SQL("i.unit_id", "1") " GROUP BY i.kind",
-				 "itiiii", unit, ow.day, ow.m_due, ow.m_end, ow.e_due, ow.e_end);
-	while (q && (rc = db_step(q)) == 1) {
-		json_object_set_new(kinds, db_text(q, 0), json_integer(db_int(q, 1)));
-		total += db_int(q, 1);
-		owing += db_int(q, 2);
-		gaps += db_int(q, 3);
-		ended += db_int(q, 4);
-	}
-	db_done(q);
-	if (!q || rc < 0) {
-		json_decref(kinds);
-		json_decref(o);
-		return q ? rc : ERR_DB;
-	}
-	for (int i = 0; i < 3; i++) {
-		const char *k = i == 0 ? "centralized" : i == 1 ? "home" : "hospital";
-		if (!json_object_get(kinds, k))
-			json_object_set_new(kinds, k, json_integer(0));
-	}
-	json_object_set_new(kinds, "total", json_integer(total));
-	json_object_set_new(o, "active", kinds);
-	/* Active orders by site, and the occupancy of the sites serving it. */
-	json_t *sites = json_array();
-	q = db_query(c,
-		     "SELECT s.id, s.name, s.kind, s.rooms, s.beds, s.occupied,"
-		     " (SELECT COUNT(*) FROM isolation_rooms rm WHERE rm.site_id = s.id"
-		     "   AND rm.occupied = 0)"
-		     " FROM isolation_sites s WHERE (" SCOPE_SQL("s.unit_id", "1")
-		     " OR s.unit_id IN (SELECT ancestor_id FROM unit_tree WHERE unit_id = $1))"
-		     " ORDER BY s.kind DESC, s.name",
-		     "i", unit);
-	int64_t beds = 0, used = 0, rooms = 0, free_rooms = 0;
-	while (q && (rc = db_step(q)) == 1) {
-		json_array_append_new(
-			sites, json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I}", "id",
-					 (json_int_t)db_int(q, 0), "name", db_text(q, 1), "kind",
-					 db_text(q, 2), "rooms", (json_int_t)db_int(q, 3), "beds",
-					 (json_int_t)db_int(q, 4), "occupied", (json_int_t)db_int(q, 5),
-					 "free", (json_int_t)(db_int(q, 4) - db_int(q, 5)),
-					 "rooms_free", (json_int_t)db_int(q, 6)));
-		if (!strcmp(db_text(q, 2), "hotel")) {
-			beds += db_int(q, 4);
-			used += db_int(q, 5);
-			rooms += db_int(q, 3);
-			free_rooms += db_int(q, 6);
-		}
-	}
-	db_done(q);
-	json_object_set_new(o, "sites", sites);
-	json_object_set_new(o, "occupancy",
-			    json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "rooms", (json_int_t)rooms,
-				      "rooms_used", (json_int_t)(rooms - free_rooms), "rooms_free",
-				      (json_int_t)free_rooms, "beds", (json_int_t)beds, "beds_used",
-				      (json_int_t)used, "beds_free", (json_int_t)(beds - used)));
-	/* Today's fevers, open alerts, missed checks, releases due, requests,
-	 * carers missing. */
-	int64_t fevers = 0, open_alerts = 0, open_fever = 0, missed = 0, due = 0, req_open = 0,
-		req_over = 0;
-	int64_t start = day_start(today);
-	if ((rc = count(c, &fevers,
-			"SELECT COUNT(*) FROM health_alerts a WHERE " SCOPE_SQL("a.unit_id", "1")
-			" AND a.kind = 'fever' AND a.raised_at >= $2 AND a.raised_at < $2 + 86400",
-			"ii", unit, start, NULL, NULL)) ||
-	    (rc = count(c, &open_alerts,
-			"SELECT COUNT(*) FROM health_alerts a WHERE " SCOPE_SQL("a.unit_id", "1")
-			" AND a.status <> 'closed' AND $2 = $2",
-			"ii", unit, 0, NULL, NULL)) ||
-	    (rc = count(c, &open_fever,
-			"SELECT COUNT(*) FROM health_alerts a WHERE " SCOPE_SQL("a.unit_id", "1")
-			" AND a.status <> 'closed' AND a.kind = 'fever' AND $2 = $2",
-			"ii", unit, 0, NULL, NULL)) ||
-	    (rc = held_count(c, unit, today, from, ended, &due)) ||
-	    (rc = count(c, &req_open,
-			"SELECT COUNT(*) FROM service_requests sr WHERE " SCOPE_SQL("sr.unit_id", "1")
-			" AND sr.status <> 'done' AND $2 = $2",
-			"ii", unit, 0, NULL, NULL)) ||
-	    (rc = count(c, &req_over,
-			"SELECT COUNT(*) FROM service_requests sr WHERE " SCOPE_SQL("sr.unit_id", "1")
-			" AND sr.status <> 'done' AND sr.due_at < $2",
-			"ii", unit, now, NULL, NULL)) ||
-	    (rc = done_count(c, unit, &ow, owing, &missed))) {
-		json_decref(o);
-		return rc;
-	}
-	json_object_set_new(o, "fevers_today", json_integer(fevers));
-	json_object_set_new(o, "open_alerts", json_integer(open_alerts));
-	json_object_set_new(o, "open_fever_alerts", json_integer(open_fever));
-	json_object_set_new(o, "missed_checks", json_integer(missed));
-	json_object_set_new(o, "releases_due", json_integer(due));
-	json_object_set_new(o, "requests_open", json_integer(req_open));
-	json_object_set_new(o, "requests_overdue", json_integer(req_over));
-	json_object_set_new(o, "carers_missing", json_integer(gaps));
-	return resp_json(r, 200, o);
 }
 
 /* ---------- the printable notice ---------- */
