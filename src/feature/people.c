@@ -338,15 +338,16 @@ int people_count_unit(struct dbc *c, int64_t unit_id, int64_t households, int64_
 	" ON CONFLICT (unit_id, arrival_date, grade) DO UPDATE SET"                       \
 	" n = arrival_counts.n + excluded.n"
 
-/* One new arrival counted at its unit and every unit above. */
-static int count_arrival(struct dbc *c, int64_t unit_id, const char *day, const char *grade)
+/* k new arrivals counted at their unit and every unit above. */
+static int count_arrival(struct dbc *c, int64_t unit_id, const char *day, const char *grade,
+			 int64_t k)
 {
 	int64_t n = db_run(c,
 			   "INSERT INTO arrival_counts(unit_id, arrival_date, grade, n)"
-			   " SELECT ancestor_id, $2, $3, 1 FROM unit_tree WHERE unit_id = $1"
+			   " SELECT ancestor_id, $2, $3, $4 FROM unit_tree WHERE unit_id = $1"
 			   " ORDER BY ancestor_id ON CONFLICT (unit_id, arrival_date, grade)"
-			   " DO UPDATE SET n = arrival_counts.n + 1",
-			   "itt", unit_id, day, grade);
+			   " DO UPDATE SET n = arrival_counts.n + excluded.n",
+			   "itti", unit_id, day, grade, k);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -495,6 +496,15 @@ static int tally_arrival(struct people_tally *t, int64_t unit, const char *day, 
 	return 0;
 }
 
+static int tally_arrival_cmp(const void *pa, const void *pb)
+{
+	const struct tally_arrival *a = pa, *b = pb;
+	if (a->unit != b->unit)
+		return a->unit < b->unit ? -1 : 1;
+	int d = strcmp(a->day, b->day);
+	return d ? d : strcmp(a->grade, b->grade);
+}
+
 static struct tally_ent *tally_get(struct tally_map *m, int64_t key)
 {
 	if ((m->n + 1) * 2 > m->cap) {
@@ -565,8 +575,15 @@ int people_tally_flush(struct dbc *c, struct people_tally *t)
 				   "ii", e->key, e->a);
 		rc = n < 0 ? (int)n : 0;
 	}
-	for (size_t i = 0; i < t->narr && !rc; i++)
-		rc = count_arrival(c, t->arr[i].unit, t->arr[i].day, t->arr[i].grade);
+	/* One statement per unit, day and grade, not per arrival. */
+	if (t->narr)
+		qsort(t->arr, t->narr, sizeof *t->arr, tally_arrival_cmp);
+	for (size_t i = 0, j; i < t->narr && !rc; i = j) {
+		for (j = i + 1; j < t->narr && !tally_arrival_cmp(&t->arr[i], &t->arr[j]); j++)
+			;
+		rc = count_arrival(c, t->arr[i].unit, t->arr[i].day, t->arr[i].grade,
+				   (int64_t)(j - i));
+	}
 	free(t->units.e);
 	free(t->households.e);
 	free(t->arr);
@@ -989,6 +1006,15 @@ int people_add_arrival_graded(struct dbc *c, int64_t person_id, int64_t unit_id,
 			      const char *mode, const char *source, int64_t source_id, int64_t now,
 			      int64_t *id, struct err_info *ei)
 {
+	return people_add_arrival_tallied(c, NULL, person_id, unit_id, g, arrival_date, mode, source,
+					  source_id, now, id, ei);
+}
+
+int people_add_arrival_tallied(struct dbc *c, struct people_tally *t, int64_t person_id,
+			       int64_t unit_id, const struct arrival_grade *g,
+			       const char *arrival_date, const char *mode, const char *source,
+			       int64_t source_id, int64_t now, int64_t *id, struct err_info *ei)
+{
 	int rc = arrival_check(arrival_date, &mode, ei);
 	if (rc)
 		return rc;
@@ -1004,7 +1030,8 @@ int people_add_arrival_graded(struct dbc *c, int64_t person_id, int64_t unit_id,
 	if (rc < 0)
 		return rc;
 	if (rc == 1)
-		return count_arrival(c, unit_id, arrival_date, g->grade);
+		return t ? tally_arrival(t, unit_id, arrival_date, g->grade)
+			 : count_arrival(c, unit_id, arrival_date, g->grade, 1);
 	rc = db_one_int(c, id,
 			"SELECT id FROM arrivals WHERE person_id = $1 AND arrival_date = $2"
 			" AND origin_code = $3",
@@ -1036,6 +1063,98 @@ int people_copy_arrival(struct db_copy *cp, struct people_tally *t, int64_t pers
 	db_copy_int(cp, now);
 	db_copy_row_end(cp);
 	return 0;
+}
+
+/* ---------- arrivals in one statement (PostgreSQL) ---------- */
+
+enum { PA_PERSON, PA_UNIT, PA_CODE, PA_NAME, PA_DATE, PA_MODE, PA_GRADE, PA_HANDLING, PA_RULE, PA_N };
+
+struct people_arrivals {
+	struct buf col[PA_N]; /* each a column, values a line each; "\x01": NULL */
+	size_t n;
+};
+
+struct people_arrivals *people_arrivals_new(void)
+{
+	return calloc(1, sizeof(struct people_arrivals));
+}
+
+void people_arrivals_free(struct people_arrivals *a)
+{
+	if (!a)
+		return;
+	for (int i = 0; i < PA_N; i++)
+		buf_free(&a->col[i]);
+	free(a);
+}
+
+static int pa_text(struct people_arrivals *a, int k, const char *v)
+{
+	if (v && strpbrk(v, "\n\x01"))
+		return ERR_INTERNAL; /* codes, days and names from the divisions: never */
+	buf_printf(&a->col[k], "%s%s", a->n ? "\n" : "", v ? v : "\x01");
+	return 0;
+}
+
+int people_arrivals_add(struct people_arrivals *a, int64_t person_id, int64_t unit_id,
+			const struct arrival_grade *g, const char *arrival_date, const char *mode,
+			struct err_info *ei)
+{
+	int rc = arrival_check(arrival_date, &mode, ei);
+	if (rc)
+		return rc;
+	const char *sep = a->n ? "\n" : "";
+	buf_printf(&a->col[PA_PERSON], "%s%lld", sep, (long long)person_id);
+	buf_printf(&a->col[PA_UNIT], "%s%lld", sep, (long long)unit_id);
+	buf_printf(&a->col[PA_RULE], "%s%lld", sep, (long long)g->rule_id);
+	if ((rc = pa_text(a, PA_CODE, g->code)) || (rc = pa_text(a, PA_NAME, g->name)) ||
+	    (rc = pa_text(a, PA_DATE, arrival_date)) || (rc = pa_text(a, PA_MODE, mode)) ||
+	    (rc = pa_text(a, PA_GRADE, g->grade)) || (rc = pa_text(a, PA_HANDLING, g->handling)))
+		return rc;
+	a->n++;
+	return 0;
+}
+
+int people_arrivals_send(struct dbc *c, struct people_arrivals *a, struct people_tally *t,
+			 const char *source, int64_t source_id, int64_t now)
+{
+	if (!a->n)
+		return 0;
+	int rc = 0;
+	for (int i = 0; i < PA_N; i++)
+		if (a->col[i].oom)
+			rc = ERR_NOMEM;
+	/* In the order added (WITH ORDINALITY), so ids run as one by one; a
+	 * second arrival of the same key in the set does nothing, as it would
+	 * after the first. */
+	struct dbq *q = rc ? NULL
+		: db_query(c,
+			   "INSERT INTO arrivals(person_id, unit_id, origin_code, origin_name,"
+			   " arrival_date, mode, grade, handling, risk_area_id, source, source_id,"
+			   " created_at) SELECT k.p, k.u, k.c, k.n, k.d, k.m, k.g, k.h, NULLIF(k.r, 0),"
+			   " $10, $11, $12 FROM unnest(CAST(string_to_array($1, chr(10)) AS bigint[]),"
+			   " CAST(string_to_array($2, chr(10)) AS bigint[]),"
+			   " string_to_array($3, chr(10), chr(1)), string_to_array($4, chr(10), chr(1)),"
+			   " string_to_array($5, chr(10), chr(1)), string_to_array($6, chr(10), chr(1)),"
+			   " string_to_array($7, chr(10), chr(1)), string_to_array($8, chr(10), chr(1)),"
+			   " CAST(string_to_array($9, chr(10)) AS bigint[]))"
+			   " WITH ORDINALITY AS k(p, u, c, n, d, m, g, h, r, i) ORDER BY k.i"
+			   " ON CONFLICT (person_id, arrival_date, origin_code) DO NOTHING"
+			   " RETURNING unit_id, arrival_date, grade",
+			   "ttttttttt" "tIi", buf_str(&a->col[PA_PERSON]), buf_str(&a->col[PA_UNIT]),
+			   buf_str(&a->col[PA_CODE]), buf_str(&a->col[PA_NAME]),
+			   buf_str(&a->col[PA_DATE]), buf_str(&a->col[PA_MODE]),
+			   buf_str(&a->col[PA_GRADE]), buf_str(&a->col[PA_HANDLING]),
+			   buf_str(&a->col[PA_RULE]), source ? source : "manual", source_id, now);
+	if (!rc && !q)
+		rc = ERR_DB;
+	while (!rc && (rc = db_step(q)) == 1)
+		rc = tally_arrival(t, db_int(q, 0), db_text(q, 1), db_text(q, 2));
+	db_done(q);
+	for (int i = 0; i < PA_N; i++)
+		a->col[i].len = 0;
+	a->n = 0;
+	return rc < 0 ? rc : 0;
 }
 
 int people_add_arrival(struct dbc *c, int64_t person_id, int64_t unit_id, const char *origin,

@@ -228,6 +228,15 @@ int people_add_arrival_graded(struct dbc *c, int64_t person_id, int64_t unit_id,
 			      const struct arrival_grade *g, const char *arrival_date,
 			      const char *mode, const char *source, int64_t source_id, int64_t now,
 			      int64_t *id, struct err_info *ei);
+/* people_add_arrival_graded whose new arrival is counted (arrival_counts)
+ * by tally t's flush instead of at once (t NULL: at once): a bulk writer
+ * then writes one count per unit, day and grade. Counts only add up, so a
+ * person moved later in the same transaction (people_count_arrivals_of)
+ * ends with the same counts. */
+int people_add_arrival_tallied(struct dbc *c, struct people_tally *t, int64_t person_id,
+			       int64_t unit_id, const struct arrival_grade *g,
+			       const char *arrival_date, const char *mode, const char *source,
+			       int64_t source_id, int64_t now, int64_t *id, struct err_info *ei);
 
 /* Bulk loading (imports on PostgreSQL, db_copy): the rows people_upsert and
  * people_add_arrival_graded would insert, for a caller that knows nobody
@@ -250,6 +259,22 @@ int people_copy_arrival(struct db_copy *cp, struct people_tally *t, int64_t pers
 			int64_t unit_id, const struct arrival_grade *g, const char *arrival_date,
 			const char *mode, const char *source, int64_t source_id, int64_t now,
 			struct err_info *ei);
+
+/* Arrivals gathered and inserted in one statement (PostgreSQL: imports'
+ * rows that meet someone registered), as people_add_arrival_tallied would
+ * insert them one by one in the order added: the same checks at add
+ * (ERR_INVALID naming the field), an arrival already on record (person,
+ * day, origin) left as it is, each new one counted by tally t. The caller
+ * sends before anything else reads or changes the arrivals of a person it
+ * added. send empties the set; 0 or <0. */
+struct people_arrivals;
+struct people_arrivals *people_arrivals_new(void);
+void people_arrivals_free(struct people_arrivals *a);
+int people_arrivals_add(struct people_arrivals *a, int64_t person_id, int64_t unit_id,
+			const struct arrival_grade *g, const char *arrival_date, const char *mode,
+			struct err_info *ei);
+int people_arrivals_send(struct dbc *c, struct people_arrivals *a, struct people_tally *t,
+			 const char *source, int64_t source_id, int64_t now);
 
 /* Adjusts unit_households (households, persons) by the deltas for unit_id
  * and every unit above it. */

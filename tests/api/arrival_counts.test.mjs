@@ -180,6 +180,23 @@ test('an import with arrivals counts them (new persons and a known one)', async 
   await check('after an import');
 });
 
+test('an import that gives a person an arrival and then, a row later, their compound counts it where they end up', async () => {
+  // The import counts its arrivals once at the end (one count per unit, day
+  // and grade); a later row moving the person moves what is counted by then.
+  const csv = ['姓名,身份证号,来源地,抵达日期,交通方式,小区',
+    `计数m,${rid('640106', '19800101', 17)},420106,2020-01-25,火车,`,
+    `计数n,${rid('640106', '19800101', 19)},420106,2020-01-25,火车,`,
+    `计数m,${rid('640106', '19800101', 17)},,,,AC-K2`,
+    `计数n,${rid('640106', '19800101', 19)},110101,2020-01-26,汽车,AC-K3`].join('\n') + '\n';
+  const res = await admin.post('/api/v1/imports/persons?source=counts-moved', csv, { type: 'text/csv; charset=utf-8' });
+  expectStatus(res, 200, 'import');
+  assert.equal(res.body.rejected, 0, show(res));
+  assert.equal(res.body.created, 2, show(res));
+  const units = (await sql(srv.db, `SELECT p.unit_id FROM arrivals a JOIN persons p ON p.id = a.person_id WHERE a.source = 'import' AND p.name IN ('计数m', '计数n') ORDER BY p.name, a.arrival_date`)).trim().split('\n').map(Number);
+  assert.deepEqual(units, [U.K2.id, U.K3.id, U.K3.id], 'the arrivals moved with their persons');
+  await check('after an import that moves its own new persons');
+});
+
 test('a unit moved under another parent takes its arrivals\' counts along', async () => {
   const res = await admin.patch(`/api/v1/units/${U.C1.id}`, { parent_id: U.S2.id });
   expectStatus(res, 200, 'move community C1 to S2');
