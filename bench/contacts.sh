@@ -5,10 +5,11 @@
 # before now: GET /api/v1/cases/{id}/contact-candidates through the API (the
 # household, gate, vehicle, train and place queries, each candidate's name,
 # unit, scope and decision, the JSON), median of R (20) requests one after
-# another, beside the raw query of the same windows straight on the same
-# database in the same run (SQLite: bench/contacts_raw.c, the query
-# contacts.c runs for the gate reasons, every row stepped and read; target:
-# the API within 2x of it). With PG=1 the same on a durable PostgreSQL
+# another, each timed to the answer's last byte (parsed_ms: with the
+# client's JSON.parse too), beside the raw query of the same windows
+# straight on the same database in the same run (SQLite:
+# bench/contacts_raw.c, the query contacts.c runs for the gate reasons,
+# every row stepped and read; target: the API within 2x of it). With PG=1 the same on a durable PostgreSQL
 # (the raw query through psql, \timing).
 # Usage: bench/contacts.sh [SCANS]  env: R (20), GATES (200), DAYS (60),
 #   PG=1 (PG_SCANS, default SCANS), SQLITE=0 (PostgreSQL only), NO_BUILD=1,

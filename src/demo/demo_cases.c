@@ -5,7 +5,9 @@
  * reported 2020-01-23..02-01 (the last so that 2020-02-15 is the 14th day
  * without a new one), 6 cured from 2020-02-08, none critical, no death, no
  * medical worker; each case's household members decided close contacts,
- * isolated and released when their 14 days end; 7 epidemic points opened on
+ * isolated and released when their 14 days end; two later cases first
+ * general contacts of earlier ones (the chains of the contact network);
+ * 7 epidemic points opened on
  * the cases' compounds, their 9 steps done, three work groups on a roster,
  * and each lifted through the lifting rule itself (first 2020-02-07, all by
  * 2020-02-15). The figures are then read back and checked. */
@@ -29,6 +31,13 @@ static const char *const cured_day[NCASES] = {"2020-02-08", "2020-02-09", "2020-
 static const char *const lift_day[NPOINTS] = {"2020-02-07", "2020-02-08", "2020-02-09",
 					      "2020-02-10", "2020-02-11", "2020-02-13",
 					      "2020-02-15"};
+/* Transmission chains: the case reported later (index) was first named in
+ * an earlier case's interview, met the day before that case was isolated,
+ * and decided a general contact; it fell ill days later, so the contact
+ * network shows contacts who became cases. -1: none. (A close contact
+ * would add an isolation order, and the bulletin's isolation figures are
+ * fixed.) */
+static const int chain_to[NCASES] = {5, -1, -1, 7, -1, -1, -1, -1};
 static const char *const place_suffix[NPOINTS] = {"公寓楼", "", "", "", "", "", "宾馆"};
 static const char *const groups[3] = {"incident", "health", "supply"};
 static const char *const group_zh[3] = {"处置组", "监测组", "保障组"};
@@ -124,7 +133,7 @@ int demo_cases(struct dbc *c, FILE *progress, struct err_info *ei)
 			return dfail(ei, c, rc < 0 ? rc : ERR_DB, "no person for a case");
 		last = unit[i];
 	}
-	int ncontacts = 0, nreleased = 0, ngeneral = 0, nlogged = 0;
+	int ncontacts = 0, nreleased = 0, ngeneral = 0, nlogged = 0, nchains = 0;
 	for (int i = 0; i < NCASES; i++) {
 		char onset[DAY_LEN], exposure[DAY_LEN];
 		day_add(report_day[i], -3, onset);
@@ -233,6 +242,31 @@ int demo_cases(struct dbc *c, FILE *progress, struct err_info *ei)
 				nreleased++;
 			}
 		}
+		if (chain_to[i] > 0) {
+			int j = chain_to[i];
+			int64_t cid, order = 0;
+			rc = contacts_decide(c, kase[i], person[j], unit[j], "general", exposure, "[]",
+					     officer, at_day(report_day[i], 17), &cid, &order, ei);
+			if (rc == ERR_CONFLICT) { /* a fellow passenger already: a chain too */
+				err_clear(ei);
+				rc = 0;
+			}
+			if (rc)
+				return dfail(ei, c, rc, "chain contact");
+		}
+	}
+	/* The chains, as the network view finds them: contacts who are cases. */
+	{
+		int64_t n = 0;
+		if ((rc = db_one_int(c, &n,
+				     "SELECT COUNT(*) FROM contacts d JOIN cases k ON k.person_id = d.person_id"
+				     " WHERE d.decision <> 'none'",
+				     "")) != 1)
+			return dfail(ei, c, rc < 0 ? rc : ERR_DB, "chains");
+		nchains = (int)n;
+		if (nchains < 2)
+			return err_set(ei, ERR_INTERNAL, "", "demo cases: %d contacts became cases, 2 expected",
+				       nchains);
 	}
 	/* The 7 epidemic points: the last takes the last two cases. */
 	for (int i = 0; i < NPOINTS; i++) {
@@ -291,11 +325,11 @@ int demo_cases(struct dbc *c, FILE *progress, struct err_info *ei)
 			"cases: %lld confirmed, %lld cured (first 2020-02-08), %lld days without a new"
 			" one on 2020-02-15; %d screened off a train (their stays from the"
 			" checkpoint log); %d close contacts isolated (%d released), %d fellow"
-			" passengers general contacts; epidemic"
+			" passengers general contacts, %d contacts who became cases; epidemic"
 			" points %lld/%lld lifted (first %s)\n",
 			(long long)f.confirmed_total, (long long)f.cured_total,
 			(long long)f.days_without_new_confirmed, nlogged, ncontacts, nreleased,
-			ngeneral,
+			ngeneral, nchains,
 			(long long)e.lifted, (long long)e.total, e.first_lifted_day);
 	return 0;
 }

@@ -153,6 +153,8 @@ test('the commander sees the figures, the epidemic curve and its table, and the 
 		const link = page.locator(`.network-table tr[data-target="p${P.spouse.id}"]`);
 		await link.waitFor();
 		assert.match(await link.innerText(), /诸葛建新[\s\S]*诸葛秀兰[\s\S]*密切接触者/);
+		// The demo's transmission chains: two contacts who became cases.
+		assert.equal(await page.locator('.network-table td:nth-child(5) .tag-danger').count(), 2, 'the demo\'s two chains');
 		assert.deepEqual(page.errors || [], []);
 	});
 });
