@@ -8,12 +8,18 @@
 # rule, audit, one transaction a request) beside the bare durable-insert
 # baseline of bench/scan_baseline.c (synchronous=FULL) in the same run, same
 # wrk settings.
-# Usage: bench/isolation.sh [SECONDS]  (default 10); env N, DAYS, NO_BUILD=1
+# The figures are read at 23:00 local on the last day with checks (both
+# windows closed, a full day of checks in: the most the missed-check figure
+# has to count), the checks written at 20:00 local on the day after (the
+# evening window, no check yet: each marks its order's evening done).
+# Usage: bench/isolation.sh [SECONDS]  (default 10); env N, DAYS, PORT, NO_BUILD=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${1:-10}
 N=${N:-50000}
 DAYS=${DAYS:-14}
+PORT=${PORT:-18971}   # the server; the baseline on PORT + 1
+BPORT=$((PORT + 1))
 [ -n "${NO_BUILD:-}" ] || make -s build/cordon
 command -v wrk >/dev/null || { echo "wrk missing: run scripts/deps.sh" >&2; exit 1; }
 mkdir -p build/bench
@@ -35,20 +41,33 @@ load() { # label port device tag -> "rps p50 p99"
   echo "$rps $p50 $p99"
 }
 build/cordon init --db "$tmp/c.db" --admin-password-file "$tmp/pw" >/dev/null
-build/cordon serve --db "$tmp/c.db" --listen 127.0.0.1:18971 --quiet 2>"$tmp/c.log" &
+build/cordon serve --db "$tmp/c.db" --listen 127.0.0.1:$PORT --quiet 2>"$tmp/c.log" &
+srv=$!
 wait_listen "$tmp/c.log"
 t0=$(date +%s)
-node bench/isolation_setup.mjs http://127.0.0.1:18971 "$PW" "$tmp/c.db" "$N" "$DAYS" "$tmp"
+node bench/isolation_setup.mjs http://127.0.0.1:$PORT "$PW" "$tmp/c.db" "$N" "$DAYS" "$tmp"
 echo "bench/isolation: $N active orders, $DAYS days of checks ($(sqlite3 "$tmp/c.db" 'SELECT COUNT(*) FROM health_checks') checks) made in $(( $(date +%s) - t0 )) s; $(nproc) cores" >&2
 DEV=$(cat "$tmp/device.txt")
-node bench/isolation_latency.mjs http://127.0.0.1:18971 "$DEV" "$(cat "$tmp/unit.txt")" 200
-build/bench/scan_baseline 18972 "$tmp/base.db" FULL 64 2>"$tmp/base.log" &
+# The server again with its clock set (above: local days as of now, UTC+8).
+today=$(date -u -d @$(( $(date +%s) + 8 * 3600 )) +%F)
+yesterday=$(date -u -d @$(( $(date +%s) + 8 * 3600 - 86400 )) +%F)
+reserve() {
+  kill "$srv"; wait "$srv" 2>/dev/null || true
+  build/cordon serve --db "$tmp/c.db" --listen 127.0.0.1:$PORT --quiet --clock "$1" 2>"$tmp/c.log" &
+  srv=$!
+  wait_listen "$tmp/c.log"
+}
+reserve "${yesterday}T23:00"
+echo "figures at ${yesterday}T23:00 local; $(uptime)" >&2
+node bench/isolation_latency.mjs http://127.0.0.1:$PORT "$DEV" "$(cat "$tmp/unit.txt")" 200
+reserve "${today}T20:00"
+build/bench/scan_baseline $BPORT "$tmp/base.db" FULL 64 2>"$tmp/base.log" &
 bp=$!
 wait_listen "$tmp/base.log"
-read -r base _ _ < <(load "baseline: bare MHD + SQLite insert, synchronous=FULL" 18972 "" base)
+read -r base _ _ < <(load "baseline: bare MHD + SQLite insert, synchronous=FULL" $BPORT "" base)
 kill $bp; wait $bp 2>/dev/null || true
 n0=$(sqlite3 "$tmp/c.db" 'SELECT COUNT(*) FROM health_checks')
-read -r cord _ _ < <(load "cordon POST /isolations/{id}/checks (SQLite, FULL)" 18971 "$DEV" "c$$")
+read -r cord _ _ < <(load "cordon POST /isolations/{id}/checks (SQLite, FULL)" $PORT "$DEV" "c$$")
 n1=$(sqlite3 "$tmp/c.db" 'SELECT COUNT(*) FROM health_checks')
 echo "checks stored: $((n1 - n0))" >&2
 awk -v c="$cord" -v b="$base" 'BEGIN { printf "ratio cordon checks / FULL baseline: %.2f\n", c / b }'
