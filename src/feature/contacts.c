@@ -564,12 +564,18 @@ static void jw_str(struct jw *b, const char *s)
 		return;
 	char *p = b->d + b->len;
 	*p++ = '"';
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch >= 0x20 && ch != '"' && ch != '\\') {
-			*p++ = (char)ch;
-			continue;
-		}
+	while (*s) {
+		/* The run that needs no escape (almost always the whole
+		 * string), copied at once. */
+		size_t run = 0;
+		while (s[run] && (unsigned char)s[run] >= 0x20 && s[run] != '"' && s[run] != '\\')
+			run++;
+		memcpy(p, s, run);
+		p += run;
+		s += run;
+		if (!*s)
+			break;
+		unsigned char ch = (unsigned char)*s++;
 		*p++ = '\\';
 		switch (ch) {
 		case '"': *p++ = '"'; break;
@@ -601,12 +607,26 @@ static void jw_str_or_null(struct jw *b, const char *s)
 
 static void jw_int(struct jw *b, int64_t v)
 {
+	/* Two digits a step: most numbers here are 10-digit times. */
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+				    "25262728293031323334353637383940414243444546474849"
+				    "50515253545556575859606162636465666768697071727374"
+				    "75767778798081828384858687888990919293949596979899";
 	char t[24];
 	size_t i = sizeof t;
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	do
-		t[--i] = (char)('0' + u % 10);
-	while (u /= 10);
+	while (u >= 100) {
+		unsigned d = (unsigned)(u % 100) * 2;
+		u /= 100;
+		t[--i] = pairs[d + 1];
+		t[--i] = pairs[d];
+	}
+	if (u >= 10) {
+		t[--i] = pairs[u * 2 + 1];
+		t[--i] = pairs[u * 2];
+	} else {
+		t[--i] = (char)('0' + u);
+	}
 	if (v < 0)
 		t[--i] = '-';
 	jw_mem(b, t + i, sizeof t - i);
@@ -868,9 +888,13 @@ static int cand_who_load(struct dbc *c, struct cands *s)
 	db_done(q);
 	if (rc < 0)
 		return rc;
-	/* In order already on both backends as written, but bsearch must not
-	 * depend on a plan. */
-	qsort(s->w, s->nw, sizeof *s->w, who_cmp);
+	/* In order already as the plans go, but bsearch must not depend on a
+	 * plan. */
+	for (size_t i = 1; i < s->nw; i++)
+		if (s->w[i - 1].person_id > s->w[i].person_id) {
+			qsort(s->w, s->nw, sizeof *s->w, who_cmp);
+			break;
+		}
 	return 0;
 }
 
