@@ -89,9 +89,9 @@ static const struct list_col meeting_export[] = {
 static int list_meetings(struct req *r)
 {
 	static const char sql[] =
-		MEETING_COLS " WHERE " SCOPE_SQL("m.unit_id", "1") " AND m.id > $2"
+		MEETING_COLS " WHERE " SCOPE_SQL("m.unit_id", "1")
 		" AND ($3 = '' OR m.day >= $3) AND ($4 = '' OR m.day <= $4)"
-		" ORDER BY m.id LIMIT $5";
+		PAGE_ID_SQL("m.id", "2", "6") " LIMIT $5";
 	struct page pg;
 	char from[DAY_LEN], to[DAY_LEN];
 	int rc = req_page(r, &pg);
@@ -101,8 +101,8 @@ static int list_meetings(struct req *r)
 		rc = daily_query_day(r, "to", NULL, to);
 	if (rc)
 		return rc;
-	struct dbq *q = db_query(req_db(r), sql, "iitti", r->who.scope_unit_id, pg.after, from, to,
-				 pg.limit + 1);
+	struct dbq *q = db_query(req_db(r), sql, "iittii", r->who.scope_unit_id, pg.after, from, to,
+				 pg.limit + 1, (int64_t)pg.desc);
 	return resp_query_list(r, &pg, q, meeting_row, meeting_export, "dispatch-meetings");
 }
 

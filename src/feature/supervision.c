@@ -300,9 +300,9 @@ static const struct list_col inspection_export[] = {
 static int list_inspections(struct req *r)
 {
 	static const char sql[] =
-		INSPECTION_COLS " WHERE " SCOPE_SQL("i.unit_id", "1") " AND i.id > $2"
+		INSPECTION_COLS " WHERE " SCOPE_SQL("i.unit_id", "1")
 		" AND ($3 = '' OR i.day >= $3) AND ($4 = '' OR i.day <= $4)"
-		" AND ($5 = 0 OR i.group_id = $5) ORDER BY i.id LIMIT $6";
+		" AND ($5 = 0 OR i.group_id = $5)" PAGE_ID_SQL("i.id", "2", "7") " LIMIT $6";
 	struct page pg;
 	char day[DAY_LEN], from[DAY_LEN], to[DAY_LEN];
 	int64_t group = 0;
@@ -317,8 +317,8 @@ static int list_inspections(struct req *r)
 		rc = req_query_int(r, "group_id", 1, INT64_MAX, 0, &group);
 	if (rc)
 		return rc;
-	struct dbq *q = db_query(req_db(r), sql, "iittii", r->who.scope_unit_id, pg.after, from,
-				 to, group, pg.limit + 1);
+	struct dbq *q = db_query(req_db(r), sql, "iittiii", r->who.scope_unit_id, pg.after, from,
+				 to, group, pg.limit + 1, (int64_t)pg.desc);
 	return resp_query_list(r, &pg, q, inspection_row, inspection_export,
 			       "supervision-inspections");
 }

@@ -29,6 +29,10 @@ int req_page(struct req *r, struct page *p)
 	int rc = req_query_int(r, "limit", 1, 500, 50, &p->limit);
 	if (!rc)
 		rc = req_query_int(r, "after", 0, INT64_MAX, 0, &p->after);
+	const char *o = req_query(r, "order");
+	if (!rc && o && *o && strcmp(o, "asc") != 0 && strcmp(o, "desc") != 0)
+		rc = err_set(&r->err, ERR_INVALID, "order", "must be asc or desc");
+	p->desc = o && strcmp(o, "desc") == 0;
 	if (p->export) {
 		p->limit = EXPORT_MAX;
 		p->after = 0;

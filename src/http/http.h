@@ -172,9 +172,19 @@ struct page {
 	int64_t limit;
 	int64_t after; /* cursor: the last id of the previous page, 0 for the first */
 	int export;    /* 1 csv, 2 xlsx: the whole list, no paging */
+	int desc;      /* ?order=desc: newest first, after = ids below the cursor */
 };
-/* Reads ?limit= (1..500, default 50) and ?after=, and ?format=json|csv|xlsx. */
+/* Reads ?limit= (1..500, default 50) and ?after=, ?format=json|csv|xlsx,
+ * and ?order=asc|desc where a list offers it (PAGE_ID_SQL). */
 int req_page(struct req *r, struct page *p);
+/* The keyset condition and order of a list that offers ?order=desc, on id
+ * column COL, with the cursor bound at $A and page.desc at $D; follow it
+ * with " LIMIT $n". Oldest first by default (ids above the cursor); newest
+ * first the ids below it (a cursor of 0: from the newest). */
+#define PAGE_ID_SQL(col, a, d)                                                        \
+	" AND (($" d " = 0 AND " col " > $" a ") OR ($" d " = 1 AND ($" a " = 0 OR " col \
+	" < $" a ")))"                                                               \
+	" ORDER BY CASE WHEN $" d " = 1 THEN -" col " ELSE " col " END"
 /* Reads the text filter ?key= (at most 64 characters) as a lower-cased
  * "%...%" LIKE pattern with wildcards escaped (use ESCAPE '\'), or "" when
  * absent. 0, or ERR_INVALID naming the key. */

@@ -16,6 +16,7 @@ static const struct err_msg msgs[] = {
 	{"is not your password", "不是您的密码"},
 	/* export.c */
 	{"must be json, csv or xlsx", "必须是 json、csv 或 xlsx"},
+	{"must be asc or desc", "必须是 asc（从早到晚）或 desc（从新到旧）"},
 	{"must be at most 64 characters", "不能超过 64 个字符"},
 	/* request.c */
 	{"no such record", "记录不存在"},

@@ -79,6 +79,18 @@ test('meetings: progress, problems carried over until closed, overdue flagged, o
   assert.match(print.text, /口罩供应紧张/);
   const list = expectStatus(await admin.get('/api/v1/dispatch/meetings'), 200).body.items;
   assert.deepEqual(list.map((m) => m.day), ['2020-02-08', '2020-02-09', '2020-02-10']);
+  // newest first, paged: the page shows the latest evening first and the
+  // cursor walks back in time; the file is in the same order
+  const newest = expectStatus(await admin.get('/api/v1/dispatch/meetings?order=desc&limit=2'), 200).body;
+  assert.deepEqual(newest.items.map((m) => m.day), ['2020-02-10', '2020-02-09']);
+  const older = expectStatus(await admin.get(`/api/v1/dispatch/meetings?order=desc&limit=2&after=${newest.next}`), 200).body;
+  assert.deepEqual(older.items.map((m) => m.day), ['2020-02-08']);
+  assert.equal(older.next, null);
+  const file = await admin.get('/api/v1/dispatch/meetings?order=desc&format=csv');
+  assert.ok(file.text.indexOf('2020-02-10') < file.text.indexOf('2020-02-08'), 'csv newest first');
+  expectError(await admin.get('/api/v1/dispatch/meetings?order=latest'), 400, 'invalid', 'order');
+  assert.equal(expectStatus(await offB.get('/api/v1/dispatch/meetings?order=desc'), 200).body.items.length, 0,
+    'newest first keeps the scope');
   // scope: another area's officer sees none of the district's meetings
   assert.equal(expectStatus(await offB.get('/api/v1/dispatch/meetings'), 200).body.items.length, 0);
   expectError(await offB.get(`/api/v1/dispatch/meetings/${m1.id}`), 404, 'not_found');

@@ -175,6 +175,12 @@ test('supervision: groups, an inspection with findings, overdue rectifications, 
   assert.equal(s2.findings_rectified, 1);
   const ix = expectStatus(await admin.get('/api/v1/supervision/inspections?day=2020-02-10'), 200).body.items;
   assert.equal(ix.length, 1);
+  const days = (res) => expectStatus(res, 200).body.items.map((i) => i.day);
+  assert.deepEqual(days(await admin.get('/api/v1/supervision/inspections')), ['2020-02-10', '2020-02-11']);
+  assert.deepEqual(days(await admin.get('/api/v1/supervision/inspections?order=desc')), ['2020-02-11', '2020-02-10'],
+    'newest first');
+  assert.deepEqual(days(await admin.get(`/api/v1/supervision/inspections?order=desc&group_id=${g.id}&to=2020-02-10`)),
+    ['2020-02-10'], 'newest first keeps the filters');
   const gd = expectStatus(await admin.get(`/api/v1/supervision/groups/${g.id}`), 200).body;
   assert.equal(gd.member_list[0].name, '赵督查');
   const xl = await admin.get('/api/v1/supervision/findings?format=xlsx', { raw: true });

@@ -212,6 +212,9 @@ test('English chosen on the login page is kept after sign-in and saved for the a
 	await shotOnFail('phone-login-lang', page, async () => {
 		await page.goto(`${srv.url}/#/login`);
 		await page.locator('.login-top [data-lang=en]').click();
+		// The form is drawn again in English once the strings have loaded;
+		// typing before that would type into the form being replaced.
+		await page.locator('form.login-form button[type=submit]', { hasText: 'Sign in' }).waitFor();
 		await page.locator('input[name=username]').fill('grid_worker');
 		await page.locator('input[name=password]').fill('demo2020');
 		await page.locator('form.login-form button[type=submit]').click();

@@ -29,7 +29,8 @@ export function update(ctx) {
 }
 
 function meetingsTab(ctx) {
-	const url = '/api/v1/dispatch/meetings';
+	// The latest evening's meeting first: it is the one being worked on.
+	const url = '/api/v1/dispatch/meetings?order=desc';
 	const list = pagedTable({
 		url,
 		emptyText: t('dispatch.no_meetings'),

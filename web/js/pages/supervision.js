@@ -164,7 +164,7 @@ function inspectionsTab(ctx) {
 	const canWrite = ctx.hasPerm('supervision.write');
 	const groupId = /^\d+$/.test(ctx.query.group_id || '') ? ctx.query.group_id : '';
 	let day = /^\d{4}-\d{2}-\d{2}$/.test(ctx.query.day || '') ? ctx.query.day : '';
-	const url = () => '/api/v1/supervision/inspections' + qs({ group_id: groupId, day });
+	const url = () => '/api/v1/supervision/inspections' + qs({ group_id: groupId, day, order: 'desc' });
 	const target = (i) => (i.target === 'group' ? `${t('sup.target_group')} ${i.target_group_name || ''}`
 		: i.target === 'assignment' ? `${t('sup.target_assignment')} ${i.assignee || ''}` : `${t('sup.target_unit')} ${i.unit_name || ''}`);
 	const list = pagedTable({
