@@ -88,6 +88,19 @@ int db_generation(struct dbc *c, char *out, size_t cap)
 	return c->ops->generation ? c->ops->generation(c, out, cap) : ERR_DB;
 }
 
+int db_snapshot_begin(struct dbc *c)
+{
+	if (strcmp(c->ops->name, "sqlite") != 0 || c->in_tx)
+		return 0;
+	return db_begin(c);
+}
+
+void db_snapshot_end(struct dbc *c)
+{
+	if (c && c->in_tx)
+		db_rollback(c); /* nothing was written: ROLLBACK only ends it */
+}
+
 int64_t db_last_insert_id(struct dbc *c)
 {
 	return c->ops->last_insert_id ? c->ops->last_insert_id(c) : 0;

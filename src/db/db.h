@@ -100,8 +100,19 @@ const char *db_errmsg(struct dbc *c);
  * Read it BEFORE computing and keep the result under it. Writes out (at
  * most cap bytes, NUL-terminated) and returns 0, or returns <0 when the
  * connection cannot tell (SQLite's writer, which does not see its own
- * commits in data_version): then do not cache. */
+ * commits in data_version; a SQLite read transaction whose snapshot holds
+ * a commit this connection had not seen before it): then do not cache.
+ * Inside a read transaction (db_snapshot_begin) the fingerprint is that of
+ * the transaction's snapshot, so what is read there may be kept under it. */
 int db_generation(struct dbc *c, char *out, size_t cap);
+
+/* A read snapshot for what a request reads next on c (a read connection):
+ * on SQLite one read transaction, so the statements see one state and take
+ * the WAL's read lock once (two fcntl calls) instead of once each; on
+ * PostgreSQL nothing (a BEGIN would cost a round trip, and each statement
+ * sees the latest commit). db_snapshot_end ends it; both return 0 or <0. */
+int db_snapshot_begin(struct dbc *c);
+void db_snapshot_end(struct dbc *c);
 
 /* SQLite: the rowid of the last row this connection inserted (read without
  * a statement; RETURNING costs SQLite a temporary table). Other backends

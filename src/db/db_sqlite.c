@@ -39,6 +39,8 @@ struct sc {
 	sqlite3_stmt *tx[3]; /* BEGIN, COMMIT, ROLLBACK: prepared once, run per request */
 	sqlite3_stmt *dv;    /* PRAGMA data_version (s_generation) */
 	int64_t dv_seen;     /* its value at this connection's last look, -1: none yet */
+	uint64_t gen_begun;  /* a reader's commit_gen when its transaction began */
+	int gen_changed;     /* a look in this transaction saw a commit new to it */
 	struct sc *next; /* readers list */
 };
 
@@ -382,8 +384,14 @@ static int s_tx(struct sc *c, int i)
 	return 0;
 }
 
+static _Atomic uint64_t commit_gen;
+
 static int s_begin(struct dbc *c)
 {
+	/* Loaded before the transaction's snapshot is taken (BEGIN is
+	 * deferred: its first statement takes it); see s_generation. */
+	SC(c)->gen_begun = atomic_load(&commit_gen);
+	SC(c)->gen_changed = 0;
 	return s_tx(SC(c), TX_BEGIN);
 }
 
@@ -652,14 +660,25 @@ const char *sqlite_version_text(void)
  * commit of another connection, in this process or another). So once
  * anything was committed, every look through any reader after it finds a
  * generation bumped after that commit. Process-wide, so the values of two
- * databases opened in turn never meet. */
-static _Atomic uint64_t commit_gen;
-
+ * databases opened in turn never meet.
+ *
+ * Outside a transaction the look is its own statement and what the caller
+ * reads next is at least as new as the value. Inside a read transaction
+ * (a GET's snapshot, server.c) the data may be older than a value loaded
+ * after the snapshot was taken: another reader may have bumped for a
+ * commit the snapshot does not hold. So there the value is the one loaded
+ * when the transaction began (before its snapshot), and once a look in the
+ * transaction sees a commit new to this reader it bumps and every look in
+ * that transaction answers "cannot tell" (the caller reads without a
+ * cache). Two looks whose snapshots differ by a commit C so never give the
+ * same value: the first look of each reader holding C bumps after C, and
+ * the value of a later transaction of that reader is loaded after that. */
 static int s_generation(struct dbc *base, char *out, size_t cap)
 {
 	struct sc *c = SC(base);
 	if (c->writer)
 		return ERR_DB;
+	int in_tx = !sqlite3_get_autocommit(c->h);
 	if (!c->dv && sqlite3_prepare_v2(c->h, "PRAGMA data_version", -1, &c->dv, NULL) != SQLITE_OK)
 		return ERR_DB;
 	int64_t dv = sqlite3_step(c->dv) == SQLITE_ROW ? sqlite3_column_int64(c->dv, 0) : -1;
@@ -669,8 +688,12 @@ static int s_generation(struct dbc *base, char *out, size_t cap)
 	if (dv != c->dv_seen) {
 		c->dv_seen = dv;
 		atomic_fetch_add(&commit_gen, 1);
+		c->gen_changed = 1;
 	}
-	snprintf(out, cap, "s%llu", (unsigned long long)atomic_load(&commit_gen));
+	if (in_tx && c->gen_changed)
+		return ERR_BUSY;
+	snprintf(out, cap, "s%llu",
+		 (unsigned long long)(in_tx ? c->gen_begun : atomic_load(&commit_gen)));
 	return 0;
 }
 

@@ -74,6 +74,7 @@ struct req {
 	const char *client_id; /* Idempotency-Key or body client_id */
 
 	struct db *db;
+	int snapshot; /* a GET: its reads in one snapshot (db_snapshot_begin) */
 	struct dbc *reader;
 	struct dbc *writer; /* taken lazily by req_db for writes, in a transaction */
 
@@ -113,6 +114,9 @@ struct req {
  * read connection, for reads before any write. NULL on failure. */
 struct dbc *req_db(struct req *r);
 struct dbc *req_reader(struct req *r);
+/* The request is done reading for now (the server calls it at the end of
+ * each callback): its snapshot ends and the read connection goes back. */
+void req_read_done(struct req *r);
 /* Runs fn(arg) through the server's group-commit writer (db/batch.h), for
  * hot write paths (scans, screenings) that must not also write through
  * req_db. The request's read connection is given back first: on PostgreSQL

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/buf.h"
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid;
  * the rules of RFC 3629 (no overlongs, no surrogates, at most U+10FFFF). */
@@ -44,15 +43,52 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
-static int put_string(struct buf *b, const char *str, size_t n)
+/* The text being written: grown by doubling, written through a cursor. */
+struct out {
+	char *data;
+	size_t len, cap;
+};
+
+/* Room for n more bytes and the final NUL; -1 when out of memory. */
+static int reserve(struct out *o, size_t n)
+{
+	if (o->len + n + 1 <= o->cap)
+		return 0;
+	size_t cap = o->cap ? o->cap : 1024; /* most answers fit the first */
+	while (cap < o->len + n + 1)
+		cap *= 2;
+	char *p = realloc(o->data, cap);
+	if (!p)
+		return -1;
+	o->data = p;
+	o->cap = cap;
+	return 0;
+}
+
+static int put_raw(struct out *o, const char *s, size_t n)
+{
+	if (reserve(o, n))
+		return -1;
+	memcpy(o->data + o->len, s, n);
+	o->len += n;
+	return 0;
+}
+
+/* One pass over the string into room for its longest escaping (six bytes
+ * a byte): no call per character or per escape. */
+static int put_string(struct out *o, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, run = 0;
-	buf_append(b, "\"", 1);
+	if (reserve(o, 6 * n + 2))
+		return -1;
+	char *w = o->data + o->len;
+	*w++ = '"';
+	size_t i = 0;
 	while (i < n) {
 		unsigned char c = s[i];
 		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			*w++ = (char)c;
 			i++;
 			continue;
 		}
@@ -60,37 +96,35 @@ static int put_string(struct buf *b, const char *str, size_t n)
 			size_t k = utf8_seq(s + i, n - i);
 			if (!k)
 				return -1;
+			memcpy(w, s + i, k);
+			w += k;
 			i += k;
 			continue;
 		}
-		buf_append(b, s + run, i - run);
-		char esc[6] = {'\\', 0, 0, 0, 0, 0};
-		size_t el = 2;
+		*w++ = '\\';
 		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
+		case '"': *w++ = '"'; break;
+		case '\\': *w++ = '\\'; break;
+		case '\b': *w++ = 'b'; break;
+		case '\f': *w++ = 'f'; break;
+		case '\n': *w++ = 'n'; break;
+		case '\r': *w++ = 'r'; break;
+		case '\t': *w++ = 't'; break;
 		default:
-			esc[1] = 'u';
-			esc[2] = '0';
-			esc[3] = '0';
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			el = 6;
+			*w++ = 'u';
+			*w++ = '0';
+			*w++ = '0';
+			*w++ = hex[c >> 4];
+			*w++ = hex[c & 15];
 		}
-		buf_append(b, esc, el);
-		run = ++i;
+		i++;
 	}
-	buf_append(b, s + run, n - run);
-	buf_append(b, "\"", 1);
+	*w++ = '"';
+	o->len = (size_t)(w - o->data);
 	return 0;
 }
 
-static void put_int(struct buf *b, json_int_t v)
+static int put_int(struct out *o, json_int_t v)
 {
 	char tmp[24];
 	char *p = tmp + sizeof tmp;
@@ -102,84 +136,71 @@ static void put_int(struct buf *b, json_int_t v)
 	} while (u);
 	if (v < 0)
 		*--p = '-';
-	buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+	return put_raw(o, p, (size_t)(tmp + sizeof tmp - p));
 }
 
-static int put(struct buf *b, const json_t *v, int depth)
+static int put(struct out *o, const json_t *v, int depth)
 {
 	if (depth > 2048)
 		return -1; /* jansson's own limit on nesting */
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: {
-		buf_append(b, "{", 1);
+		if (put_raw(o, "{", 1))
+			return -1;
 		int first = 1;
-		const char *key;
-		const json_t *x;
 		/* json_object_foreach wants a non-const object; it only reads. */
-		json_t *o = (json_t *)v;
-		void *it = json_object_iter(o);
-		for (; it; it = json_object_iter_next(o, it)) {
-			key = json_object_iter_key(it);
-			x = json_object_iter_value(it);
-			if (!first)
-				buf_append(b, ",", 1);
+		json_t *obj = (json_t *)v;
+		for (void *it = json_object_iter(obj); it; it = json_object_iter_next(obj, it)) {
+			if ((!first && put_raw(o, ",", 1)) ||
+			    put_string(o, json_object_iter_key(it), json_object_iter_key_len(it)) ||
+			    put_raw(o, ":", 1) || put(o, json_object_iter_value(it), depth + 1))
+				return -1;
 			first = 0;
-			if (put_string(b, key, json_object_iter_key_len(it)) < 0)
-				return -1;
-			buf_append(b, ":", 1);
-			if (put(b, x, depth + 1) < 0)
-				return -1;
 		}
-		buf_append(b, "}", 1);
-		return 0;
+		return put_raw(o, "}", 1);
 	}
 	case JSON_ARRAY: {
-		buf_append(b, "[", 1);
+		if (put_raw(o, "[", 1))
+			return -1;
 		size_t n = json_array_size(v);
-		for (size_t i = 0; i < n; i++) {
-			if (i)
-				buf_append(b, ",", 1);
-			if (put(b, json_array_get(v, i), depth + 1) < 0)
+		for (size_t i = 0; i < n; i++)
+			if ((i && put_raw(o, ",", 1)) || put(o, json_array_get(v, i), depth + 1))
 				return -1;
-		}
-		buf_append(b, "]", 1);
-		return 0;
+		return put_raw(o, "]", 1);
 	}
 	case JSON_STRING:
-		return put_string(b, json_string_value(v), json_string_length(v));
+		return put_string(o, json_string_value(v), json_string_length(v));
 	case JSON_INTEGER:
-		put_int(b, json_integer_value(v));
-		return 0;
+		return put_int(o, json_integer_value(v));
 	case JSON_REAL: {
 		/* 15 significant digits: a temperature of 372 tenths is
 		 * 37.2, not jansson's default 37.200000000000003. */
 		char *s = json_dumps(v, JSON_OUT_DUMP_FLAGS | JSON_ENCODE_ANY);
 		if (!s)
 			return -1;
-		buf_puts(b, s);
+		int rc = put_raw(o, s, strlen(s));
 		free(s);
-		return 0;
+		return rc;
 	}
 	case JSON_TRUE:
-		buf_append(b, "true", 4);
-		return 0;
+		return put_raw(o, "true", 4);
 	case JSON_FALSE:
-		buf_append(b, "false", 5);
-		return 0;
+		return put_raw(o, "false", 5);
 	case JSON_NULL:
-		buf_append(b, "null", 4);
-		return 0;
+		return put_raw(o, "null", 4);
 	}
 	return -1;
 }
 
 char *json_out(const json_t *v, size_t *len)
 {
-	struct buf b = {0};
-	if (!v || put(&b, v, 0) < 0 || b.oom) {
-		buf_free(&b);
+	struct out o = {0};
+	if (!v || put(&o, v, 0) < 0 || reserve(&o, 0)) {
+		free(o.data);
 		return NULL;
 	}
-	buf_str(&b);
-	return buf_take(&b, len);
+	o.data[o.len] = 0;
+	if (len)
+		*len = o.len;
+	return o.data;
 }

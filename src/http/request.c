@@ -12,9 +12,25 @@
 
 struct dbc *req_reader(struct req *r)
 {
-	if (!r->reader)
+	if (!r->reader) {
 		r->reader = db_acquire(r->db, DB_READ);
+		if (r->reader && r->snapshot && db_snapshot_begin(r->reader)) {
+			db_release(r->db, r->reader);
+			r->reader = NULL;
+		}
+	}
 	return r->reader;
+}
+
+void req_read_done(struct req *r)
+{
+	if (!r->reader)
+		return;
+	/* SQLite's reader is the thread's: the next request this thread
+	 * serves must not run inside this one's snapshot. */
+	db_snapshot_end(r->reader);
+	db_release(r->db, r->reader);
+	r->reader = NULL;
 }
 
 struct dbc *req_db(struct req *r)
@@ -47,10 +63,7 @@ int req_batch_then(struct req *r, int (*fn)(struct dbc *c, void *arg), void *arg
 	if (r->writer)
 		return then(r, arg,
 			    err_set(&r->err, ERR_INTERNAL, "", "a batched write inside a transaction"));
-	if (r->reader) {
-		db_release(r->db, r->reader);
-		r->reader = NULL;
-	}
+	req_read_done(r);
 	r->then = then;
 	r->then_arg = arg;
 	/* Suspended before the job is queued, so the writer's resume can never

@@ -44,7 +44,7 @@ struct conn_state {
 	enum kind kind;
 	double t0;
 	int midx;
-	int first_done;
+	int started; /* start_api has run */
 	int too_large;
 	int answered;
 	size_t max_body;
@@ -650,6 +650,57 @@ static int start_api(struct conn_state *cs)
 
 /* ---------- libmicrohttpd callbacks ---------- */
 
+static int is_read_method(const char *method)
+{
+	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+}
+
+/* Answers the request once it has been read whole: MHD 0.9.75 closes a
+ * connection whose answer was queued on the first call (before the request
+ * was read), so answering there costs every client a new connection. */
+static enum MHD_Result answer(struct conn_state *cs)
+{
+	struct req *r = &cs->r;
+	switch (cs->kind) {
+	case K_HEALTHZ: {
+		enum MHD_Result ret = serve_healthz(cs);
+		req_read_done(r);
+		return ret;
+	}
+	case K_METRICS:
+		return serve_metrics(cs);
+	case K_ASSET:
+		return serve_asset(cs, r->path);
+	case K_API:
+		break;
+	}
+	if (!cs->started) { /* a GET: checked now, in the snapshot it reads in */
+		cs->started = 1;
+		int rc = start_api(cs);
+		if (rc) {
+			req_read_done(r);
+			return send_error_now(cs, rc);
+		}
+	}
+	if (cs->too_large) {
+		err_set(&r->err, ERR_TOO_LARGE, "body", "the body is larger than %zu bytes",
+			cs->max_body);
+		req_read_done(r);
+		return send_error_now(cs, ERR_TOO_LARGE);
+	}
+	if (cs->body.oom) {
+		req_read_done(r);
+		return send_error_now(cs, ERR_NOMEM);
+	}
+	r->body = cs->body.data;
+	r->body_len = cs->body.len;
+	run_api(cs);
+	if (r->parked)
+		return MHD_YES;
+	req_read_done(r);
+	return send_req(cs);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size,
@@ -665,6 +716,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*con_cls = cs;
 		__atomic_add_fetch(&s->active, 1, __ATOMIC_RELAXED);
 		cs->t0 = clock_ms();
+		cs->max_body = DEFAULT_MAX_BODY;
 		struct req *r = &cs->r;
 		r->srv = s;
 		r->db = s->cfg.db;
@@ -676,34 +728,41 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (strcmp(url, "/healthz") == 0) {
 			cs->kind = K_HEALTHZ;
 			cs->midx = (int)(nr + EXTRA_HEALTHZ);
-			return serve_healthz(cs);
-		}
-		if (strcmp(url, "/metrics") == 0) {
+			r->snapshot = 1;
+		} else if (strcmp(url, "/metrics") == 0) {
 			cs->kind = K_METRICS;
 			cs->midx = (int)(nr + EXTRA_METRICS);
-			return serve_metrics(cs);
-		}
-		/* /public/ pages (the notices) are routes that need no sign-in */
-		if (strncmp(url, "/api/", 5) != 0 && strncmp(url, "/public/", 8) != 0) {
+		} else if (strncmp(url, "/api/", 5) != 0 && strncmp(url, "/public/", 8) != 0) {
+			/* /public/ pages (the notices) are routes that need no sign-in */
 			cs->kind = K_ASSET;
 			cs->midx = (int)(nr + EXTRA_ASSETS);
-			return serve_asset(cs, url);
+		} else {
+			cs->kind = K_API;
+			cs->midx = (int)(nr + EXTRA_UNMATCHED);
+			/* A GET is routed and checked with the rest of it, in one
+			 * snapshot; a write now, before its body is read (a 401 or
+			 * 413 need not wait for a large upload). */
+			if (is_read_method(method)) {
+				r->snapshot = 1;
+			} else {
+				cs->started = 1;
+				int rc = start_api(cs);
+				req_read_done(r);
+				if (rc)
+					return send_error_now(cs, rc);
+			}
 		}
-		cs->kind = K_API;
-		cs->midx = (int)(nr + EXTRA_UNMATCHED);
-		int rc = start_api(cs);
-		if (rc)
-			return send_error_now(cs, rc);
 		return MHD_YES;
 	}
 	if (cs->r.parked) { /* resumed: the batched write is durable */
 		api_resumed(cs);
+		req_read_done(&cs->r);
 		return send_req(cs);
 	}
 	if (cs->answered)
 		return MHD_YES;
 	if (*upload_data_size) {
-		if (!cs->too_large) {
+		if (cs->kind == K_API && !cs->too_large) {
 			if (cs->body.len + *upload_data_size > cs->max_body) {
 				cs->too_large = 1;
 				buf_free(&cs->body);
@@ -714,20 +773,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	struct req *r = &cs->r;
-	if (cs->too_large) {
-		err_set(&r->err, ERR_TOO_LARGE, "body", "the body is larger than %zu bytes",
-			cs->max_body);
-		return send_error_now(cs, ERR_TOO_LARGE);
-	}
-	if (cs->body.oom)
-		return send_error_now(cs, ERR_NOMEM);
-	r->body = cs->body.data;
-	r->body_len = cs->body.len;
-	run_api(cs);
-	if (r->parked)
-		return MHD_YES;
-	return send_req(cs);
+	return answer(cs);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -761,8 +807,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		db_rollback(r->writer);
 		db_release(r->db, r->writer);
 	}
-	if (r->reader)
-		db_release(r->db, r->reader); /* back to the pool (PostgreSQL) */
+	req_read_done(r); /* a request cut off mid-way: back to the pool (PostgreSQL) */
 	json_decref(r->json);
 	json_decref(r->out);
 	json_decref(r->audit_reads);

@@ -90,6 +90,27 @@ test('logout ends the session', async () => {
   expectStatus(await admin.get('/api/v1/me'), 200, 'another session survives a logout');
 });
 
+test('a session read again and again still sees a change made by another process at once', async () => {
+  // The server keeps a session's row between requests while nothing is
+  // committed; a change made outside it (the sqlite3 shell or psql here,
+  // an operator's cordon command in the field) must end it on the next
+  // request all the same.
+  const u = await mkUser(admin, { username: 'carol', role: 'inspector', scope_unit_id: admin.root.id });
+  const c = new Client(srv.base);
+  await c.signIn('carol', u.password);
+  for (let i = 0; i < 3; i++) expectStatus(await c.get('/api/v1/me'), 200, `read ${i + 1}`);
+  await sql(srv.db, "UPDATE users SET disabled = 1 WHERE username = 'carol'");
+  const off = await c.get('/api/v1/me');
+  expectError(off, 401, 'unauthenticated', undefined, 'a session of an account disabled by another process');
+  assert.match(off.body.error.message_en, /disabled/, show(off));
+  await sql(srv.db, "UPDATE users SET disabled = 0 WHERE username = 'carol'");
+  const d = new Client(srv.base);
+  await d.signIn('carol', u.password);
+  for (let i = 0; i < 3; i++) expectStatus(await d.get('/api/v1/me'), 200, `read ${i + 1} of a new session`);
+  await sql(srv.db, "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = 'carol')");
+  expectError(await d.get('/api/v1/me'), 401, 'unauthenticated', undefined, 'a session deleted by another process');
+});
+
 test('an expired session is refused', async () => {
   const c = new Client(srv.base);
   await c.signIn('admin', srv.adminPassword);
