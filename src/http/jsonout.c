@@ -12,7 +12,7 @@
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid;
  * the rules of RFC 3629 (no overlongs, no surrogates, at most U+10FFFF). */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+static inline size_t utf8_seq(const unsigned char *s, size_t n)
 {
 	unsigned c = s[0];
 	size_t len;
@@ -87,7 +87,7 @@ static int put_string(struct out *o, const char *str, size_t n)
 	size_t i = 0;
 	while (i < n) {
 		unsigned char c = s[i];
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+		if ((unsigned char)(c - 0x20) < 0x60 && c != '"' && c != '\\') {
 			*w++ = (char)c;
 			i++;
 			continue;
@@ -96,9 +96,8 @@ static int put_string(struct out *o, const char *str, size_t n)
 			size_t k = utf8_seq(s + i, n - i);
 			if (!k)
 				return -1;
-			memcpy(w, s + i, k);
-			w += k;
-			i += k;
+			for (size_t j = 0; j < k; j++) /* at most 4: no call to memcpy */
+				*w++ = (char)s[i++];
 			continue;
 		}
 		*w++ = '\\';

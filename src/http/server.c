@@ -25,6 +25,7 @@
 #include "../base/log.h"
 #include "auth.h"
 #include "client_addr.h"
+#include "jsonalloc.h"
 #include "jsonout.h"
 #include "server_internal.h"
 
@@ -849,6 +850,7 @@ int server_run(const struct server_config *cfg)
 {
 	struct server s = {.cfg = *cfg};
 	struct sockaddr_in sa;
+	jsonalloc_install();
 	if (parse_listen(cfg->listen, &sa)) {
 		log_error("--listen %s: expected HOST:PORT with an IPv4 address", cfg->listen);
 		return 2;
