@@ -8,8 +8,9 @@
 // committed, so the first one after any commit is counted afresh: the
 // "after a commit" lines sign in (a session row committed, not timed)
 // before each request; the "a new day each" lines ask 20 days in turn
-// (more than the server keeps), back to the rounds' first days, when
-// nearly every round row was found after the day's end.
+// (more than the server keeps), back to the rounds' first days (the
+// screening and checkpoint figures are day counters summed up to the day,
+// so a day long past costs what the demo day does).
 // Then person search by surname (the commander: the district; the officer:
 // a sub-district) and each round's coverage. Prints one line per query.
 const [base, nArg] = process.argv.slice(2);

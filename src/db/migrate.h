@@ -34,7 +34,9 @@ int migrate_check(const struct embedded_file *files, size_t n, struct err_info *
 const struct embedded_file *migrate_pick(const struct embedded_file *files, size_t n, int version,
 					 const char *backend, int *exists);
 /* Rewrites backend-neutral markers in a migration for a backend; the caller
- * frees the result. "@ID@" becomes the backend's auto-increment primary key. */
+ * frees the result. "@ID@" becomes the backend's auto-increment primary key,
+ * "@TZ@" the district's zone name (clock_tz()), for a migration that takes
+ * local days of instants on PostgreSQL. */
 char *migrate_render(const char *sql, const char *backend);
 
 #endif

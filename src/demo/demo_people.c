@@ -33,6 +33,7 @@
 #include "../base/clock.h"
 #include "../feature/areas.h"
 #include "../feature/people.h"
+#include "../feature/screening.h"
 
 /* The bulletin's figures (DOMAIN.md, seed bulletin). */
 #define R1_HOUSEHOLDS 244540
@@ -1678,6 +1679,8 @@ static int derive(struct dp *p)
 			  " JOIN unit_tree t ON t.unit_id = x.unit_id GROUP BY x.round_id, t.ancestor_id",
 			  "round_coverage")))
 		return rc;
+	if ((rc = screening_days_rebuild(p->c)))
+		return dfail(p, rc, "round_days");
 	SAY(p->progress, "  counters derived from the records: %s (%.1f s)\n", p->timing, elapsed(p));
 	if (p->pg) {
 		/* explicit ids: move the identity sequences past them */

@@ -17,6 +17,7 @@
 #include "../http/scope.h"
 #include "areas.h"
 #include "isolation.h"
+#include "screening.h"
 
 static int list_households(struct req *r);
 static int create_household(struct req *r);
@@ -1374,6 +1375,7 @@ static int merge_person(struct req *r)
 	    db_run(c, "UPDATE visit_persons SET person_id = $2 WHERE person_id = $1", "ii", o.id,
 		   s.id) < 0 ||
 	    db_run(c, uncount_round, "ii", o.id, s.id) < 0 ||
+	    screening_days_unmerge(c, o.id, s.id) ||
 	    db_run(c, del_round, "ii", o.id, s.id) < 0 ||
 	    db_run(c, "UPDATE round_persons SET person_id = $2 WHERE person_id = $1", "ii", o.id,
 		   s.id) < 0 ||

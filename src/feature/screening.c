@@ -17,6 +17,7 @@
 #include "screening.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/clock.h"
@@ -216,6 +217,112 @@ static int coverage_add(struct dbc *c, int64_t round_id, int64_t unit_id, int64_
 	if (!households && !persons && !empties)
 		return 0;
 	int64_t n = db_run(c, sql, "iiiii", round_id, unit_id, households, persons, empties);
+	return n < 0 ? (int)n : 0;
+}
+
+/* Adds households and persons to the round's day counters (round_days) of
+ * the local day of instant at, for unit_id and every unit above it: the
+ * bulletin's figures as of a day are these summed up to it. Rows in id
+ * order, as coverage_add. */
+static int round_days_add(struct dbc *c, int64_t round_id, int64_t unit_id, int64_t at,
+			  int64_t households, int64_t persons)
+{
+	static const char sql[] =
+		"INSERT INTO round_days(round_id, unit_id, day, households, persons)"
+		" SELECT $1, ancestor_id, $3, $4, $5 FROM unit_tree WHERE unit_id = $2"
+		" ORDER BY ancestor_id"
+		" ON CONFLICT (round_id, unit_id, day) DO UPDATE SET"
+		" households = round_days.households + excluded.households,"
+		" persons = round_days.persons + excluded.persons";
+	if (!households && !persons)
+		return 0;
+	char day[DAY_LEN];
+	clock_day(at, day);
+	int64_t n = db_run(c, sql, "iitii", round_id, unit_id, day, households, persons);
+	return n < 0 ? (int)n : 0;
+}
+
+/* A first finding moved from instant was (0: none) to instant now (0:
+ * none): one less on was's day, one more on now's, when the days differ. */
+static int round_days_move(struct dbc *c, int64_t round_id, int64_t unit_id, int64_t was,
+			   int64_t now, int household)
+{
+	char a[DAY_LEN] = "", b[DAY_LEN] = "";
+	if (was)
+		clock_day(was, a);
+	if (now)
+		clock_day(now, b);
+	if (!strcmp(a, b))
+		return 0;
+	int rc = 0;
+	if (was)
+		rc = round_days_add(c, round_id, unit_id, was, household ? -1 : 0, household ? 0 : -1);
+	if (!rc && now)
+		rc = round_days_add(c, round_id, unit_id, now, household ? 1 : 0, household ? 0 : 1);
+	return rc;
+}
+
+int screening_days_unmerge(struct dbc *c, int64_t person_id, int64_t survivor_id)
+{
+	/* The rounds that found both records keep the survivor's row: the
+	 * other's first finding leaves the day counters where it was. */
+	static const char sql[] =
+		"SELECT rp.round_id, rp.unit_id, rp.found_at FROM round_persons rp"
+		" WHERE rp.person_id = $1 AND rp.found_at IS NOT NULL AND EXISTS (SELECT 1"
+		" FROM round_persons r2 WHERE r2.round_id = rp.round_id AND r2.person_id = $2)"
+		" ORDER BY rp.round_id";
+	struct dbq *q = db_query(c, sql, "ii", person_id, survivor_id);
+	if (!q)
+		return ERR_DB;
+	int64_t(*row)[3] = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while ((rc = db_step(q)) == 1) {
+		if (n == cap) {
+			void *grown = realloc(row, (cap = cap ? 2 * cap : 8) * sizeof *row);
+			if (!grown) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			row = grown;
+		}
+		row[n][0] = db_int(q, 0);
+		row[n][1] = db_int(q, 1);
+		row[n][2] = db_int(q, 2);
+		n++;
+	}
+	db_done(q);
+	for (size_t i = 0; rc >= 0 && i < n; i++)
+		rc = round_days_add(c, row[i][0], row[i][1], row[i][2], 0, -1);
+	free(row);
+	return rc < 0 ? rc : 0;
+}
+
+int screening_days_rebuild(struct dbc *c)
+{
+	/* The local day of an instant in SQL, once over every row: SQLite's
+	 * 'localtime' is the process's zone (clock_set_tz sets TZ), as
+	 * clock_day's; PostgreSQL takes the zone by name. */
+#define ROUND_DAYS_FILL(DAY_H, DAY_P)                                                        \
+	"INSERT INTO round_days(round_id, unit_id, day, households, persons)"                \
+	" SELECT x.round_id, t.ancestor_id, x.day, SUM(x.h), SUM(x.p) FROM ("                \
+	"  SELECT round_id, unit_id, " DAY_H " AS day, COUNT(*) AS h, 0 AS p"                  \
+	"  FROM round_households WHERE visited_at IS NOT NULL GROUP BY 1, 2, 3"                 \
+	"  UNION ALL SELECT round_id, unit_id, " DAY_P ", 0, COUNT(*)"                          \
+	"  FROM round_persons WHERE found_at IS NOT NULL GROUP BY 1, 2, 3"                     \
+	" ) x JOIN unit_tree t ON t.unit_id = x.unit_id GROUP BY x.round_id, t.ancestor_id, x.day"
+	static const char sqlite_sql[] =
+		ROUND_DAYS_FILL("date(visited_at, 'unixepoch', 'localtime')",
+				"date(found_at, 'unixepoch', 'localtime')");
+	static const char pg_sql[] =
+		ROUND_DAYS_FILL("to_char(to_timestamp(visited_at) AT TIME ZONE $1, 'YYYY-MM-DD')",
+				"to_char(to_timestamp(found_at) AT TIME ZONE $1, 'YYYY-MM-DD')");
+#undef ROUND_DAYS_FILL
+	if (db_run(c, "DELETE FROM round_days", "") < 0)
+		return ERR_DB;
+	int64_t n = strcmp(db_backend(c), "postgresql") == 0
+			    ? db_run(c, pg_sql, "t", clock_tz())
+			    : db_run(c, sqlite_sql, "");
 	return n < 0 ? (int)n : 0;
 }
 
@@ -652,22 +759,27 @@ int screening_visit_store(struct dbc *c, struct visit_in *v, int64_t now, int64_
 		"INSERT INTO round_persons(round_id, person_id, unit_id, found_at)"
 		" VALUES ($1, $2, $3, $4) ON CONFLICT (round_id, person_id) DO NOTHING";
 	/* A visit sent late by an offline queue may be the round's first to
-	 * find the person: the bulletin counts them from then. */
+	 * find the person: the bulletin counts them from then. The row is
+	 * locked and read first (a no-op update: on PostgreSQL it waits for a
+	 * concurrent writer and reads what it committed) so the finding moves
+	 * from the day it was counted on. */
+	static const char rp_lock_sql[] =
+		"UPDATE round_persons SET unit_id = unit_id WHERE round_id = $1 AND person_id = $2"
+		" RETURNING unit_id, COALESCE(found_at, 0)";
 	static const char rp_found_sql[] =
-		"UPDATE round_persons SET found_at = $3"
-		" WHERE round_id = $1 AND person_id = $2 AND (found_at IS NULL OR found_at > $3)";
+		"UPDATE round_persons SET found_at = $3 WHERE round_id = $1 AND person_id = $2";
 	/* The upsert takes the row's lock first, so two visits to one household
 	 * at once count it once; the RETURNING row holds the state before this
-	 * visit (visits = 1: it was not reached before). */
+	 * visit (visits = 1: it was not reached before), visited_at too: an
+	 * earlier finding is set below, moving it between day counters. */
 	static const char rh_sql[] =
 		"INSERT INTO round_households(round_id, household_id, unit_id, visits, last_result,"
 		" last_at, pending_empty, visited_at) VALUES ($1, $2, $3, 1, $4, $5, $6, $7)"
 		" ON CONFLICT (round_id, household_id) DO UPDATE SET"
-		" visits = round_households.visits + 1,"
-		" visited_at = CASE WHEN excluded.visited_at IS NOT NULL AND"
-		" (round_households.visited_at IS NULL OR excluded.visited_at < round_households.visited_at)"
-		" THEN excluded.visited_at ELSE round_households.visited_at END"
-		" RETURNING visits, last_at, pending_empty";
+		" visits = round_households.visits + 1"
+		" RETURNING visits, last_at, pending_empty, COALESCE(visited_at, 0), unit_id";
+	static const char rh_visited_sql[] =
+		"UPDATE round_households SET visited_at = $3 WHERE round_id = $1 AND household_id = $2";
 	static const char rh_update_sql[] =
 		"UPDATE round_households SET last_result = $3, last_at = $4, pending_empty = $5"
 		" WHERE round_id = $1 AND household_id = $2";
@@ -699,14 +811,26 @@ int screening_visit_store(struct dbc *c, struct visit_in *v, int64_t now, int64_
 		return ERR_DB;
 	rc = db_step(q);
 	struct round_hh prev = {0, 0, 0, 0};
+	int64_t was_visited = 0, rh_unit = v->unit_id;
 	if (rc == 1 && db_int(q, 0) > 1) {
 		prev.known = 1;
 		prev.last_at = db_int(q, 1);
 		prev.pending_empty = (int)db_int(q, 2);
+		was_visited = db_int(q, 3);
+		rh_unit = db_int(q, 4);
 	}
 	db_done(q);
 	if (rc != 1)
 		return rc < 0 ? rc : ERR_DB;
+	/* The day counters: a household first found now, or found earlier
+	 * than was known (a late visit), counts from this visit's day. */
+	if (visited_at && (!was_visited || visited_at < was_visited)) {
+		if (prev.known && db_run(c, rh_visited_sql, "iii", v->round_id, v->household_id,
+					 visited_at) < 0)
+			return ERR_DB;
+		if ((rc = round_days_move(c, v->round_id, rh_unit, was_visited, visited_at, 1)))
+			return rc;
+	}
 	if (prev.known) {
 		/* Read after the row lock above: a concurrent visit to the same
 		 * household has committed by now and is seen here. */
@@ -763,8 +887,28 @@ int screening_visit_store(struct dbc *c, struct visit_in *v, int64_t now, int64_
 		n = db_run(c, rp_sql, "iiii", v->round_id, vp->person_id, v->unit_id, v->at);
 		if (n < 0)
 			return (int)n;
-		if (n == 0 && db_run(c, rp_found_sql, "iii", v->round_id, vp->person_id, v->at) < 0)
-			return ERR_DB;
+		if (n == 1 && (rc = round_days_add(c, v->round_id, v->unit_id, v->at, 0, 1)))
+			return rc;
+		if (n == 0) {
+			int64_t rp_unit = 0, was_found = 0;
+			q = db_query(c, rp_lock_sql, "ii", v->round_id, vp->person_id);
+			if (!q)
+				return ERR_DB;
+			rc = db_step(q);
+			if (rc == 1) {
+				rp_unit = db_int(q, 0);
+				was_found = db_int(q, 1);
+			}
+			db_done(q);
+			if (rc != 1)
+				return rc < 0 ? rc : ERR_DB;
+			if (!was_found || v->at < was_found) {
+				if (db_run(c, rp_found_sql, "iii", v->round_id, vp->person_id, v->at) < 0)
+					return ERR_DB;
+				if ((rc = round_days_move(c, v->round_id, rp_unit, was_found, v->at, 0)))
+					return rc;
+			}
+		}
 		new_persons += n;
 	}
 	if ((rc = coverage_add(c, v->round_id, v->unit_id, eff.households_visited, new_persons,

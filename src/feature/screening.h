@@ -108,4 +108,16 @@ struct visit_in {
 int screening_visit_store(struct dbc *c, struct visit_in *v, int64_t now, int64_t *id,
 			  struct err_info *ei);
 
+/* The round day counters (round_days, 024_round_days.sql): per round, unit
+ * (and every unit above it) and local day, the households first found
+ * someone at and the persons first found that day; kept by
+ * screening_visit_store, by the merge below and by units moved (units.c),
+ * in the caller's transaction. Each returns 0 or a negative error. */
+/* Person person_id merges into survivor_id: for each round that found both,
+ * the other's row goes (the caller deletes it) and leaves the counters. */
+int screening_days_unmerge(struct dbc *c, int64_t person_id, int64_t survivor_id);
+/* Counts round_days afresh from round_households and round_persons: for
+ * rows written in bulk (the demo). */
+int screening_days_rebuild(struct dbc *c);
+
 #endif

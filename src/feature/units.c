@@ -345,7 +345,8 @@ static int create_unit(struct req *r)
 }
 
 /* The counters kept per unit and every unit above it (arrival_counts of
- * people.c, unit_households of the registry, round_coverage of screening):
+ * people.c, unit_households of the registry, round_coverage and round_days
+ * of screening):
  * unit id's rows hold its whole subtree's, so a moved subtree's figures are
  * those rows, added sign times to every unit above it, in key order (the
  * lock order the writers use on PostgreSQL). */
@@ -375,6 +376,13 @@ static const char *const subtree_counts[] = {
 	" + excluded.households_visited,"
 	" persons = round_coverage.persons + excluded.persons,"
 	" empties_pending = round_coverage.empties_pending + excluded.empties_pending",
+	"INSERT INTO round_days(round_id, unit_id, day, households, persons)"
+	" SELECT x.round_id, t.ancestor_id, x.day, $2 * x.households, $2 * x.persons"
+	" FROM round_days x JOIN unit_tree t ON t.unit_id = x.unit_id"
+	" WHERE x.unit_id = $1 AND t.depth > 0 ORDER BY x.round_id, t.ancestor_id, x.day"
+	" ON CONFLICT (round_id, unit_id, day) DO UPDATE SET"
+	" households = round_days.households + excluded.households,"
+	" persons = round_days.persons + excluded.persons",
 };
 
 static int move_counts(struct dbc *c, int64_t id, int64_t sign)

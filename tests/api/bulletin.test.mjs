@@ -138,10 +138,22 @@ test('checkpoints: a checkpoint in A and what it screens count for A and the dis
   assert.deepEqual(a1.checkpoints, moved(a0.checkpoints), 'sub-district A');
   assert.deepEqual(b1.checkpoints, b0.checkpoints, 'sub-district B');
   assert.deepEqual(y1.checkpoints, y0.checkpoints, 'yesterday');
-  // The figures come from the day counters less the checks after the
-  // day: they are what the checks themselves give.
+  // Checks sent late by an offline device: a car screened yesterday, and a
+  // train that arrived before midnight and was checked after it (kept on
+  // its arrival day, counted by its check).
+  expectStatus(await staff.post(`/api/v1/checkpoints/${road.id}/vehicles`, {
+    plate: '宁A54321', direction: 'out', at: at(`${YESTERDAY}T15:00`),
+    occupants: [{ name: '赵六', temperature: 36.5 }, { name: '钱七', temperature: 36.6 }],
+    client_id: clientId(),
+  }), 201, 'a car screened yesterday');
+  expectStatus(await staff.post(`/api/v1/checkpoints/${rail.id}/trains`, {
+    train_no: 'T205', arrival_at: at('2020-02-13T23:50'), at: at(`${YESTERDAY}T00:10`),
+    persons: 77, flagged: [], client_id: clientId(),
+  }), 201, 'a train checked after midnight');
+  // The figures come from the day counters (less the trains checked after
+  // the day): they are what the checks themselves give, for every day.
   const n = async (q) => Number((await sql(srv.db, q)).trim());
-  for (const day of [YESTERDAY, TODAY]) {
+  for (const day of ['2020-02-12', '2020-02-13', YESTERDAY, TODAY, '2020-02-16']) {
     const end = at(`${day}T00:00`) + 86400;
     const b = (await bulletin(admin, day)).checkpoints;
     assert.deepEqual([b.road_vehicles, b.road_person_trips, b.rail_trains, b.rail_person_trips], [
@@ -205,9 +217,45 @@ test('screening: a round\'s visits count households and persons on the day of th
       await n(`SELECT COUNT(*) FROM round_persons WHERE round_id = ${round.id} AND found_at < ${end}`),
     ];
   };
-  for (const day of ['2020-02-10', '2020-02-11', '2020-02-12', '2020-02-13', '2020-02-14', TODAY, '2020-02-16']) {
+  const DAYS = ['2020-02-10', '2020-02-11', '2020-02-12', '2020-02-13', '2020-02-14', TODAY, '2020-02-16'];
+  for (const day of DAYS) {
     assert.deepEqual(await fig(admin, day), await rows(day), `${day}: the rows counted directly`);
   }
+
+  // Late visits from an offline phone: h1 was in fact found on the 11th
+  // (it and 赵一 move from the 12th to the 11th), h2 earlier on the 13th
+  // (the same day: nothing moves), h3 refused earlier (not a finding).
+  await visit({ household_id: h1.id, result: 'visited', at: at('2020-02-11T16:00'), persons: [{ doc_number: p1, name: '赵一' }] });
+  await visit({ household_id: h2.id, result: 'visited', at: at('2020-02-13T08:00'), persons: [{ doc_number: p3, name: '钱三' }] });
+  await visit({ household_id: h3.id, result: 'refused', at: at('2020-02-10T11:00') });
+  assert.deepEqual(await fig(admin, '2020-02-11'), [1, 1], '11th: h1 and 赵一 found that day after all');
+  assert.deepEqual(await fig(admin, '2020-02-12'), [1, 2], '12th: as before');
+  // The rows by scope, for the district, A and B (each through the unit tree).
+  const inScope = async (unitId, day) => {
+    const end = at(`${day}T00:00`) + 86400;
+    const n = async (q) => Number((await sql(srv.db, q)).trim());
+    const under = `unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ${unitId})`;
+    return [
+      await n(`SELECT COUNT(*) FROM round_households WHERE round_id = ${round.id} AND visited_at < ${end} AND ${under}`),
+      await n(`SELECT COUNT(*) FROM round_persons WHERE round_id = ${round.id} AND found_at < ${end} AND ${under}`),
+    ];
+  };
+  const allDays = async (what) => {
+    for (const day of DAYS) {
+      assert.deepEqual(await fig(admin, day), await inScope(admin.root.id, day), `${what}, ${day}: district`);
+      assert.deepEqual(await fig(officerA, day), await inScope(A.id, day), `${what}, ${day}: A`);
+    }
+  };
+  await allDays('after the late visits');
+  // The compound moves to B's community and back: its households and
+  // persons leave A's figures for every day, and come back.
+  expectStatus(await admin.patch(`/api/v1/units/${KA.id}`, { parent_id: B1.id }), 200, 'move the compound to B');
+  assert.deepEqual(await fig(officerA, '2020-02-14'), [0, 0], 'A without the compound');
+  assert.deepEqual(await fig(admin, '2020-02-14'), [3, 4], 'the district still has it');
+  await allDays('moved to B');
+  expectStatus(await admin.patch(`/api/v1/units/${KA.id}`, { parent_id: A1.id }), 200, 'move it back');
+  assert.deepEqual(await fig(officerA, '2020-02-14'), [3, 4], 'A with the compound again');
+  await allDays('moved back');
 });
 
 const CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
