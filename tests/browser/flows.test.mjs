@@ -248,3 +248,28 @@ test('each role lands on the page it works in, and the menu groups the work', as
 	});
 	await page.context().close();
 });
+
+test('on a 1024-px screen the admin\'s seven menu groups stay on one row, in Chinese and in English', async () => {
+	const page = await newPage(browser, { width: 1024, height: 700 });
+	await shotOnFail('menu-1024', page, async () => {
+		await login(page, srv.url, 'admin');
+		const oneRow = async (what) => {
+			const tops = await page.locator('nav.nav > *').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+			assert.ok(tops.length >= 7, `${what}: ${tops.length} groups`);
+			assert.equal(new Set(tops).size, 1, `${what}: menu on one row (tops ${tops})`);
+			const bar = await page.locator('header.topbar').boundingBox();
+			assert.ok(bar.height < 70, `${what}: header ${bar.height}px high`);
+		};
+		await page.locator('nav.nav .nav-group-btn', { hasText: '系统管理' }).waitFor();
+		await oneRow('zh-CN');
+		// One button offers the other language.
+		assert.equal(await page.locator('header .lang-switch button[data-lang=zh-CN]').isVisible(), false);
+		await page.locator('header .lang-switch button[data-lang=en]').click();
+		await page.locator('nav.nav .nav-group-btn', { hasText: 'Admin' }).waitFor();
+		await oneRow('en');
+		await page.screenshot({ path: 'build/test-screenshots/menu-1024-en.png', clip: { x: 0, y: 0, width: 1024, height: 120 } });
+		await page.locator('header .lang-switch button[data-lang=zh-CN]').click();
+		await page.locator('nav.nav .nav-group-btn', { hasText: '系统管理' }).waitFor();
+	});
+	await page.context().close();
+});
