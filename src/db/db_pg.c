@@ -286,6 +286,15 @@ static int p_rollback(struct dbc *c)
 	return p_exec(c, "ROLLBACK");
 }
 
+/* The parameters' declared types: int8, text, or 0 for the server to infer. */
+static void decl_types(int n, const struct db_arg *args, Oid *types)
+{
+	for (int i = 0; i < n; i++)
+		types[i] = args[i].decl == 'i' || args[i].decl == 'I' ? OID_INT8
+			   : args[i].decl == 't'			  ? OID_TEXT
+								  : 0;
+}
+
 /* The statement name for sql with these declared types, preparing it on
  * first use. NULL on failure. */
 static const char *prepared(struct pc *c, const char *sql, int n, const struct db_arg *args)
@@ -305,10 +314,7 @@ static const char *prepared(struct pc *c, const char *sql, int n, const struct d
 			return c->cache[i].name;
 		}
 	Oid types[MAX_PARAMS];
-	for (int i = 0; i < n; i++)
-		types[i] = args[i].decl == 'i' || args[i].decl == 'I' ? OID_INT8
-			   : args[i].decl == 't'			  ? OID_TEXT
-									  : 0;
+	decl_types(n, args, types);
 	if (c->ncache == c->cap) {
 		if (c->cap >= CACHE_MAX) {
 			/* A full cache: forget it all (the server side too). */
@@ -349,7 +355,8 @@ static struct dbq *p_query(struct dbc *cb, const char *sql, int n, const struct 
 	struct pc *c = PC(cb);
 	if (n > MAX_PARAMS)
 		return NULL;
-	const char *name = prepared(c, sql, n, args);
+	int each = strncmp(sql, DB_PLAN_EACH, sizeof DB_PLAN_EACH - 1) == 0;
+	const char *name = each ? "" : prepared(c, sql, n, args);
 	if (!name)
 		return NULL;
 	char nums[MAX_PARAMS][24];
@@ -369,7 +376,13 @@ static struct dbq *p_query(struct dbc *cb, const char *sql, int n, const struct 
 		return NULL;
 	q->base.ops = &pg_ops;
 	q->base.c = cb;
-	q->res = PQexecPrepared(c->h, name, n, vals, NULL, NULL, 0);
+	if (each) {
+		Oid types[MAX_PARAMS];
+		decl_types(n, args, types);
+		q->res = PQexecParams(c->h, sql, n, types, vals, NULL, NULL, 0);
+	} else {
+		q->res = PQexecPrepared(c->h, name, n, vals, NULL, NULL, 0);
+	}
 	ExecStatusType st = PQresultStatus(q->res);
 	if (st == PGRES_TUPLES_OK) {
 		q->nrows = PQntuples(q->res);

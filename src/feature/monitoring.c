@@ -485,7 +485,7 @@ static int day_param(struct req *r, char day[DAY_LEN])
 static int missed_checks(struct req *r)
 {
 	static const char sql[] =
-		"SELECT i.id, i.person_id, p.name, i.unit_id, u.name, i.kind, s.name, rm.number,"
+		DB_PLAN_EACH "SELECT i.id, i.person_id, p.name, i.unit_id, u.name, i.kind, s.name, rm.number,"
 		" CASE WHEN $4 = 1 AND i.created_at < $5 AND COALESCE(cd.morning, 0) = 0 THEN 1 ELSE 0 END,"
 		" CASE WHEN $6 = 1 AND i.created_at < $7 AND COALESCE(cd.evening, 0) = 0 THEN 1 ELSE 0 END,"
 		" $3"
