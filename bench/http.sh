@@ -19,9 +19,17 @@ command -v wrk >/dev/null || { echo "wrk missing: run scripts/deps.sh" >&2; exit
 
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
-PORT_MIN=18991 PORT_C=18992
+# BENCH_PORT: the first of three ports (a server of anyone else on them
+# would share their connections: cordon listens with SO_REUSEPORT).
+P0=${BENCH_PORT:-18991}
+PORT_MIN=$P0 PORT_C=$((P0 + 1))
+for p in $P0 $((P0 + 1)) $((P0 + 2)); do
+  if ss -ltn 2>/dev/null | grep -q "127.0.0.1:$p "; then
+    echo "port $p is taken: set BENCH_PORT to another range" >&2; exit 1
+  fi
+done
 
-PORT_OLD=18993
+PORT_OLD=$((P0 + 2))
 build/cordon demo --db "$tmp/demo.db" --no-serve >/dev/null
 wait_listen() { for _ in $(seq 600); do grep -q listening "$1" 2>/dev/null && return; sleep 0.1; done; }
 if [ -n "${CALLGRIND:-}" ]; then

@@ -13,13 +13,24 @@
 #   default 4: a scan parks its connection, not its thread, while its batch
 #   commits), BASE_THREADS (the baseline's, 64: each of its requests holds
 #   a thread through its own commit, so its pool covers the connections),
-#   PG=1 (PG_THREADS, 32), NO_BUILD=1
+#   PG=1 (PG_THREADS, 32), NO_BUILD=1, BENCH_PORT (first of four ports,
+#   18961: a server of anyone else on them shares their connections, as
+#   cordon listens with SO_REUSEPORT), CORDON_OLD=path/to/an/older/cordon
+#   (its scans too, on the same database after cordon's, and cordon's again:
+#   old and new side by side in one run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${1:-10}
 THREADS=${CORDON_THREADS:-4}
 BASE_THREADS=${BASE_THREADS:-64}
 N=${SCAN_RESIDENTS:-2000}
+P0=${BENCH_PORT:-18961}
+P_BASE=$P0 P_SQLITE=$((P0 + 1)) P_PG1=$((P0 + 2)) P_PG2=$((P0 + 3))
+for p in $P_BASE $P_SQLITE $P_PG1 $P_PG2; do
+  if ss -ltn 2>/dev/null | grep -q "127.0.0.1:$p "; then
+    echo "port $p is taken: set BENCH_PORT to another range" >&2; exit 1
+  fi
+done
 [ -n "${NO_BUILD:-}" ] || make -s build/cordon
 command -v wrk >/dev/null || { echo "wrk missing: run scripts/deps.sh" >&2; exit 1; }
 mkdir -p build/bench
@@ -49,7 +60,7 @@ wait_listen() { # log
 }
 serve() { # name port dbargs...
   local name=$1 port=$2; shift 2
-  build/cordon serve "$@" --listen 127.0.0.1:$port --quiet --threads "$THREADS" 2>"$tmp/$name.log" &
+  ${BIN:-build/cordon} serve "$@" --listen 127.0.0.1:$port --quiet --threads "$THREADS" 2>"$tmp/$name.log" &
   echo $! >"$tmp/$name.pid"
   wait_listen "$tmp/$name.log"
 }
@@ -70,17 +81,17 @@ scan() { # label port device tag [threads conns] -> "rps p50 p99 requests"
   echo "$rps $p50 $p99 $reqs"
 }
 baseline() { # label sync
-  build/bench/scan_baseline 18961 "$tmp/base-$2.db" "$2" "$BASE_THREADS" 2>"$tmp/base.log" &
+  build/bench/scan_baseline $P_BASE "$tmp/base-$2.db" "$2" "$BASE_THREADS" 2>"$tmp/base.log" &
   local pid=$!
   wait_listen "$tmp/base.log"
-  scan "$1" 18961 "" "base" 
+  scan "$1" $P_BASE "" "base" 
   kill $pid; wait $pid 2>/dev/null || true
   rm -f "$tmp/base-$2.db"*
 }
 
 build/cordon init --db "$tmp/c.db" --admin-password-file "$tmp/pw" >/dev/null
-serve sqlite 18962 --db "$tmp/c.db"
-node bench/scans_setup.mjs http://127.0.0.1:18962 "$PW" "$N" "$tmp"
+serve sqlite $P_SQLITE --db "$tmp/c.db"
+node bench/scans_setup.mjs http://127.0.0.1:$P_SQLITE "$PW" "$N" "$tmp"
 SCAN_PATH=$(cat "$tmp/path.txt")
 DEV=$(cat "$tmp/device.txt")
 
@@ -88,7 +99,7 @@ echo "bench/scans: wrk -t2 -c64 -d${DUR}s, $N residents' passes, $THREADS cordon
 read -r full p50f p99f _ < <(baseline "baseline: bare MHD + SQLite insert, synchronous=FULL" FULL)
 read -r norm p50n p99n _ < <(baseline "baseline: bare MHD + SQLite insert, synchronous=NORMAL" NORMAL)
 n0=$(sqlite3 "$tmp/c.db" "SELECT COUNT(*) FROM gate_scans")
-read -r cord p50c p99c reqs < <(scan "cordon POST /gates/{id}/scans (SQLite, FULL, group commit)" 18962 "$DEV" "s$$")
+read -r cord p50c p99c reqs < <(scan "cordon POST /gates/{id}/scans (SQLite, FULL, group commit)" $P_SQLITE "$DEV" "s$$")
 n1=$(sqlite3 "$tmp/c.db" "SELECT COUNT(*) FROM gate_scans")
 allow=$(sqlite3 "$tmp/c.db" "SELECT COUNT(*) FROM gate_scans WHERE decision = 'allow'")
 # The FULL baseline again: the ratio uses the faster of its two runs, so a
@@ -96,6 +107,16 @@ allow=$(sqlite3 "$tmp/c.db" "SELECT COUNT(*) FROM gate_scans WHERE decision = 'a
 read -r full2 _ _ _ < <(baseline "baseline: bare MHD + SQLite insert, synchronous=FULL (again)" FULL)
 full=$(awk -v a="$full" -v b="$full2" 'BEGIN { print (a > b ? a : b) }')
 stop sqlite
+if [ -n "${CORDON_OLD:-}" ]; then
+  BIN=$CORDON_OLD serve old $P_SQLITE --db "$tmp/c.db"
+  read -r old p50o p99o _ < <(scan "CORDON_OLD POST /gates/{id}/scans (same database)" $P_SQLITE "$DEV" "o$$")
+  stop old
+  serve sqlite $P_SQLITE --db "$tmp/c.db"
+  read -r cord2 p50c2 p99c2 _ < <(scan "cordon POST /gates/{id}/scans (again, after CORDON_OLD)" $P_SQLITE "$DEV" "t$$")
+  stop sqlite
+  awk -v o="$old" -v po="$p99o" -v c="$cord2" -v pc="$p99c2" -v f="$full" 'BEGIN {
+    printf "side by side: CORDON_OLD %.0f scans/s p99 %.2f ms (%.2fx FULL), cordon again %.0f scans/s p99 %.2f ms (%.2fx FULL)\n", o, po, o / f, c, pc, c / f }'
+fi
 echo "scans stored: $((n1 - n0)) rows for $reqs requests answered ($allow allowed in all)" >&2
 grep -o 'batch: .*' "$tmp/sqlite.log" >&2 || true
 awk -v c="$cord" -v f="$full" -v n="$norm" -v p="$p99c" 'BEGIN {
@@ -111,17 +132,17 @@ base=$(PG_DURABLE=1 scripts/pg.sh start "$pgdir")
 psql "$base" -qc "CREATE DATABASE scans" >/dev/null
 PGURL="postgresql:///scans?host=$pgdir&user=postgres"
 build/cordon init --pg "$PGURL" --admin-password-file "$tmp/pw" >/dev/null
-serve pg1 18963 --pg "$PGURL"
-node bench/scans_setup.mjs http://127.0.0.1:18963 "$PW" "$N" "$tmp"
+serve pg1 $P_PG1 --pg "$PGURL"
+node bench/scans_setup.mjs http://127.0.0.1:$P_PG1 "$PW" "$N" "$tmp"
 SCAN_PATH=$(cat "$tmp/path.txt")
 DEV=$(cat "$tmp/device.txt")
-serve pg2 18964 --pg "$PGURL"
-read -r one _ _ _ < <(scan "cordon scans, PostgreSQL durable, one server" 18963 "$DEV" "p1$$")
+serve pg2 $P_PG2 --pg "$PGURL"
+read -r one _ _ _ < <(scan "cordon scans, PostgreSQL durable, one server" $P_PG1 "$DEV" "p1$$")
 CORDON_TOKENS=$tmp/tokens.txt CORDON_SCAN_PATH=$SCAN_PATH CORDON_DEVICE=$DEV CORDON_TAG="a$$" \
-  wrk -t1 -c32 -d"${DUR}s" --latency -s bench/scans.lua http://127.0.0.1:18963 >"$tmp/w1" &
+  wrk -t1 -c32 -d"${DUR}s" --latency -s bench/scans.lua http://127.0.0.1:$P_PG1 >"$tmp/w1" &
 w1=$!
 CORDON_TOKENS=$tmp/tokens.txt CORDON_SCAN_PATH=$SCAN_PATH CORDON_DEVICE=$DEV CORDON_TAG="b$$" \
-  wrk -t1 -c32 -d"${DUR}s" --latency -s bench/scans.lua http://127.0.0.1:18964 >"$tmp/w2" &
+  wrk -t1 -c32 -d"${DUR}s" --latency -s bench/scans.lua http://127.0.0.1:$P_PG2 >"$tmp/w2" &
 w2=$!
 wait $w1 $w2
 r1=$(awk '/Requests\/sec/ {print $2}' "$tmp/w1"); r2=$(awk '/Requests\/sec/ {print $2}' "$tmp/w2")
