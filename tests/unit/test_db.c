@@ -153,6 +153,63 @@ static void generation_changes_on_commit(void **state)
 	db_close(db);
 }
 
+/* Inside a read transaction (a GET's snapshot) the fingerprint is the one
+ * of the snapshot: a commit made after the snapshot was taken, and looked
+ * at by another reader first, must not give the snapshot's look the value
+ * the other reader's looks give (a cache would then answer the other reader
+ * from the older snapshot). The first look in a snapshot holding a commit
+ * new to the reader cannot tell. */
+static void generation_in_a_snapshot(void **state)
+{
+	(void)state;
+	struct db *db, *db2;
+	struct err_info ei = {0};
+	assert_int_equal(db_open(path, 1, &db, &ei), 0);
+	assert_int_equal(db_open(path, 1, &db2, &ei), 0);
+	struct dbc *w = db_acquire(db, DB_WRITE);
+	assert_int_equal(db_exec(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER)"), 0);
+	db_release(db, w);
+	struct dbc *r = db_acquire(db, DB_READ), *r2 = db_acquire(db2, DB_READ);
+	char ga[64], gb[64], gc[64], g[64];
+	generation_of(r, g); /* both readers have seen the table */
+	generation_of(r2, g);
+
+	assert_int_equal(db_snapshot_begin(r), 0);
+	int64_t n = -1;
+	assert_int_equal(db_one_int(r, &n, "SELECT COUNT(*) FROM t", ""), 1);
+	assert_int_equal(n, 0);
+	w = db_acquire(db, DB_WRITE);
+	assert_int_equal(db_run(w, "INSERT INTO t(a) VALUES (1)", ""), 1);
+	db_release(db, w);
+	generation_of(r2, gb); /* the other reader sees the row: it bumps */
+	generation_of(r, ga);  /* the snapshot does not */
+	assert_string_not_equal(ga, gb);
+	assert_int_equal(db_one_int(r, &n, "SELECT COUNT(*) FROM t", ""), 1);
+	assert_int_equal(n, 0);
+	db_snapshot_end(r);
+
+	/* the next snapshot holds the row, new to this reader: cannot tell */
+	assert_int_equal(db_snapshot_begin(r), 0);
+	assert_true(db_generation(r, g, sizeof g) < 0);
+	assert_true(db_generation(r, g, sizeof g) < 0); /* nor later in it */
+	db_snapshot_end(r);
+	/* then a value, the same for every look while nothing is committed */
+	assert_int_equal(db_snapshot_begin(r), 0);
+	generation_of(r, gc);
+	assert_string_not_equal(gc, ga);
+	generation_of(r, g);
+	assert_string_equal(gc, g);
+	db_snapshot_end(r);
+	assert_int_equal(db_snapshot_begin(r), 0);
+	generation_of(r, g);
+	assert_string_equal(gc, g);
+	db_snapshot_end(r);
+	db_release(db, r);
+	db_release(db2, r2);
+	db_close(db2);
+	db_close(db);
+}
+
 static void render_markers(void **state)
 {
 	(void)state;
@@ -175,6 +232,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(binds_and_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(migrations_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(generation_changes_on_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(generation_in_a_snapshot, setup, teardown),
 		cmocka_unit_test(render_markers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
