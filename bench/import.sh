@@ -20,20 +20,30 @@
 #         database in one transaction with one prepared statement
 #         (bench/import_raw.c), and beside the shell's `.import` of the file.
 #
-# Where the time goes (issue 16; callgrind, 20,000 rows of the fresh list,
-# 59,000 instructions a row): the persons INSERT is 42,000 of them — seven
-# b-trees (the table, the document key, unit, household, name, phone, last
-# four) against the .import's two — parsing and validation 6,000, arrivals
-# 3,500. Tried without gain: PRAGMA defer_foreign_keys (+1.7 %), a larger
-# lookaside (0 %), INSERT OR IGNORE for ON CONFLICT DO NOTHING (+0.3 %);
-# earlier, secondary indexes dropped and rebuilt after the rows (-12 %, not
-# kept). A partial index persons(household_id) WHERE household_id IS NOT NULL
-# (a schema change, not made) saves 6.7 % on a list without households. On
-# PostgreSQL (C.UTF-8) COPY of the same 100,000 rows into a bare copy of
-# persons costs the server 0.11 s CPU, with its key and document key 0.53 s,
-# with every index 1.62 s, with the unit foreign key 1.89 s: more than the
-# whole SQLite import's CPU, so the 2x target is out of reach with this
-# schema; COLLATE "C" on the text columns would take 13 % off the 1.62 s.
+# Where the time goes (issue 16; callgrind, 100,000 rows of the fresh list,
+# instructions, against 2.0 G for the sqlite3 shell's .import of the same
+# file): 6.09 G before, 60,900 a row, the persons INSERT 45,500 of them
+# (seven b-trees against the .import's two; page splits alone 13 %), the
+# arrivals 6,600 (an insert and a count statement each), parsing and
+# validation 5,400, binding and statement upkeep about 7,000. Now 5.01 G:
+# 025 makes persons_household partial and drops arrivals_person (-0.4 G),
+# arrivals are counted once per unit, day and grade at the end, and a list
+# as long as the registry is stored with four persons indexes dropped and
+# built again from the rows (at 100,000 rows 2.9 G of rows and 1.3 G of
+# index builds; the build's sort gains more the longer the list: 620,623
+# rows 9.5 -> 6.4 s CPU in one measurement). What is left is mostly SQLite's
+# b-trees (the table, the document key, persons_unit, the four rebuilt
+# indexes) and per-statement binding (db_sqlite.c, 2,900 instructions a
+# statement with SQLITE_TRANSIENT copies). Tried without gain: PRAGMA
+# defer_foreign_keys (+1.7 %), a larger lookaside (0 %), INSERT OR IGNORE for
+# ON CONFLICT DO NOTHING (+0.3 %). On PostgreSQL (C.UTF-8) COPY of the same
+# 100,000 rows into a bare copy of persons costs the server 0.11 s CPU, with
+# its key and document key 0.53 s, with every index 1.62 s, with the unit
+# foreign key 1.89 s: more than the whole SQLite import's CPU, so the 2x
+# target is out of reach with this schema; 025 makes the persons' key columns
+# COLLATE "C" (13 % off the 1.62 s) and the household index partial. A
+# live import cannot drop PostgreSQL's indexes or foreign keys as the demo
+# does: that takes an exclusive lock on persons for the import's length.
 #
 # Usage: bench/import.sh [ROWS] [SECTIONS]   (default 620623 "fresh pg demo")
 set -euo pipefail

@@ -43,6 +43,7 @@ struct arrival {
 
 struct live {
 	int64_t id;
+	int64_t created; /* the order's created_at, read once (a round trip a day on PostgreSQL) */
 	char end[DAY_LEN];
 	int alert_open;  /* an alert raised today, closed in the evening */
 	int64_t alert;
@@ -156,7 +157,7 @@ static int load_arrivals(struct di *d)
 	return rc < 0 ? fail(d, rc, "arrivals") : 0;
 }
 
-static int add_live(struct di *d, int64_t id, const char *end)
+static int add_live(struct di *d, int64_t id, const char *end, int64_t created)
 {
 	if (d->nlive == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 512;
@@ -168,6 +169,7 @@ static int add_live(struct di *d, int64_t id, const char *end)
 	struct live *l = &d->live[d->nlive++];
 	memset(l, 0, sizeof *l);
 	l->id = id;
+	l->created = created;
 	snprintf(l->end, sizeof l->end, "%s", end);
 	l->symptom_day = -1;
 	return 0;
@@ -218,15 +220,17 @@ static int order_arrivals(struct di *d, const char *day, size_t *next)
 		if (rc)
 			return fail(d, rc, ei.message);
 		char end[DAY_LEN];
-		struct dbq *q = db_query(d->c, "SELECT planned_end_day FROM isolations WHERE id = $1",
+		struct dbq *q = db_query(d->c,
+					 "SELECT planned_end_day, created_at FROM isolations WHERE id = $1",
 					 "i", id);
 		if (!q || db_step(q) != 1) {
 			db_done(q);
 			return fail(d, ERR_DB, "order");
 		}
 		snprintf(end, sizeof end, "%s", db_text(q, 0));
+		int64_t created = db_int(q, 1);
 		db_done(q);
-		if ((rc = add_live(d, id, end)))
+		if ((rc = add_live(d, id, end, created)))
 			return rc;
 		d->orders++;
 	}
@@ -242,8 +246,7 @@ static int order_day(struct di *d, struct live *l, const char *day, int dn, int 
 	int64_t start = day_start(day);
 	int64_t slots[2] = {start + 7 * 3600 + 60 * rbelow(&d->rng, 240),
 			    start + 18 * 3600 + 60 * rbelow(&d->rng, 200)};
-	int64_t created = 0;
-	db_one_int(d->c, &created, "SELECT created_at FROM isolations WHERE id = $1", "i", l->id);
+	int64_t created = l->created;
 	for (int s = 0; s < 2; s++) {
 		if (slots[s] < created)
 			continue;
@@ -306,13 +309,18 @@ static int order_day(struct di *d, struct live *l, const char *day, int dn, int 
 		if (nid) { /* not when it already was a hospital order */
 			d->transfers++;
 			char end[DAY_LEN] = "";
+			int64_t ncreated = 0;
 			struct dbq *q = db_query(d->c,
-						 "SELECT planned_end_day FROM isolations WHERE id = $1",
+						 "SELECT planned_end_day, created_at FROM isolations"
+						 " WHERE id = $1",
 						 "i", nid);
-			if (q && db_step(q) == 1)
+			if (q && db_step(q) == 1) {
 				snprintf(end, sizeof end, "%s", db_text(q, 0));
+				ncreated = db_int(q, 1);
+			}
 			db_done(q);
 			l->id = nid;
+			l->created = ncreated;
 			snprintf(l->end, sizeof l->end, "%s", end);
 		}
 	}
