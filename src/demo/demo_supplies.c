@@ -3,7 +3,8 @@
  * allocation and through directed donations, then issued to the front
  * line by approved requests (epidemic points and the isolation hotel
  * first, then checkpoints, the medical teams and communities), a few
- * requests left open in the queue, and the funds: 4,550,000 yuan
+ * requests left open in the queue, a restock of the town's store from the
+ * district's on the evening of the 15th, and the funds: 4,550,000 yuan
  * allocated and 12,334,100 yuan donated by declared value. Everything is
  * written through the features' own functions (supplies.h, funds.h) as
  * the API writes it, and the bulletin's figures are recomputed from the
@@ -335,6 +336,27 @@ static int front_line(struct ctx *x)
 	return rc;
 }
 
+/* The evening of the 15th: the district store sends the town's store
+ * what its checkpoints and communities will draw the next days (general
+ * stock; the district's totals stay what they were). */
+static int restock_town(struct ctx *x)
+{
+	static const struct ask moves[] = {{MASK, 6000}, {GLOVE, 2000}, {ALCOHOL, 100000}};
+	for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++) {
+		struct stock_transfer t = {
+			.from = x->store, .to = x->town_store, .item_id = x->item[moves[i].item],
+			.quantity = moves[i].qty, .at = at("2020-02-15", 17),
+			.reason = "补充镇物资分库，供卡口和社区次日领用",
+		};
+		int64_t ids[SUPPLIES_TRANSFER_MAX_IDS];
+		size_t n = 0;
+		int rc = supplies_transfer(x->c, x->district, &t, ids, &n, x->ei);
+		if (rc)
+			return fail(x, rc, "transfer");
+	}
+	return 0;
+}
+
 /* The bulletin's figures, recomputed from the records just written. */
 static int verify(struct ctx *x)
 {
@@ -381,6 +403,8 @@ int demo_supplies(struct dbc *c, int64_t district, FILE *progress, struct err_in
 		rc = purchases(&x);
 	if (!rc)
 		rc = front_line(&x);
+	if (!rc)
+		rc = restock_town(&x);
 	/* After the bulletin's day: more suits bought, which the figures
 	 * as of 2020-02-15 must not count. */
 	if (!rc)

@@ -20,7 +20,7 @@
 #include "supplies.h"
 
 #define MAX_LINES 50
-#define MAX_LOTS 64
+#define MAX_LOTS SUPPLIES_MAX_LOTS
 
 static int list_requests(struct req *r);
 static int create_request(struct req *r);

@@ -75,6 +75,21 @@ struct stock_move {
  * warehouse and item after it; either may be NULL). */
 int supplies_move(struct dbc *c, const struct stock_move *m, int64_t *id, int64_t *balance,
 		  struct err_info *ei);
+/* A transfer between two stores (the route's body, checked). */
+struct stock_transfer {
+	int64_t from, to, item_id, quantity, donation_id, at, user_id;
+	const char *reason, *client_id;
+};
+/* The most lots one movement touches. */
+#define SUPPLIES_MAX_LOTS 64
+#define SUPPLIES_TRANSFER_MAX_IDS (2 * SUPPLIES_MAX_LOTS)
+/* Moves t->quantity of the item: general stock first, then directed lots
+ * oldest first (or only the lot of the donation named); both stores'
+ * rows locked in warehouse order. Writes each entry's id to ids (2 a lot:
+ * out, then in; room for SUPPLIES_TRANSFER_MAX_IDS). ERR_RULE naming
+ * quantity (with what is available) when there is not enough. */
+int supplies_transfer(struct dbc *c, int64_t scope_unit, const struct stock_transfer *t,
+		      int64_t *ids, size_t *n_ids, struct err_info *ei);
 /* Locks the summary row of (warehouse, item) for this transaction and
  * reads its on hand (0 when it has none). 0 or an error. */
 int supplies_lock(struct dbc *c, int64_t warehouse_id, int64_t item_id, int64_t *on_hand);

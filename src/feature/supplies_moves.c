@@ -17,7 +17,7 @@
 #include "funds.h"
 #include "supplies.h"
 
-#define MAX_LOTS 64
+#define MAX_LOTS SUPPLIES_MAX_LOTS
 
 static int post_transfer(struct req *r);
 static int post_correction(struct req *r);
@@ -46,16 +46,8 @@ int supplies_correction_room(int64_t received, int64_t corrected, int64_t paid, 
 
 /* ---------- transfers ---------- */
 
-struct transfer {
-	int64_t from, to, item_id, quantity, donation_id, at, user_id;
-	const char *reason, *client_id;
-};
-
-/* Moves t->quantity of the item: general stock first, then directed lots
- * oldest first (or only the lot of the donation named). Appends each
- * entry's id to ids (2 a lot: out, then in). */
-static int transfer(struct dbc *c, int64_t scope_unit, const struct transfer *t, int64_t *ids,
-		    size_t *n_ids, struct err_info *ei)
+int supplies_transfer(struct dbc *c, int64_t scope_unit, const struct stock_transfer *t,
+		      int64_t *ids, size_t *n_ids, struct err_info *ei)
 {
 	static const char lots_sql[] =
 		"SELECT lot_id, quantity FROM stock_lots WHERE warehouse_id = $1 AND item_id = $2"
@@ -120,7 +112,7 @@ static int transfer(struct dbc *c, int64_t scope_unit, const struct transfer *t,
  * "entries":[out, in, ...]}. */
 static int post_transfer(struct req *r)
 {
-	struct transfer t = {.at = clock_now(), .user_id = r->who.user_id};
+	struct stock_transfer t = {.at = clock_now(), .user_id = r->who.user_id};
 	int rc = req_json(r);
 	if (!rc)
 		rc = jx_id(r, r->json, "from_warehouse_id", 1, 0, &t.from, NULL);
@@ -154,7 +146,7 @@ static int post_transfer(struct req *r)
 		return rc;
 	int64_t ids[2 * MAX_LOTS];
 	size_t n = 0;
-	if ((rc = transfer(c, scope, &t, ids, &n, &r->err)))
+	if ((rc = supplies_transfer(c, scope, &t, ids, &n, &r->err)))
 		return rc;
 	req_audit_record(r, "stock_entry", ids[0]);
 	r->audit_detail = arena_printf(&r->arena, "transfer of %lld from warehouse %lld to %lld",

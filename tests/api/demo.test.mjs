@@ -230,3 +230,12 @@ describe('the demo day\'s bulletin is DOMAIN.md\'s seed bulletin', () => {
     assert.deepEqual(b.supervision, { inspection_groups: 7, support_groups: 1 });
   });
 });
+
+test('the demo ledger shows the town store restocked from the district store, the books still balanced', async () => {
+  const moves = expectStatus(await admin.get('/api/v1/stock/ledger?kind=transfer&limit=50'), 200, 'transfers').body.items;
+  assert.equal(moves.length, 6, JSON.stringify(moves.map((m) => [m.warehouse, m.item, m.quantity])));
+  assert.equal(moves.reduce((s, m) => s + m.quantity, 0), 0, 'every unit out is a unit in');
+  for (const m of moves) assert.ok(m.peer_warehouse, 'each side names the other store');
+  const check = expectStatus(await admin.get('/api/v1/stock/check'), 200, 'check').body;
+  assert.equal(check.ok, true, JSON.stringify(check));
+});
