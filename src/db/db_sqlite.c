@@ -109,11 +109,14 @@ static struct sc *conn_open(struct sdb *db, int writer, struct err_info *ei)
 	}
 	sqlite3_busy_timeout(c->h, 10000);
 	/* WAL: readers never block the writer. synchronous=FULL: what a person
-	 * typed survives a power cut once acknowledged. */
+	 * typed survives a power cut once acknowledged. A reader keeps 16 MB of
+	 * pages (SQLite's default is 2 MB): a case's contact candidates read
+	 * ~1,500 person pages, which the default cache re-read from the OS on
+	 * every request; 8 server threads cost at most 128 MB. */
 	const char *pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 				       "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
 				     : "PRAGMA foreign_keys=ON; PRAGMA query_only=1;"
-				       "PRAGMA temp_store=MEMORY;";
+				       "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;";
 	char *msg = NULL;
 	if (sqlite3_exec(c->h, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
 		err_set(ei, ERR_DB, "db", "cannot set up %s: %s", db->base.path, msg ? msg : "?");
