@@ -83,13 +83,15 @@ if [ -n "${PG:-}" ]; then
   api=$(node bench/contacts.mjs api http://127.0.0.1:18982 "$PW" "$(cat "$tmp/case.txt")" "$R")
   # The same query through psql, R + 1 times (the first a warm-up); \timing
   # reports each statement's time including the round trip on the socket.
+  # The session is set as cordon sets its connections (db_pg.c: no JIT, no
+  # parallel workers), so both sides run the same plan.
   q="SELECT o.person_id, u.name || ' ' || g.name, CASE WHEN o.at < s.at THEN o.at ELSE s.at END,
     CASE WHEN o.at > s.at THEN o.at ELSE s.at END FROM gate_scans s JOIN gate_scans o ON o.gate_id = s.gate_id + 0
     AND o.at >= s.at - $w AND o.at <= s.at + $w JOIN gates g ON g.id = s.gate_id JOIN units u ON u.id = g.unit_id
     WHERE s.person_id = $person AND s.at >= $from AND s.at < $to AND o.person_id IS NOT NULL
     AND o.person_id <> $person ORDER BY s.at, o.at;"
   rows=$(psql "$URL" -qXAtc "SELECT COUNT(*) FROM (${q%;}) x")
-  times=$( { echo '\timing on'; echo '\o /dev/null'; for _ in $(seq $((R + 1))); do echo "$q"; done; } \
+  times=$( { echo 'SET jit = off; SET max_parallel_workers_per_gather = 0;'; echo '\timing on'; echo '\o /dev/null'; for _ in $(seq $((R + 1))); do echo "$q"; done; } \
     | psql "$URL" -qX 2>&1 | awk '/^Time:/ { print $2 }' | tail -n +2 | sort -n)
   m=$(wc -l <<<"$times")
   raw="rows $rows median_ms $(sed -n "$((m / 2 + 1))p" <<<"$times") p90_ms $(sed -n "$((m * 9 / 10 + 1))p" <<<"$times")"

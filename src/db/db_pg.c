@@ -87,8 +87,12 @@ static PGconn *connect_one(const char *url, struct err_info *ei)
 	/* No JIT: every statement here is short, and a small table that was
 	 * never analysed (two warehouses: under autovacuum's threshold) is
 	 * estimated at hundreds of rows a page, which put the stock list
-	 * (26 rows) past jit_above_cost and spent 0.7-1.2 s compiling it. */
-	PGresult *r = PQexec(h, "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'; SET jit = off");
+	 * (26 rows) past jit_above_cost and spent 0.7-1.2 s compiling it.
+	 * No parallel workers either: a request is short and many run at
+	 * once; starting two workers for a case's gate windows took 69-85 ms
+	 * of a query that needs 3 ms alone (bench/contacts.sh). */
+	PGresult *r = PQexec(h, "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'; SET jit = off;"
+				" SET max_parallel_workers_per_gather = 0");
 	PQclear(r);
 	return h;
 }
