@@ -736,7 +736,7 @@ static int screen_run(struct req *r, struct screen *j, const char *kind, const c
 	j->actor = r->authed ? r->who.username : "-";
 	j->route = r->route->pattern;
 	j->path = r->path;
-	j->ip = r->ip;
+	j->ip = req_ip(r);
 	/* The thread serves other connections while the batch commits. */
 	return req_batch_then(r, screen_job, j, screen_stored);
 }

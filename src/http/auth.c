@@ -375,7 +375,7 @@ static int check_password(struct req *r, const char *uname, const char *password
 			       " 'login', $4, $5)",
 			       "iItt" "t", now, found ? w->user_id : (int64_t)0, uname,
 			       disabled ? "refused: account disabled" : "failed: wrong password",
-			       r->ip);
+			       req_ip(r));
 			db_commit(wc);
 		}
 		db_release(r->db, wc);
@@ -401,7 +401,7 @@ static int check_password(struct req *r, const char *uname, const char *password
 				   "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at,"
 				   " last_seen, expires_at, ip, user_agent)"
 				   " VALUES ($1, $2, $3, $4, $4, $5, $6, $7) RETURNING id",
-				   "titiitt", hash, w->user_id, w->csrf, now, now + max_age, r->ip,
+				   "titiitt", hash, w->user_id, w->csrf, now, now + max_age, req_ip(r),
 				   ua ? ua : "");
 	if (!ins || db_step(ins) != 1) {
 		db_done(ins);

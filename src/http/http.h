@@ -70,7 +70,7 @@ struct req {
 	json_t *json;
 	struct principal who;
 	int authed;
-	const char *ip;
+	const char *ip; /* found on first use: req_ip */
 	const char *client_id; /* Idempotency-Key or body client_id */
 
 	struct db *db;
@@ -114,6 +114,8 @@ struct req {
  * read connection, for reads before any write. NULL on failure. */
 struct dbc *req_db(struct req *r);
 struct dbc *req_reader(struct req *r);
+/* The client's address (client_addr.h's rules), as text. */
+const char *req_ip(struct req *r);
 /* The request is done reading for now (the server calls it at the end of
  * each callback): its snapshot ends and the read connection goes back. */
 void req_read_done(struct req *r);

@@ -1,12 +1,15 @@
 /* What a handler uses from its request: path and query parameters, the JSON
  * body and field validation, connections, responses and audit notes. */
+#include <arpa/inet.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../base/csvx.h"
 #include "../db/batch.h"
+#include "client_addr.h"
 #include "http.h"
 #include "server_internal.h"
 
@@ -123,7 +126,7 @@ int req_check_inputs(struct req *r)
 	/* Every string from outside is checked where it enters: the query's
 	 * arguments here (a %ff in ?source= was stored and broke every list
 	 * after it), bodies by jansson and jx_str, CSV cells by their import,
-	 * the proxy's address by client_ip. */
+	 * the proxy's address by req_ip. */
 	struct bad_arg b = {0};
 	MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND, find_bad_arg, &b);
 	if (b.found) {
@@ -137,6 +140,26 @@ int req_check_inputs(struct req *r)
 		return err_set(&r->err, ERR_INVALID, "Idempotency-Key",
 			       "must be UTF-8 text without control characters");
 	return 0;
+}
+
+/* The client's address, found on first use: most reads never need it. */
+const char *req_ip(struct req *r)
+{
+	if (r->ip)
+		return r->ip;
+	char peer[INET6_ADDRSTRLEN] = "?", ip[INET6_ADDRSTRLEN];
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, peer, sizeof peer);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, peer, sizeof peer);
+	client_addr_pick(peer,
+			 r->srv->cfg.trust_proxy ? req_header(r, "X-Forwarded-For") : NULL,
+			 getenv("CORDON_TRUSTED_PROXIES"), ip);
+	r->ip = arena_strdup(&r->arena, ip);
+	return r->ip ? r->ip : "?";
 }
 
 const char *req_query(struct req *r, const char *key)

@@ -365,22 +365,6 @@ static enum MHD_Result serve_metrics(struct conn_state *cs)
 
 /* ---------- the API path ---------- */
 
-static const char *client_ip(struct req *r)
-{
-	char peer[INET6_ADDRSTRLEN] = "?", ip[INET6_ADDRSTRLEN];
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, peer, sizeof peer);
-	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, peer, sizeof peer);
-	client_addr_pick(peer,
-			 r->srv->cfg.trust_proxy ? req_header(r, "X-Forwarded-For") : NULL,
-			 getenv("CORDON_TRUSTED_PROXIES"), ip);
-	return arena_strdup(&r->arena, ip);
-}
-
 static const char *actor_of(struct req *r)
 {
 	return r->authed ? r->who.username : "-";
@@ -396,7 +380,7 @@ static int write_audit(struct dbc *c, struct req *r, const char *action, const c
 	int64_t rc = db_run(c, sql, "iIIttttitIttt", clock_now(), r->who.user_id,
 			    r->who.device_id, actor_of(r), r->method,
 			    r->route ? r->route->pattern : r->path, r->path, (int64_t)r->status,
-			    rec_type, rec_id, action, detail, r->ip);
+			    rec_type, rec_id, action, detail, req_ip(r));
 	return rc < 0 ? (int)rc : 0;
 }
 
@@ -724,7 +708,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->conn = conn;
 		r->method = method;
 		r->path = url;
-		r->ip = client_ip(r);
 		size_t nr = router_count(s->rt);
 		if (strcmp(url, "/healthz") == 0) {
 			cs->kind = K_HEALTHZ;

@@ -30,8 +30,8 @@ int64_t throttle_slots(int64_t failures, int64_t limit)
 
 int throttle_keys_init(struct req *r, const char *username, struct throttle_keys *k)
 {
-	k->pair = arena_printf(&r->arena, "p:%s|%s", username, r->ip);
-	k->addr = arena_printf(&r->arena, "a:%s", r->ip);
+	k->pair = arena_printf(&r->arena, "p:%s|%s", username, req_ip(r));
+	k->addr = arena_printf(&r->arena, "a:%s", req_ip(r));
 	k->entered = 0;
 	return k->pair && k->addr ? 0 : ERR_NOMEM;
 }
