@@ -201,7 +201,7 @@ static int raise_alert(struct dbc *c, int64_t iso, int64_t person, int64_t unit,
 				 "INSERT INTO health_alerts(isolation_id, person_id, unit_id, check_id,"
 				 " kind, temperature, symptoms, status, raised_at)"
 				 " VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8) RETURNING id",
-				 "iiiitiIi", iso, person, unit, check, kind, (int64_t)temp,
+				 "iiiititi", iso, person, unit, check, kind, (int64_t)temp,
 				 symptoms && *symptoms ? symptoms : NULL, at);
 	if (!q)
 		return ERR_DB;

@@ -112,6 +112,7 @@ test('37.2 is no fever, 37.3 is: the alert makes the pass red and the gate refus
 test('a medic in scope sees and closes the alert; then the pass follows the order again', async () => {
   const open = expectStatus(await medic.get('/api/v1/alerts?status=open'), 200, 'alerts').body.items;
   assert.ok(open.some((a) => a.id === O.a.alert && a.kind === 'fever' && a.temperature === 37.3));
+  assert.equal(open.find((a) => a.id === O.a.alert).symptoms, 'cough', 'the alert keeps the symptoms reported');
   const other = expectStatus(await medicK2.get('/api/v1/alerts?status=open'), 200, 'K2 alerts').body.items;
   assert.ok(!other.some((a) => a.id === O.a.alert), 'a K2 medic does not see K1');
   expectError(await medicK2.post(`/api/v1/alerts/${O.a.alert}/close`, { outcome: 'normal' }), 403, 'forbidden');
