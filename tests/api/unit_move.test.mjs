@@ -7,16 +7,10 @@
 // sub-district kept counting the moved community's homes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, adminClient, mkUnit, expectStatus, sql, show } from './lib.mjs';
+import { startServer, adminClient, mkUnit, expectStatus, sql, show, residentId } from './lib.mjs';
 
-const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 let seq = 300;
-function newId() {
-  const s = `64010619900305${String(seq++).padStart(3, '0')}`;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(s[i]) * W[i];
-  return s + '10X98765432'[sum % 11];
-}
+const newId = () => residentId(`64010619900305${String(seq++).padStart(3, '0')}`);
 
 let srv;
 let admin;
